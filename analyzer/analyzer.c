@@ -1,0 +1,514 @@
+/* analyzer.c: parse one translation unit with libclang and measure every
+ * function defined in it (METRICS.md, "What is a function").
+ *
+ * Invariants: a TU that libclang cannot create is an output file with
+ * status error; a TU with error diagnostics is measured and marked
+ * degraded with its first diagnostics; functions in system headers are never
+ * reported; functions in other headers only when inside the scan root and
+ * accepted by the caller's filter (so that a header's functions are
+ * reported once over the whole scan). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cx_analyzer.h"
+#include "cx_limits.h"
+#include "cx_util.h"
+#include "internal.h"
+
+struct cx_analyzer {
+	CXIndex index;
+};
+
+struct cx_analyzer *cx_analyzer_new(void)
+{
+	struct cx_analyzer *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->index = clang_createIndex(0, 0);
+	if (!a->index) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void cx_analyzer_free(struct cx_analyzer *self)
+{
+	if (!self)
+		return;
+	clang_disposeIndex(self->index);
+	free(self);
+}
+
+char *cx_analyzer_clang_version(void)
+{
+	CXString s = clang_getClangVersion();
+	char *v = cx_strdup(clang_getCString(s));
+	clang_disposeString(s);
+	return v;
+}
+
+/* A function definition found at the top level of the TU. */
+struct found {
+	CXCursor cursor;
+	char *realpath;
+	bool main_file;
+	uint64_t usr;
+	uint64_t *calls;
+	uint32_t ncalls;
+	struct cx_function fn;
+};
+
+struct collect {
+	const struct cx_tu_job *job;
+	cx_header_filter filter;
+	void *filter_arg;
+	struct found *v;
+	size_t n, cap;
+	int err;
+};
+
+static char *file_realpath(CXFile f)
+{
+	CXString s = clang_File_tryGetRealPathName(f);
+	const char *p = clang_getCString(s);
+	char *r = NULL;
+	if (p && *p) {
+		r = cx_strdup(p);
+	} else {
+		CXString name = clang_getFileName(f);
+		char buf[PATH_MAX];
+		const char *nm = clang_getCString(name);
+		r = cx_strdup(nm && realpath(nm, buf) ? buf : nm ? nm : "");
+		clang_disposeString(name);
+	}
+	clang_disposeString(s);
+	return r;
+}
+
+static uint64_t usr_hash(CXCursor c)
+{
+	CXString usr = clang_getCursorUSR(c);
+	const char *s = clang_getCString(usr);
+	uint64_t h = 1469598103934665603ull;
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	clang_disposeString(usr);
+	return h;
+}
+
+static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	struct collect *col = d;
+	if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+		return CXChildVisit_Continue;
+	CXSourceLocation loc = clang_getCursorLocation(c);
+	if (clang_Location_isInSystemHeader(loc))
+		return CXChildVisit_Continue;
+	CXFile file;
+	unsigned line, column;
+	clang_getExpansionLocation(loc, &file, &line, &column, NULL);
+	if (!file)
+		return CXChildVisit_Continue;
+	bool main_file = clang_Location_isFromMainFile(loc) != 0;
+	char *rp = file_realpath(file);
+	if (!rp) {
+		col->err = CX_ENOMEM;
+		return CXChildVisit_Break;
+	}
+	if (!main_file && (!cx_path_under(col->job->root, rp) ||
+	                   (col->filter && !col->filter(col->filter_arg, rp, line, column)))) {
+		free(rp);
+		return CXChildVisit_Continue;
+	}
+	if (cx_grow(&col->v, &col->cap, col->n + 1, sizeof *col->v) != 0) {
+		free(rp);
+		col->err = CX_ENOMEM;
+		return CXChildVisit_Break;
+	}
+	struct found *f = &col->v[col->n++];
+	memset(f, 0, sizeof *f);
+	f->cursor = c;
+	f->realpath = rp;
+	f->main_file = main_file;
+	f->fn.line = line;
+	f->fn.column = column;
+	return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_CompoundStmt) {
+		*(CXCursor *)d = c;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Continue;
+}
+
+/* Measures one function; *limited is set when a limit cut the walk. */
+static int measure(CXTranslationUnit tu, struct found *f, enum cx_macro_mode mode,
+                   bool *limited)
+{
+	struct cx_function *fn = &f->fn;
+	CXCursor c = f->cursor;
+	CXString name = clang_getCursorSpelling(c);
+	fn->name = cx_strdup(clang_getCString(name));
+	clang_disposeString(name);
+	if (!fn->name)
+		return CX_ENOMEM;
+	unsigned end_line;
+	loc_line_col(clang_getRangeEnd(clang_getCursorExtent(c)), &end_line, NULL);
+	fn->end_line = end_line < fn->line ? fn->line : end_line;
+	fn->length = fn->end_line - fn->line + 1;
+	int np = clang_Cursor_getNumArguments(c);
+	fn->params = np > 0 ? (uint32_t)np : 0;
+	CXType ty = clang_getCursorType(c);
+	fn->variadic = ty.kind == CXType_FunctionProto && clang_isFunctionTypeVariadic(ty);
+	f->usr = usr_hash(c);
+
+	CXCursor body = clang_getNullCursor();
+	clang_visitChildren(c, find_body, &body);
+	if (clang_Cursor_isNull(body))
+		return 0;
+	struct written_set ws = {0};
+	struct tree t = {0};
+	int rc = lexical_scan(tu, c, fn, &ws);
+	fn->from_macro = written_find(&ws, body) == NULL;
+	if (rc == 0)
+		rc = tree_build(&t, body, &ws, mode);
+	if (rc == 0) {
+		rc = metrics_compute(&t, false, fn);
+		if (rc == CX_ELIMIT || t.truncated) {
+			*limited = true;
+			rc = 0;
+		}
+		f->calls = t.calls;
+		f->ncalls = t.ncalls;
+		t.calls = NULL;
+	}
+	tree_release(&t);
+	written_release(&ws);
+	return rc;
+}
+
+/* ---- recursion: functions on a call cycle within the TU (Tarjan) ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct byusr {
+	uint64_t usr;
+	size_t idx;
+};
+
+static int cmp_byusr(const void *a, const void *b)
+{
+	return cmp_u64(&((const struct byusr *)a)->usr, &((const struct byusr *)b)->usr);
+}
+
+static long lookup(const struct byusr *m, size_t n, uint64_t usr)
+{
+	struct byusr key = {.usr = usr};
+	const struct byusr *p = bsearch(&key, m, n, sizeof *m, cmp_byusr);
+	return p ? (long)p->idx : -1;
+}
+
+/* Sets rec[i] for each function on a cycle. Iterative Tarjan's SCC. */
+static int find_recursion(struct found *fs, size_t n, bool *rec)
+{
+	struct byusr *m = malloc(n * sizeof *m);
+	long *index = malloc(n * sizeof *index), *low = malloc(n * sizeof *low);
+	size_t *stack = malloc(n * sizeof *stack), *cs = malloc(n * sizeof *cs);
+	uint32_t *edge = malloc(n * sizeof *edge);
+	bool *on = calloc(n ? n : 1, sizeof *on);
+	int rc = 0;
+	if (!m || !index || !low || !stack || !cs || !edge || !on) {
+		rc = CX_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		m[i] = (struct byusr){fs[i].usr, i};
+		index[i] = -1;
+	}
+	qsort(m, n, sizeof *m, cmp_byusr);
+	long counter = 0;
+	size_t sp = 0;
+	for (size_t root = 0; root < n; root++) {
+		if (index[root] >= 0)
+			continue;
+		size_t csp = 0;
+		cs[csp++] = root;
+		edge[root] = 0;
+		index[root] = low[root] = counter++;
+		stack[sp++] = root;
+		on[root] = true;
+		while (csp) {
+			size_t v = cs[csp - 1];
+			if (edge[v] < fs[v].ncalls) {
+				long w = lookup(m, n, fs[v].calls[edge[v]++]);
+				if (w < 0)
+					continue;
+				if ((size_t)w == v)
+					rec[v] = true;
+				if (index[w] < 0) {
+					index[w] = low[w] = counter++;
+					edge[w] = 0;
+					stack[sp++] = (size_t)w;
+					on[w] = true;
+					cs[csp++] = (size_t)w;
+				} else if (on[w] && index[w] < low[v]) {
+					low[v] = index[w];
+				}
+				continue;
+			}
+			csp--;
+			if (csp && low[v] < low[cs[csp - 1]])
+				low[cs[csp - 1]] = low[v];
+			if (low[v] == index[v]) {
+				size_t size = 0, top = sp;
+				do {
+					on[stack[--sp]] = false;
+					size++;
+				} while (stack[sp] != v);
+				if (size > 1)
+					for (size_t k = sp; k < top; k++)
+						rec[stack[k]] = true;
+			}
+		}
+	}
+out:
+	free(m); free(index); free(low); free(stack); free(cs); free(edge); free(on);
+	return rc;
+}
+
+static int add_recursion(struct cx_function *fn)
+{
+	struct cx_increment *nv = realloc(fn->incs, (fn->nincs + 1) * sizeof *nv);
+	if (!nv)
+		return CX_ENOMEM;
+	fn->incs = nv;
+	fn->incs[fn->nincs++] = (struct cx_increment){
+		.kind = CX_K_RECURSION, .line = fn->line, .column = fn->column, .cognitive = 1};
+	fn->cognitive++;
+	return 0;
+}
+
+/* ---- output assembly ---- */
+
+static int diag_line(CXDiagnostic d, const char *root, char **out)
+{
+	CXFile file;
+	unsigned line, col;
+	clang_getExpansionLocation(clang_getDiagnosticLocation(d), &file, &line, &col, NULL);
+	CXString msg = clang_getDiagnosticSpelling(d);
+	const char *sev = clang_getDiagnosticSeverity(d) == CXDiagnostic_Fatal ? "fatal error" : "error";
+	char *where = NULL;
+	if (file) {
+		char *rp = file_realpath(file);
+		char *rel = rp ? cx_path_relative(root, rp) : NULL;
+		where = rel ? cx_asprintf("%s:%u:%u: ", rel, line, col) : NULL;
+		free(rel);
+		free(rp);
+	}
+	*out = cx_asprintf("%s%s: %s", where ? where : "", sev, clang_getCString(msg));
+	free(where);
+	clang_disposeString(msg);
+	return *out ? 0 : CX_ENOMEM;
+}
+
+static int add_diagnostics(CXTranslationUnit tu, const char *root, struct cx_file *mf)
+{
+	unsigned nd = clang_getNumDiagnostics(tu);
+	for (unsigned i = 0; i < nd; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+		int rc = 0;
+		if (sev >= CXDiagnostic_Error) {
+			mf->status = CX_FILE_DEGRADED;
+			if (mf->ndiags < CX_MAX_DIAGNOSTICS) {
+				char *line = NULL;
+				rc = diag_line(d, root, &line);
+				if (rc == 0)
+					rc = cx_file_add_diag(mf, line);
+				free(line);
+			}
+		}
+		clang_disposeDiagnostic(d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Moves the measured functions into per-file outputs, main file first. */
+static int assemble(struct found *fs, size_t n, struct cx_file **files, size_t *nfiles)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct cx_file *dst = NULL;
+		size_t start = fs[i].main_file ? 0 : 1;
+		for (size_t k = start; k < *nfiles && !dst; k++)
+			if (strcmp((*files)[k].path, fs[i].realpath) == 0)
+				dst = &(*files)[k];
+		if (!dst && fs[i].main_file)
+			dst = &(*files)[0];
+		if (!dst) {
+			struct cx_file *nv = realloc(*files, (*nfiles + 1) * sizeof *nv);
+			if (!nv)
+				return CX_ENOMEM;
+			*files = nv;
+			dst = &nv[(*nfiles)++];
+			memset(dst, 0, sizeof *dst);
+			dst->path = fs[i].realpath;
+			fs[i].realpath = NULL;
+		}
+		struct cx_function *nf = realloc(dst->funcs, (dst->nfuncs + 1) * sizeof *nf);
+		if (!nf)
+			return CX_ENOMEM;
+		dst->funcs = nf;
+		dst->funcs[dst->nfuncs++] = fs[i].fn;
+		memset(&fs[i].fn, 0, sizeof fs[i].fn);
+	}
+	return 0;
+}
+
+static int error_file(struct cx_file *mf, const char *fmt, const char *a, const char *b)
+{
+	char *msg = cx_asprintf(fmt, a, b);
+	if (!msg)
+		return CX_ENOMEM;
+	mf->status = CX_FILE_ERROR;
+	int rc = cx_file_add_diag(mf, msg);
+	free(msg);
+	return rc;
+}
+
+/* Checks that the main file is a readable, reasonably sized text file. */
+static int precheck(const char *path, struct cx_file *mf)
+{
+	struct stat st;
+	FILE *fp = NULL;
+	if (stat(path, &st) != 0)
+		return error_file(mf, "cannot read '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return error_file(mf, "cannot read '%s': %s", path, "not a regular file");
+	if ((unsigned long long)st.st_size > CX_MAX_SOURCE_BYTES)
+		return error_file(mf, "'%s' is larger than the limit of %s", path, "64 MiB");
+	fp = fopen(path, "rb");
+	if (!fp)
+		return error_file(mf, "cannot read '%s': %s", path, strerror(errno));
+	char buf[8192];
+	size_t got = fread(buf, 1, sizeof buf, fp);
+	bool err = ferror(fp) != 0;
+	fclose(fp);
+	if (err)
+		return error_file(mf, "cannot read '%s': %s", path, "read error");
+	if (memchr(buf, '\0', got))
+		return error_file(mf, "'%s' is not a text file (%s)", path, "NUL byte");
+	return 1;
+}
+
+static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file *mf,
+                       const char *root)
+{
+	bool limited = false;
+	int rc = 0;
+	for (size_t i = 0; i < col->n && rc == 0; i++)
+		rc = measure(tu, &col->v[i], col->job->macros, &limited);
+	bool *rec = rc == 0 ? calloc(col->n ? col->n : 1, sizeof *rec) : NULL;
+	if (rc == 0 && !rec)
+		rc = CX_ENOMEM;
+	if (rc == 0)
+		rc = find_recursion(col->v, col->n, rec);
+	for (size_t i = 0; i < col->n && rc == 0; i++)
+		if (rec[i])
+			rc = add_recursion(&col->v[i].fn);
+	free(rec);
+	if (rc == 0 && limited) {
+		mf->status = CX_FILE_DEGRADED;
+		rc = cx_file_add_diag(mf, "a function exceeds the AST size or depth limit; "
+		                          "measured in part");
+	}
+	(void)root;
+	return rc;
+}
+
+int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
+                    cx_header_filter filter, void *filter_arg, struct cx_file **out,
+                    size_t *nout, struct cx_ctx *ctx)
+{
+	struct cx_file *files = calloc(1, sizeof *files);
+	struct collect col = {.job = job, .filter = filter, .filter_arg = filter_arg};
+	CXTranslationUnit tu = NULL;
+	size_t nfiles = 1;
+	int rc = 0;
+	if (!files)
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	char buf[PATH_MAX];
+	files[0].path = cx_strdup(realpath(job->path, buf) ? buf : job->path);
+	if (!files[0].path) {
+		rc = CX_ENOMEM;
+		goto out;
+	}
+	rc = precheck(job->path, &files[0]);
+	if (rc <= 0)
+		goto out;
+	rc = 0;
+	const char **argv = calloc(job->nargs + 1, sizeof *argv);
+	if (!argv) {
+		rc = CX_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < job->nargs; i++)
+		argv[i] = job->args[i];
+	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord |
+	                CXTranslationUnit_KeepGoing |
+	                CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+	enum CXErrorCode ec = clang_parseTranslationUnit2(self->index, job->path, argv,
+	                                                  (int)job->nargs, NULL, 0, opts, &tu);
+	free(argv);
+	if (ec != CXError_Success || !tu) {
+		const char *why = ec == CXError_Crashed ? "libclang crashed" :
+		                  ec == CXError_InvalidArguments ? "invalid arguments" :
+		                  "libclang could not parse it";
+		rc = error_file(&files[0], "cannot parse '%s': %s", job->path, why);
+		goto out;
+	}
+	rc = add_diagnostics(tu, job->root, &files[0]);
+	if (rc == 0) {
+		clang_visitChildren(clang_getTranslationUnitCursor(tu), top_level, &col);
+		rc = col.err;
+	}
+	if (rc == 0)
+		rc = measure_all(tu, &col, &files[0], job->root);
+	if (rc == 0)
+		rc = assemble(col.v, col.n, &files, &nfiles);
+out:
+	for (size_t i = 0; i < col.n; i++) {
+		free(col.v[i].realpath);
+		free(col.v[i].calls);
+		cx_function_release(&col.v[i].fn);
+	}
+	free(col.v);
+	if (tu)
+		clang_disposeTranslationUnit(tu);
+	if (rc < 0) {
+		for (size_t i = 0; i < nfiles; i++)
+			cx_file_release(&files[i]);
+		free(files);
+		return cx_error(ctx, rc, "out of memory while analysing '%s'", job->path);
+	}
+	*out = files;
+	*nout = nfiles;
+	return 0;
+}

@@ -1,0 +1,207 @@
+/* options.c: argv -> struct cx_options. The table below is the single
+ * source of the accepted options and of --help. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx_options.h"
+
+enum opt_id {
+	O_HELP, O_VERSION, O_COMPDB, O_ROOT, O_INCLUDE, O_EXCLUDE, O_MACROS, O_FORMAT,
+	O_OUTPUT, O_TOP, O_SORT, O_EXPLAIN, O_NO_CACHE, O_QUIET, O_COLOR,
+};
+
+struct opt {
+	enum opt_id id;
+	char short_name;
+	const char *long_name;
+	const char *metavar; /* NULL: takes no value */
+	const char *help;
+};
+
+static const struct opt table[] = {
+	{O_HELP, 'h', "help", NULL, "print this help and exit"},
+	{O_VERSION, 0, "version", NULL, "print the version and exit"},
+	{O_COMPDB, 'p', "compdb", "DIR",
+	 "use DIR/compile_commands.json (default: the root's, else a build*/ one's)"},
+	{O_ROOT, 0, "root", "DIR",
+	 "report paths relative to DIR (default: the first PATH if a directory, else .)"},
+	{O_INCLUDE, 0, "include", "GLOB", "scan only files matching GLOB (repeatable)"},
+	{O_EXCLUDE, 0, "exclude", "GLOB", "skip files matching GLOB (repeatable)"},
+	{O_MACROS, 0, "macros", "MODE",
+	 "ignore: count decisions written in the function (default); expand: count the "
+	 "compiled AST"},
+	{O_FORMAT, 'f', "format", "FMT", "text (default), json or csv"},
+	{O_OUTPUT, 'o', "output", "FILE", "write the report to FILE instead of stdout"},
+	{O_TOP, 0, "top", "N", "text: list the N most complex functions (default 20; 0: all)"},
+	{O_SORT, 0, "sort", "METRIC",
+	 "text: rank by ccn (default), npath, cognitive, max_nesting, nloc, params, ..."},
+	{O_EXPLAIN, 0, "explain", "FILE:FUNC",
+	 "print every complexity increment of FUNC in FILE and its biggest blocks"},
+	{O_NO_CACHE, 0, "no-cache", NULL, "do not use the result cache"},
+	{O_QUIET, 'q', "quiet", NULL, "no warnings on stderr"},
+	{O_COLOR, 0, "color", "WHEN",
+	 "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
+};
+#define NOPTS (sizeof table / sizeof table[0])
+
+void cx_options_help(FILE *out)
+{
+	fputs("usage: cxscan [OPTIONS] [PATH...] [-- CLANG_FLAGS...]\n"
+	      "Measures the complexity of every C function under PATH (default: .).\n\n"
+	      "options:\n", out);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct opt *o = &table[i];
+		char left[64];
+		snprintf(left, sizeof left, "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+		         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
+		         o->long_name, o->metavar ? "=" : "", o->metavar ? o->metavar : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+	fputs("\nFlags after `--` are added to every file's clang arguments.\n"
+	      "exit status: 0 success, 2 usage or input error.\n", out);
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int apply(struct cx_options *o, const struct opt *op, const char *val,
+                 struct cx_ctx *ctx)
+{
+	int m;
+	switch (op->id) {
+	case O_HELP: o->help = true; return 0;
+	case O_VERSION: o->version = true; return 0;
+	case O_COMPDB: o->compdb_dir = val; return 0;
+	case O_ROOT: o->root = val; return 0;
+	case O_INCLUDE: return cx_strv_push(&o->includes, val);
+	case O_EXCLUDE: return cx_strv_push(&o->excludes, val);
+	case O_OUTPUT: o->output = val; return 0;
+	case O_EXPLAIN:
+		if (!strchr(val, ':') || strrchr(val, ':')[1] == '\0')
+			return cx_error(ctx, CX_EINVAL, "--explain wants FILE:FUNCTION, not '%s'", val);
+		o->explain = val;
+		return 0;
+	case O_NO_CACHE: o->no_cache = true; return 0;
+	case O_QUIET: o->quiet = true; return 0;
+	case O_MACROS:
+		if (strcmp(val, "ignore") == 0)
+			o->macros = CX_MACROS_IGNORE;
+		else if (strcmp(val, "expand") == 0)
+			o->macros = CX_MACROS_EXPAND;
+		else
+			return cx_error(ctx, CX_EINVAL, "--macros takes ignore or expand, not '%s'", val);
+		return 0;
+	case O_FORMAT:
+		if (strcmp(val, "text") == 0)
+			o->format = CX_FMT_TEXT;
+		else if (strcmp(val, "json") == 0)
+			o->format = CX_FMT_JSON;
+		else if (strcmp(val, "csv") == 0)
+			o->format = CX_FMT_CSV;
+		else
+			return cx_error(ctx, CX_EINVAL, "unknown --format '%s' (text, json, csv)", val);
+		return 0;
+	case O_TOP:
+		if (parse_size(val, &o->top))
+			return cx_error(ctx, CX_EINVAL, "--top takes a whole number, not '%s'", val);
+		return 0;
+	case O_SORT:
+		if ((m = cx_metric_from_name(val)) < 0)
+			return cx_error(ctx, CX_EINVAL, "unknown --sort metric '%s'", val);
+		o->sort = (enum cx_metric)m;
+		return 0;
+	case O_COLOR:
+		if (strcmp(val, "auto") == 0)
+			o->color = CX_COLOR_AUTO;
+		else if (strcmp(val, "always") == 0)
+			o->color = CX_COLOR_ALWAYS;
+		else if (strcmp(val, "never") == 0)
+			o->color = CX_COLOR_NEVER;
+		else
+			return cx_error(ctx, CX_EINVAL, "--color takes auto, always or never, not '%s'",
+			                val);
+		return 0;
+	}
+	return 0;
+}
+
+static const struct opt *find_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (strlen(table[i].long_name) == len && strncmp(table[i].long_name, name, len) == 0)
+			return &table[i];
+	return NULL;
+}
+
+static const struct opt *find_short(char c)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (table[i].short_name == c)
+			return &table[i];
+	return NULL;
+}
+
+int cx_options_parse(int argc, char **argv, struct cx_options *o, struct cx_ctx *ctx)
+{
+	memset(o, 0, sizeof *o);
+	o->top = 20;
+	o->sort = CX_M_CCN;
+	int rc = 0;
+	for (int i = 1; i < argc && rc == 0; i++) {
+		const char *a = argv[i], *val = NULL;
+		const struct opt *op = NULL;
+		if (strcmp(a, "--") == 0) {
+			for (int k = i + 1; k < argc && rc == 0; k++)
+				rc = cx_strv_push(&o->extra, argv[k]);
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0') {
+			rc = cx_strv_push(&o->paths, a);
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			op = find_long(a + 2, len);
+			if (!op)
+				return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
+			if (eq && !op->metavar)
+				return cx_error(ctx, CX_EINVAL, "option '--%s' takes no value", op->long_name);
+			val = eq ? eq + 1 : NULL;
+		} else {
+			op = find_short(a[1]);
+			if (!op)
+				return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
+			if (a[2] && !op->metavar)
+				return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
+			val = a[2] ? a + 2 : NULL;
+		}
+		if (op->metavar && !val) {
+			if (i + 1 >= argc)
+				return cx_error(ctx, CX_EINVAL, "option '--%s' needs a value (%s)",
+				                op->long_name, op->metavar);
+			val = argv[++i];
+		}
+		rc = apply(o, op, val, ctx);
+	}
+	if (rc == CX_ENOMEM)
+		return cx_error(ctx, rc, "out of memory");
+	return rc;
+}
+
+void cx_options_release(struct cx_options *o)
+{
+	cx_strv_release(&o->paths);
+	cx_strv_release(&o->includes);
+	cx_strv_release(&o->excludes);
+	cx_strv_release(&o->extra);
+}

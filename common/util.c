@@ -1,0 +1,198 @@
+/* util.c: allocation, files, paths and string lists (cx_util.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cx_util.h"
+
+char *cx_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *cx_strndup(const char *s, size_t n)
+{
+	return s ? strndup(s, n) : NULL;
+}
+
+char *cx_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	va_start(ap, fmt);
+	int n = vasprintf(&out, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : out;
+}
+
+int cx_grow(void *vp, size_t *cap, size_t need, size_t size)
+{
+	void **v = vp;
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap : 8;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2 / size)
+			return CX_ENOMEM;
+		nc *= 2;
+	}
+	void *nv = realloc(*v, nc * size);
+	if (!nv)
+		return CX_ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+int cx_read_file(const char *path, size_t max, char **buf, size_t *len, struct cx_ctx *ctx)
+{
+	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	char *b = NULL;
+	if (!fp)
+		return cx_error(ctx, CX_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		return cx_error(ctx, CX_EIO, "cannot read '%s': not a regular file", path);
+	}
+	if ((unsigned long long)st.st_size > max) {
+		fclose(fp);
+		return cx_error(ctx, CX_ELIMIT, "'%s' is larger than the limit of %zu bytes",
+		                path, max);
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	b = malloc(cap);
+	if (!b) {
+		fclose(fp);
+		return cx_error(ctx, CX_ENOMEM, "out of memory reading '%s'", path);
+	}
+	for (;;) {
+		size_t got = fread(b + n, 1, cap - 1 - n, fp);
+		n += got;
+		if (n < cap - 1)
+			break;
+		/* the file grew since fstat: read on, within the limit */
+		if (cap - 1 >= max || cx_grow(&b, &cap, cap * 2 > max + 1 ? max + 1 : cap * 2, 1)) {
+			int c = fgetc(fp);
+			if (c == EOF)
+				break;
+			free(b);
+			fclose(fp);
+			return cx_error(ctx, CX_ELIMIT, "'%s' is larger than the limit of %zu bytes",
+			                path, max);
+		}
+	}
+	bool err = ferror(fp) != 0;
+	fclose(fp);
+	if (err) {
+		free(b);
+		return cx_error(ctx, CX_EIO, "cannot read '%s': read error", path);
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+char *cx_path_normalize(const char *path)
+{
+	size_t len = strlen(path);
+	char *out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	const char *p = path;
+	bool abs = *p == '/';
+	if (abs)
+		out[o++] = '/';
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *s = p;
+		while (*p && *p != '/')
+			p++;
+		size_t n = (size_t)(p - s);
+		if (n == 0 || (n == 1 && s[0] == '.'))
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			size_t base = abs ? 1 : 0;
+			if (o > base) {
+				while (o > base && out[o - 1] != '/')
+					o--;
+				if (o > base)
+					o--;
+				continue;
+			}
+			if (abs)
+				continue;
+		}
+		if (o > 0 && out[o - 1] != '/')
+			out[o++] = '/';
+		memcpy(out + o, s, n);
+		o += n;
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	return out;
+}
+
+char *cx_path_join(const char *base, const char *rel)
+{
+	if (rel[0] == '/')
+		return cx_path_normalize(rel);
+	char *j = cx_asprintf("%s/%s", base, rel);
+	if (!j)
+		return NULL;
+	char *n = cx_path_normalize(j);
+	free(j);
+	return n;
+}
+
+bool cx_path_under(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return strncmp(dir, path, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+char *cx_path_relative(const char *root, const char *path)
+{
+	if (!cx_path_under(root, path))
+		return cx_strdup(path);
+	size_t n = strlen(root);
+	if (n == 1)
+		return cx_strdup(path + 1);
+	if (path[n] == '\0')
+		return cx_strdup(".");
+	return cx_strdup(path + n + 1);
+}
+
+int cx_strv_push_owned(struct cx_strv *sv, char *s)
+{
+	if (!s || cx_grow(&sv->v, &sv->cap, sv->n + 2, sizeof *sv->v)) {
+		free(s);
+		return CX_ENOMEM;
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+	return 0;
+}
+
+int cx_strv_push(struct cx_strv *sv, const char *s)
+{
+	return cx_strv_push_owned(sv, cx_strdup(s));
+}
+
+void cx_strv_release(struct cx_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	memset(sv, 0, sizeof *sv);
+}

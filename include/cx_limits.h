@@ -1,0 +1,41 @@
+/* Every limit that untrusted input can inflate, with its reason. */
+#ifndef CX_LIMITS_H
+#define CX_LIMITS_H
+
+/* Source files larger than this are reported as errors, not parsed: no
+ * hand-written C file is this large, and libclang's memory grows with it. */
+#define CX_MAX_SOURCE_BYTES (64u * 1024u * 1024u)
+
+/* compile_commands.json larger than this is rejected (the kernel's full
+ * database is ~30 MB). */
+#define CX_MAX_COMPDB_BYTES (512u * 1024u * 1024u)
+
+/* Response files (@file) nest at most this deep and are at most this big. */
+#define CX_MAX_RSP_DEPTH 8
+#define CX_MAX_RSP_BYTES (1u * 1024u * 1024u)
+
+/* Arguments of one compile command. */
+#define CX_MAX_ARGS 8192
+
+/* AST depth the metric walkers descend to. The analyzer runs on a thread
+ * with CX_ANALYZER_STACK bytes of stack; each level costs well under 512
+ * bytes of it, so this depth cannot overflow. Deeper subtrees are not
+ * measured and the file is marked degraded. */
+#define CX_MAX_AST_DEPTH 100000
+#define CX_ANALYZER_STACK (256u * 1024u * 1024u)
+
+/* AST nodes of one function: beyond this the function is measured up to the
+ * limit and the file is marked degraded. */
+#define CX_MAX_FUNCTION_NODES (16u * 1024u * 1024u)
+
+/* Diagnostics kept per degraded file (the first ones). */
+#define CX_MAX_DIAGNOSTICS 3
+
+/* Directory depth of the source walk (symlinked directories are not
+ * followed, so this only bounds pathological trees). */
+#define CX_MAX_WALK_DEPTH 256
+
+/* Length of a path cxscan builds. */
+#define CX_MAX_PATH 4096
+
+#endif

@@ -1,0 +1,91 @@
+/* The result model: what a scan produces and every report, rule and the
+ * cache consume. Plain data, no libclang types. */
+#ifndef CX_MODEL_H
+#define CX_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum cx_macro_mode { CX_MACROS_IGNORE = 0, CX_MACROS_EXPAND = 1 };
+
+/* Kinds of control blocks and of complexity increments. */
+enum cx_kind {
+	CX_K_IF, CX_K_ELSE_IF, CX_K_ELSE, CX_K_FOR, CX_K_WHILE, CX_K_DO,
+	CX_K_SWITCH, CX_K_CASE, CX_K_DEFAULT, CX_K_TERNARY, CX_K_GNU_TERNARY,
+	CX_K_AND, CX_K_OR, CX_K_GOTO, CX_K_RECURSION, CX_K_STMT_EXPR,
+	CX_K_COUNT
+};
+
+/* Printable name of a kind ("if", "for", "&&", ...). */
+const char *cx_kind_name(enum cx_kind kind);
+
+/* A control block (if chain, loop, switch) with what sits inside it. */
+struct cx_block {
+	enum cx_kind kind;
+	uint32_t line, end_line;
+	uint32_t depth;     /* 1 for a block directly in the function body */
+	uint32_t ccn;       /* ccn increments inside, its own included */
+	uint32_t cognitive; /* cognitive increments inside, its own included */
+};
+
+/* One increment of ccn and/or cognitive complexity, for --explain. */
+struct cx_increment {
+	enum cx_kind kind;
+	uint32_t line, column;
+	uint16_t ccn;       /* 0 or 1 */
+	uint16_t cognitive; /* 0..: 1 + nesting where nesting is penalized */
+	uint16_t nesting;   /* the nesting level the increment was taken at */
+};
+
+struct cx_function {
+	char *name;
+	uint32_t line, column, end_line;
+	uint32_t ccn, ccn_modified;
+	int64_t npath; /* saturates at INT64_MAX */
+	uint32_t cognitive, max_nesting;
+	uint32_t params;
+	bool variadic;
+	uint32_t nloc, tokens, statements, length;
+	bool from_macro;
+	struct cx_block *blocks;
+	size_t nblocks;
+	struct cx_increment *incs;
+	size_t nincs;
+};
+
+enum cx_file_status { CX_FILE_OK = 0, CX_FILE_DEGRADED = 1, CX_FILE_ERROR = 2 };
+
+const char *cx_file_status_name(enum cx_file_status st);
+
+struct cx_file {
+	char *path; /* relative to the scan root where possible */
+	enum cx_file_status status;
+	char **diags;
+	size_t ndiags;
+	struct cx_function *funcs;
+	size_t nfuncs;
+};
+
+struct cx_result {
+	char *root; /* absolute */
+	enum cx_macro_mode macros;
+	struct cx_file *files;
+	size_t nfiles;
+	double elapsed_s;
+};
+
+/* Frees what the struct owns (not the struct itself). NULL is a no-op. */
+void cx_function_release(struct cx_function *fn);
+void cx_file_release(struct cx_file *file);
+void cx_result_release(struct cx_result *res);
+
+/* Appends a diagnostic line (copied) to the file. 0 or CX_ENOMEM. */
+int cx_file_add_diag(struct cx_file *file, const char *msg)
+	__attribute__((warn_unused_result));
+
+/* Saturating arithmetic for NPATH. */
+int64_t cx_sat_add(int64_t a, int64_t b);
+int64_t cx_sat_mul(int64_t a, int64_t b);
+
+#endif

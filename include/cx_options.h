@@ -1,0 +1,38 @@
+/* Command-line options: one table drives parsing and --help. */
+#ifndef CX_OPTIONS_H
+#define CX_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cx_err.h"
+#include "cx_model.h"
+#include "cx_rules.h"
+#include "cx_util.h"
+
+enum cx_format { CX_FMT_TEXT, CX_FMT_JSON, CX_FMT_CSV };
+enum cx_color { CX_COLOR_AUTO, CX_COLOR_ALWAYS, CX_COLOR_NEVER };
+
+struct cx_options {
+	bool help, version, quiet, no_cache;
+	enum cx_color color;
+	enum cx_format format;
+	const char *output;      /* -o FILE, or NULL for stdout */
+	size_t top;              /* 0 = all */
+	enum cx_metric sort;
+	const char *explain;     /* FILE:FUNCTION */
+	const char *compdb_dir;  /* -p DIR */
+	const char *root;        /* --root DIR */
+	enum cx_macro_mode macros;
+	struct cx_strv paths, includes, excludes, extra;
+};
+
+/* Parses argv into o (strings point into argv). Errors name the bad
+ * argument; the caller exits 2. Release o with cx_options_release. */
+int cx_options_parse(int argc, char **argv, struct cx_options *o, struct cx_ctx *ctx)
+	CX_MUST_CHECK;
+void cx_options_release(struct cx_options *o);
+/* Prints --help, generated from the option table. */
+void cx_options_help(FILE *out);
+
+#endif

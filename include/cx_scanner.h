@@ -1,0 +1,83 @@
+/* The scanner: finds the translation units of a project (compile database,
+ * or a walk of the tree), gives each its compile arguments, runs the
+ * analyzer over them and assembles the result model. */
+#ifndef CX_SCANNER_H
+#define CX_SCANNER_H
+
+#include "cx_err.h"
+#include "cx_model.h"
+
+/* One translation unit to analyse. */
+struct cx_source {
+	char *path;      /* absolute, normalized */
+	char *directory; /* absolute working directory of the compile */
+	char **args;     /* sanitized clang arguments, without the source file */
+	size_t nargs;
+};
+
+struct cx_sources {
+	struct cx_source *v;
+	size_t n, cap;
+	char *compdb; /* path of the compile database used, or NULL */
+};
+
+struct cx_scan_opts {
+	const char *root;          /* directory the report paths are relative to */
+	const char *const *paths;  /* files or directories to scan (absolute) */
+	size_t npaths;
+	const char *compdb_dir;    /* -p DIR, or NULL to look for one */
+	const char *const *includes; /* --include GLOBs (relative to root) */
+	size_t nincludes;
+	const char *const *excludes; /* --exclude GLOBs */
+	size_t nexcludes;
+	const char *const *extra_args; /* flags after `--` */
+	size_t nextra;
+	enum cx_macro_mode macros;
+	bool quiet;
+};
+
+/* Finds the sources to scan. On error (unreadable or malformed compile
+ * database, missing path) returns a negative cx_err with the message in
+ * ctx. The caller releases `out` with cx_sources_release. */
+int cx_sources_discover(const struct cx_scan_opts *opts, struct cx_sources *out,
+                        struct cx_ctx *ctx) CX_MUST_CHECK;
+void cx_sources_release(struct cx_sources *s);
+
+/* Reads compile_commands.json at `path` into `out` (entries appended),
+ * sanitizing each command's arguments for libclang. Malformed input is an
+ * error naming the file and the entry. */
+int cx_compdb_load(const char *path, struct cx_sources *out,
+                   struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Parses a compile database held in memory (`name` is used in messages,
+ * `base` resolves a relative "directory"). Same contract as cx_compdb_load. */
+int cx_compdb_parse(const char *text, size_t len, const char *name,
+                    const char *base, struct cx_sources *out,
+                    struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Splits a shell-quoted command line into words (the rules compile
+ * databases use: '...', "...", backslash escapes). The caller frees each
+ * word and the array. Unterminated quotes are an error. */
+int cx_shell_split(const char *cmd, char ***argv, size_t *argc,
+                   struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Turns a compiler command's arguments into arguments for libclang: drops
+ * the compiler, the source file, outputs, dependency-file and other
+ * side-effect flags, `--`, -Werror, gcc-only flags clang rejects; expands
+ * @response files relative to `directory`; adds -working-directory.
+ * `src` is the entry's source file as written in the database. */
+int cx_args_sanitize(char *const *argv, size_t argc, const char *directory,
+                     const char *src, char ***out, size_t *nout,
+                     struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Matches a relative path against a glob: `*` and `?` stay within one path
+ * component, `**` spans components, `[...]` is a class. A glob without a
+ * `/` matches the last component anywhere (like .gitignore). */
+bool cx_glob_match(const char *glob, const char *path);
+
+/* Runs the whole scan: discover, analyse every TU, dedupe header
+ * functions, sort. The caller releases `res`. */
+int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res,
+                struct cx_ctx *ctx) CX_MUST_CHECK;
+
+#endif

@@ -1,0 +1,42 @@
+/* Small shared helpers: allocation that reports, string building, paths. */
+#ifndef CX_UTIL_H
+#define CX_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cx_err.h"
+
+/* strdup that returns NULL only on ENOMEM (NULL input gives NULL). */
+char *cx_strdup(const char *s);
+char *cx_strndup(const char *s, size_t n);
+/* Formatted allocation; NULL on ENOMEM. */
+char *cx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *v (element size `size`) so that it holds at least `need` items. */
+int cx_grow(void *vp, size_t *cap, size_t need, size_t size) CX_MUST_CHECK;
+
+/* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer.
+ * Errors name the path. */
+int cx_read_file(const char *path, size_t max, char **buf, size_t *len,
+                 struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Lexically normalizes an absolute path ("/a/./b/../c" -> "/a/c"). */
+char *cx_path_normalize(const char *path);
+/* Joins base and rel (rel returned normalized if absolute). */
+char *cx_path_join(const char *base, const char *rel);
+/* `path` relative to `root` when inside it, else a copy of `path`. */
+char *cx_path_relative(const char *root, const char *path);
+/* True when `path` is `dir` or below it (both normalized, absolute). */
+bool cx_path_under(const char *dir, const char *path);
+
+/* A growable list of owned strings. */
+struct cx_strv {
+	char **v;
+	size_t n, cap;
+};
+int cx_strv_push(struct cx_strv *sv, const char *s) CX_MUST_CHECK;
+int cx_strv_push_owned(struct cx_strv *sv, char *s) CX_MUST_CHECK;
+void cx_strv_release(struct cx_strv *sv);
+
+#endif

@@ -1,0 +1,123 @@
+/* json.c: --format=json, schema version 1 (README, "JSON output"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cx_report.h"
+#include "jsonw.h"
+
+static void kv_int(struct jw *w, const char *k, int64_t v)
+{
+	jw_key(w, k);
+	jw_int(w, v);
+}
+
+static void write_blocks(struct jw *w, const struct cx_function *fn)
+{
+	jw_key(w, "blocks");
+	jw_begin_array(w, false);
+	for (size_t i = 0; i < fn->nblocks; i++) {
+		const struct cx_block *b = &fn->blocks[i];
+		jw_begin_object(w, true);
+		jw_key(w, "kind");
+		jw_string(w, cx_kind_name(b->kind));
+		kv_int(w, "line", b->line);
+		kv_int(w, "end_line", b->end_line);
+		kv_int(w, "depth", b->depth);
+		kv_int(w, "ccn", b->ccn);
+		kv_int(w, "cognitive", b->cognitive);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
+static void write_function(struct jw *w, const struct cx_function *fn)
+{
+	jw_begin_object(w, false);
+	jw_key(w, "name");
+	jw_string(w, fn->name);
+	kv_int(w, "line", fn->line);
+	kv_int(w, "column", fn->column);
+	kv_int(w, "end_line", fn->end_line);
+	kv_int(w, "ccn", fn->ccn);
+	kv_int(w, "ccn_modified", fn->ccn_modified);
+	kv_int(w, "npath", fn->npath);
+	kv_int(w, "cognitive", fn->cognitive);
+	kv_int(w, "max_nesting", fn->max_nesting);
+	kv_int(w, "params", fn->params);
+	jw_key(w, "variadic");
+	jw_bool(w, fn->variadic);
+	kv_int(w, "nloc", fn->nloc);
+	kv_int(w, "tokens", fn->tokens);
+	kv_int(w, "statements", fn->statements);
+	kv_int(w, "length", fn->length);
+	jw_key(w, "from_macro");
+	jw_bool(w, fn->from_macro);
+	write_blocks(w, fn);
+	jw_end_object(w);
+}
+
+int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
+                   struct cx_ctx *ctx)
+{
+	struct jw w;
+	size_t nfunc = 0, ndeg = 0, nerr = 0;
+	for (size_t i = 0; i < res->nfiles; i++) {
+		nfunc += res->files[i].nfuncs;
+		ndeg += res->files[i].status == CX_FILE_DEGRADED;
+		nerr += res->files[i].status == CX_FILE_ERROR;
+	}
+	jw_init(&w, out);
+	jw_begin_object(&w, false);
+	kv_int(&w, "schema_version", 1);
+	jw_key(&w, "tool");
+	jw_begin_object(&w, true);
+	jw_key(&w, "name");
+	jw_string(&w, "cxscan");
+	jw_key(&w, "version");
+	jw_string(&w, o->tool_version);
+	jw_key(&w, "libclang");
+	jw_string(&w, o->clang_version ? o->clang_version : "");
+	jw_end_object(&w);
+	jw_key(&w, "root");
+	jw_string(&w, res->root);
+	jw_key(&w, "options");
+	jw_begin_object(&w, true);
+	jw_key(&w, "macros");
+	jw_string(&w, res->macros == CX_MACROS_EXPAND ? "expand" : "ignore");
+	jw_end_object(&w);
+	jw_key(&w, "summary");
+	jw_begin_object(&w, true);
+	kv_int(&w, "files", (int64_t)res->nfiles);
+	kv_int(&w, "functions", (int64_t)nfunc);
+	kv_int(&w, "degraded", (int64_t)ndeg);
+	kv_int(&w, "errors", (int64_t)nerr);
+	jw_key(&w, "elapsed_s");
+	jw_double(&w, res->elapsed_s, 3);
+	jw_end_object(&w);
+	jw_key(&w, "files");
+	jw_begin_array(&w, false);
+	for (size_t i = 0; i < res->nfiles; i++) {
+		const struct cx_file *f = &res->files[i];
+		jw_begin_object(&w, false);
+		jw_key(&w, "path");
+		jw_string(&w, f->path);
+		jw_key(&w, "status");
+		jw_string(&w, cx_file_status_name(f->status));
+		jw_key(&w, "diagnostics");
+		jw_begin_array(&w, true);
+		for (size_t d = 0; d < f->ndiags; d++)
+			jw_string(&w, f->diags[d]);
+		jw_end_array(&w);
+		jw_key(&w, "functions");
+		jw_begin_array(&w, false);
+		for (size_t k = 0; k < f->nfuncs; k++)
+			write_function(&w, &f->funcs[k]);
+		jw_end_array(&w);
+		jw_end_object(&w);
+	}
+	jw_end_array(&w);
+	jw_end_object(&w);
+	if (fflush(out) != 0 || ferror(out))
+		return cx_error(ctx, CX_EIO, "cannot write the JSON report");
+	return 0;
+}

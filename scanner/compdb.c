@@ -1,0 +1,365 @@
+/* compdb.c: compile_commands.json -> translation units with clang arguments.
+ *
+ * The database is untrusted input: every entry is validated and an error
+ * names the file and the entry. A compiler command is cut down to what
+ * libclang needs to parse the file the way the build does (-I, -D, -std,
+ * -include, target flags): outputs, dependency files and anything else
+ * that would write a file are dropped, so cxscan never writes outside its
+ * own outputs; `--` (which makes libclang fail) and -Werror go too, as do
+ * gcc-only options that clang rejects. Relative paths keep working through
+ * -working-directory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "cx_limits.h"
+#include "cx_scanner.h"
+#include "cx_util.h"
+
+int cx_shell_split(const char *cmd, char ***argv, size_t *argc, struct cx_ctx *ctx)
+{
+	struct cx_strv out = {0};
+	size_t len = strlen(cmd);
+	char *word = malloc(len + 1);
+	if (!word)
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	const char *p = cmd;
+	int rc = 0;
+	while (rc == 0) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		size_t n = 0;
+		char quote = 0;
+		while (*p && (quote || (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'))) {
+			if (quote == '\'') {
+				if (*p == '\'')
+					quote = 0;
+				else
+					word[n++] = *p;
+			} else if (*p == '\\' && p[1] &&
+			           (!quote || p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`')) {
+				word[n++] = *++p;
+			} else if (*p == '"' && quote) {
+				quote = 0;
+			} else if ((*p == '"' || *p == '\'') && !quote) {
+				quote = *p;
+			} else {
+				word[n++] = *p;
+			}
+			p++;
+		}
+		if (quote) {
+			rc = cx_error(ctx, CX_EINVAL, "unterminated %c quote in command", quote);
+			break;
+		}
+		if (out.n >= CX_MAX_ARGS) {
+			rc = cx_error(ctx, CX_ELIMIT, "command has more than %d arguments", CX_MAX_ARGS);
+			break;
+		}
+		if (cx_strv_push_owned(&out, cx_strndup(word, n)))
+			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
+	}
+	free(word);
+	if (rc) {
+		cx_strv_release(&out);
+		return rc;
+	}
+	*argv = out.v;
+	*argc = out.n;
+	return 0;
+}
+
+/* Options dropped together with their separate argument. */
+static const char *const drop_with_arg[] = {
+	"-o", "-MF", "-MT", "-MQ", "-Xassembler", "-Xlinker", "-working-directory",
+	"-resource-dir", "-Xclang", "-dependency-file", "-aux-info", "-Xpreprocessor",
+	"--param",
+};
+
+/* Options dropped alone (exact) and by prefix. */
+static const char *const drop_exact[] = {
+	"-c", "-S", "-E", "-M", "-MM", "-MD", "-MMD", "-MP", "-MG", "-pipe", "-v",
+	"-###", "-Werror", "-pedantic-errors", "-fsyntax-only", "-save-temps",
+	"-fconserve-stack", "-fno-allow-store-data-races", "-mrecord-mcount",
+	"-mindirect-branch-register", "-mskip-rax-setup", "-fno-var-tracking-assignments",
+	"-fsched-pressure", "-fno-ipa-sra", "-fno-ipa-cp-clone", "-fno-tree-loop-im",
+	"-fmerge-constants", "-fno-code-hoisting", "-fno-inline-functions-called-once",
+	"-mno-fp-ret-in-387", "-fno-partial-inlining", "-fno-reorder-blocks",
+	"-fno-tree-vrp", "-fno-ipa-icf", "-fno-stack-clash-protection",
+};
+static const char *const drop_prefix[] = {
+	"-o", "-MF", "-MT", "-MQ", "-Werror=", "-Wa,", "-Wl,", "-Xlinker=",
+	"-working-directory=", "-resource-dir=", "-fplugin=", "-fplugin-arg-", "-specs=",
+	"--specs=", "-fdump-", "-save-temps=", "-ftime-report", "-ftime-trace",
+	"-fprofile-generate", "-fprofile-use", "-fprofile-dir", "-fcallgraph-info",
+	"-fstack-usage", "-fdiagnostics-format", "-mindirect-branch=",
+	"-mfunction-return=", "-fmin-function-alignment=", "-fpatchable-function-entry",
+	"-falign-jumps=", "-falign-loops=", "-fsanitize-coverage", "--param=",
+	"-fno-ipa-", "-mharden-sls=", "-fzero-call-used-regs=", "-mstack-protector-guard",
+	"-fcf-protection", "-flive-patching", "-fno-tree-",
+};
+
+static bool in_list(const char *a, const char *const *l, size_t n, bool prefix)
+{
+	for (size_t i = 0; i < n; i++)
+		if (prefix ? strncmp(a, l[i], strlen(l[i])) == 0 : strcmp(a, l[i]) == 0)
+			return true;
+	return false;
+}
+#define IN(a, l, p) in_list((a), (l), sizeof(l) / sizeof((l)[0]), (p))
+
+static bool is_wrapper(const char *argv0)
+{
+	const char *b = strrchr(argv0, '/');
+	b = b ? b + 1 : argv0;
+	return strcmp(b, "ccache") == 0 || strcmp(b, "distcc") == 0 || strcmp(b, "sccache") == 0;
+}
+
+struct san {
+	const char *directory;
+	const char *src;     /* as written in the entry */
+	char *src_abs;
+	struct cx_strv out;
+	struct cx_ctx *ctx;
+};
+
+static int sanitize_words(struct san *s, char *const *argv, size_t argc, size_t first,
+                          int depth);
+
+static int expand_response(struct san *s, const char *arg, int depth)
+{
+	if (depth >= CX_MAX_RSP_DEPTH)
+		return cx_error(s->ctx, CX_ELIMIT, "response files nest deeper than %d at '%s'",
+		                CX_MAX_RSP_DEPTH, arg);
+	char *path = cx_path_join(s->directory, arg + 1);
+	char *text = NULL, **words = NULL;
+	size_t len = 0, n = 0;
+	int rc = path ? 0 : CX_ENOMEM;
+	if (rc == 0)
+		rc = cx_read_file(path, CX_MAX_RSP_BYTES, &text, &len, s->ctx);
+	if (rc == 0)
+		rc = cx_shell_split(text, &words, &n, s->ctx);
+	if (rc == 0)
+		rc = sanitize_words(s, words, n, 0, depth + 1);
+	for (size_t i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+	free(text);
+	free(path);
+	return rc;
+}
+
+static bool is_source(struct san *s, const char *a)
+{
+	if (strcmp(a, s->src) == 0)
+		return true;
+	char *abs = cx_path_join(s->directory, a);
+	bool same = abs && s->src_abs && strcmp(abs, s->src_abs) == 0;
+	free(abs);
+	return same;
+}
+
+static int sanitize_words(struct san *s, char *const *argv, size_t argc, size_t first,
+                          int depth)
+{
+	for (size_t i = first; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break; /* the rest are inputs */
+		if (a[0] == '@' && a[1]) {
+			int rc = expand_response(s, a, depth);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (IN(a, drop_with_arg, false)) {
+			i++;
+			continue;
+		}
+		if (IN(a, drop_exact, false) || IN(a, drop_prefix, true))
+			continue;
+		if (strncmp(a, "-Wp,", 4) == 0 && strstr(a, ",-M"))
+			continue; /* -Wp,-MMD,file writes a dependency file */
+		if (a[0] != '-' && is_source(s, a))
+			continue;
+		if (s->out.n >= CX_MAX_ARGS)
+			return cx_error(s->ctx, CX_ELIMIT, "command has more than %d arguments",
+			                CX_MAX_ARGS);
+		if (cx_strv_push(&s->out, a))
+			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int cx_args_sanitize(char *const *argv, size_t argc, const char *directory,
+                     const char *src, char ***out, size_t *nout, struct cx_ctx *ctx)
+{
+	struct san s = {.directory = directory, .src = src, .ctx = ctx};
+	s.src_abs = cx_path_join(directory, src);
+	size_t first = 1;
+	if (argc > 1 && is_wrapper(argv[0]))
+		first = 2;
+	int rc = s.src_abs ? sanitize_words(&s, argv, argc, first, 0) : CX_ENOMEM;
+	char *wd = rc == 0 ? cx_asprintf("-working-directory=%s", directory) : NULL;
+	if (rc == 0 && (cx_strv_push(&s.out, "-Wno-unknown-warning-option") ||
+	                cx_strv_push(&s.out, "-w") || cx_strv_push_owned(&s.out, wd)))
+		rc = cx_error(ctx, CX_ENOMEM, "out of memory");
+	free(s.src_abs);
+	if (rc) {
+		cx_strv_release(&s.out);
+		return rc;
+	}
+	*out = s.out.v;
+	*nout = s.out.n;
+	return 0;
+}
+
+/* ---- the JSON database ---- */
+
+static void json_error_position(const char *text, const char *at, unsigned *line,
+                                unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *p = text; p < at && *p; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static const char *get_string(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool has_source(const struct cx_sources *out, const char *path)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(out->v[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static int entry_words(const cJSON *e, const char *name, size_t idx, char ***words,
+                       size_t *n, struct cx_ctx *ctx)
+{
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(e, "arguments");
+	const char *cmd = get_string(e, "command");
+	if (cJSON_IsArray(args)) {
+		struct cx_strv sv = {0};
+		const cJSON *a;
+		cJSON_ArrayForEach(a, args) {
+			if (!cJSON_IsString(a)) {
+				cx_strv_release(&sv);
+				return cx_error(ctx, CX_EINVAL, "%s: entry %zu: \"arguments\" holds a "
+				                "non-string", name, idx);
+			}
+			if (sv.n >= CX_MAX_ARGS || cx_strv_push(&sv, a->valuestring)) {
+				cx_strv_release(&sv);
+				return cx_error(ctx, CX_ELIMIT, "%s: entry %zu: too many arguments",
+				                name, idx);
+			}
+		}
+		*words = sv.v;
+		*n = sv.n;
+		return 0;
+	}
+	if (!cmd)
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs \"arguments\" (array) or "
+		                "\"command\" (string)", name, idx);
+	int rc = cx_shell_split(cmd, words, n, ctx);
+	if (rc)
+		return cx_error(ctx, rc, "%s: entry %zu: %s", name, idx, ctx->msg);
+	return 0;
+}
+
+static int add_entry(const cJSON *e, size_t idx, const char *name, const char *base,
+                     struct cx_sources *out, struct cx_ctx *ctx)
+{
+	if (!cJSON_IsObject(e))
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu is not an object", name, idx);
+	const char *dir = get_string(e, "directory"), *file = get_string(e, "file");
+	if (!dir || !file || !*file)
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs string \"directory\" and "
+		                "\"file\"", name, idx);
+	char **words = NULL, **args = NULL;
+	size_t nw = 0, na = 0;
+	char *adir = cx_path_join(base, dir);
+	char *path = adir ? cx_path_join(adir, file) : NULL;
+	int rc = path ? entry_words(e, name, idx, &words, &nw, ctx) : CX_ENOMEM;
+	if (rc == 0 && nw == 0)
+		rc = cx_error(ctx, CX_EINVAL, "%s: entry %zu: empty command", name, idx);
+	if (rc == 0 && !has_source(out, path)) {
+		rc = cx_args_sanitize(words, nw, adir, file, &args, &na, ctx);
+		if (rc == 0 && cx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
+			rc = CX_ENOMEM;
+		if (rc == 0) {
+			out->v[out->n++] = (struct cx_source){path, adir, args, na};
+			path = adir = NULL;
+			args = NULL;
+			na = 0;
+		}
+	}
+	if (rc == CX_ENOMEM)
+		cx_error(ctx, rc, "out of memory reading %s", name);
+	for (size_t i = 0; i < nw; i++)
+		free(words[i]);
+	free(words);
+	for (size_t i = 0; i < na; i++)
+		free(args[i]);
+	free(args);
+	free(path);
+	free(adir);
+	return rc;
+}
+
+int cx_compdb_parse(const char *text, size_t len, const char *name, const char *base,
+                    struct cx_sources *out, struct cx_ctx *ctx)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!root) {
+		unsigned line, col;
+		json_error_position(text, end ? end : text, &line, &col);
+		return cx_error(ctx, CX_EINVAL, "%s:%u:%u: malformed JSON", name, line, col);
+	}
+	int rc = 0;
+	if (!cJSON_IsArray(root)) {
+		rc = cx_error(ctx, CX_EINVAL, "%s: expected an array of entries", name);
+	} else {
+		size_t idx = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, root) {
+			if ((rc = add_entry(e, idx++, name, base, out, ctx)) != 0)
+				break;
+		}
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+int cx_compdb_load(const char *path, struct cx_sources *out, struct cx_ctx *ctx)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = cx_read_file(path, CX_MAX_COMPDB_BYTES, &text, &len, ctx);
+	if (rc)
+		return rc;
+	char *dir = cx_strdup(path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	rc = dir ? cx_compdb_parse(text, len, path, dir[0] ? dir : "/", out, ctx) : CX_ENOMEM;
+	free(dir);
+	free(text);
+	return rc;
+}

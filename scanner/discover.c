@@ -1,0 +1,406 @@
+/* discover.c: which translation units a scan covers, with which flags.
+ *
+ * With a compile database (-p DIR, else compile_commands.json in the root
+ * or in a build* directory under it) its C entries under the scanned paths
+ * are the TUs. Without one, every .c file under the paths is a TU with
+ * fallback flags; the walk skips hidden and build directories, does not
+ * follow symlinked directories (so links cannot loop), and inside a git
+ * work tree skips what git ignores. Sources come out sorted by path. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cx_limits.h"
+#include "cx_scanner.h"
+#include "cx_util.h"
+
+struct walk_state {
+	const struct cx_scan_opts *opts;
+	struct cx_strv files;    /* absolute .c paths */
+	struct cx_strv incdirs;  /* absolute include/ directories */
+	char **git;              /* sorted absolute paths git does not ignore */
+	size_t ngit;
+	bool use_git;
+	struct cx_ctx *ctx;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_build_dir(const char *name)
+{
+	return strncmp(name, "build", 5) == 0 || strncmp(name, "cmake-build-", 12) == 0 ||
+	       strcmp(name, "CMakeFiles") == 0;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* Runs `git -C dir ls-files -z --cached --others --exclude-standard` and
+ * keeps the absolute paths. Not a work tree, or no git: *use = false. */
+static int git_files(const char *dir, struct walk_state *ws)
+{
+	int fd[2];
+	if (pipe(fd) != 0)
+		return 0;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return 0;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(fd[1], 1);
+		if (devnull >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 2);
+		}
+		close(fd[0]);
+		execlp("git", "git", "-C", dir, "ls-files", "-z", "--cached", "--others",
+		       "--exclude-standard", (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	struct cx_strv sv = {0};
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	char chunk[65536];
+	ssize_t got;
+	int rc = 0;
+	while ((got = read(fd[0], chunk, sizeof chunk)) > 0) {
+		if (cx_grow(&buf, &cap, len + (size_t)got + 1, 1)) {
+			rc = CX_ENOMEM;
+			break;
+		}
+		memcpy(buf + len, chunk, (size_t)got);
+		len += (size_t)got;
+	}
+	close(fd[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		for (size_t p = 0; p < len && rc == 0;) {
+			size_t e = p;
+			while (e < len && buf[e])
+				e++;
+			char *rel = cx_strndup(buf + p, e - p);
+			rc = rel ? cx_strv_push_owned(&sv, cx_path_join(dir, rel)) : CX_ENOMEM;
+			free(rel);
+			p = e + 1;
+		}
+		if (rc == 0) {
+			qsort(sv.v, sv.n, sizeof *sv.v, cmp_str);
+			ws->git = sv.v;
+			ws->ngit = sv.n;
+			ws->use_git = true;
+			sv.v = NULL;
+		}
+	}
+	cx_strv_release(&sv);
+	free(buf);
+	return rc ? cx_error(ws->ctx, rc, "out of memory listing git files") : 0;
+}
+
+static bool git_keeps(const struct walk_state *ws, const char *path)
+{
+	if (!ws->use_git)
+		return true;
+	return bsearch(&path, ws->git, ws->ngit, sizeof *ws->git, cmp_str) != NULL;
+}
+
+static bool filtered(const struct cx_scan_opts *o, const char *abs)
+{
+	char *rel = cx_path_relative(o->root, abs);
+	bool keep = rel != NULL;
+	if (keep && o->nincludes) {
+		keep = false;
+		for (size_t i = 0; i < o->nincludes && !keep; i++)
+			keep = cx_glob_match(o->includes[i], rel);
+	}
+	for (size_t i = 0; keep && i < o->nexcludes; i++)
+		keep = !cx_glob_match(o->excludes[i], rel);
+	free(rel);
+	return !keep;
+}
+
+static int walk_dir(struct walk_state *ws, const char *dir, int depth)
+{
+	if (depth > CX_MAX_WALK_DEPTH)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (!ws->opts->quiet)
+			fprintf(stderr, "cxscan: warning: cannot read directory '%s': %s\n", dir,
+			        strerror(errno));
+		return 0;
+	}
+	struct cx_strv names = {0};
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d)) != NULL && rc == 0)
+		if (de->d_name[0] != '.')
+			rc = cx_strv_push(&names, de->d_name);
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		char *path = cx_asprintf("%s/%s", dir, names.v[i]);
+		struct stat lst, st;
+		if (!path) {
+			rc = CX_ENOMEM;
+			break;
+		}
+		if (strlen(path) >= CX_MAX_PATH || lstat(path, &lst) != 0) {
+			free(path);
+			continue;
+		}
+		if (S_ISDIR(lst.st_mode)) {
+			if (!is_build_dir(names.v[i])) {
+				if (strcmp(names.v[i], "include") == 0)
+					rc = cx_strv_push(&ws->incdirs, path);
+				if (rc == 0)
+					rc = walk_dir(ws, path, depth + 1);
+			}
+		} else if (ends_with(names.v[i], ".c") && stat(path, &st) == 0 &&
+		           S_ISREG(st.st_mode) && git_keeps(ws, path) && !filtered(ws->opts, path)) {
+			rc = cx_strv_push(&ws->files, path);
+		} else if (ends_with(names.v[i], ".c") && S_ISLNK(lst.st_mode) &&
+		           stat(path, &st) != 0 && !ws->opts->quiet) {
+			fprintf(stderr, "cxscan: warning: skipping broken link '%s'\n", path);
+		}
+		free(path);
+	}
+	cx_strv_release(&names);
+	return rc;
+}
+
+static int fallback_args(const struct cx_scan_opts *o, const struct cx_strv *incdirs,
+                         const char *file, char ***out, size_t *nout)
+{
+	struct cx_strv a = {0};
+	char *dir = cx_strdup(file);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	int rc = dir ? 0 : CX_ENOMEM;
+	if (rc == 0)
+		rc = cx_strv_push(&a, "-std=gnu11");
+	if (rc == 0)
+		rc = cx_strv_push_owned(&a, cx_asprintf("-I%s", dir));
+	if (rc == 0)
+		rc = cx_strv_push_owned(&a, cx_asprintf("-I%s", o->root));
+	for (size_t i = 0; rc == 0 && i < incdirs->n; i++)
+		rc = cx_strv_push_owned(&a, cx_asprintf("-I%s", incdirs->v[i]));
+	for (size_t i = 0; rc == 0 && i < o->nextra; i++)
+		rc = cx_strv_push(&a, o->extra_args[i]);
+	if (rc == 0)
+		rc = cx_strv_push(&a, "-w");
+	free(dir);
+	if (rc) {
+		cx_strv_release(&a);
+		return rc;
+	}
+	*out = a.v;
+	*nout = a.n;
+	return 0;
+}
+
+static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx *ctx)
+{
+	struct stat st;
+	*path = NULL;
+	if (o->compdb_dir) {
+		char *p = cx_asprintf("%s/compile_commands.json", o->compdb_dir);
+		if (!p)
+			return CX_ENOMEM;
+		if (stat(p, &st) != 0) {
+			int e = errno;
+			cx_error(ctx, CX_EINVAL, "no compile database at '%s': %s", p, strerror(e));
+			free(p);
+			return CX_EINVAL;
+		}
+		*path = p;
+		return 0;
+	}
+	char *p = cx_asprintf("%s/compile_commands.json", o->root);
+	if (!p)
+		return CX_ENOMEM;
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		*path = p;
+		return 0;
+	}
+	free(p);
+	DIR *d = opendir(o->root);
+	if (!d)
+		return 0;
+	struct cx_strv cands = {0};
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d)) != NULL && rc == 0) {
+		if (strncmp(de->d_name, "build", 5) != 0)
+			continue;
+		char *c = cx_asprintf("%s/%s/compile_commands.json", o->root, de->d_name);
+		if (c && stat(c, &st) == 0 && S_ISREG(st.st_mode))
+			rc = cx_strv_push_owned(&cands, c);
+		else
+			free(c);
+	}
+	closedir(d);
+	if (rc == 0 && cands.n) {
+		qsort(cands.v, cands.n, sizeof *cands.v, cmp_str);
+		*path = cx_strdup(cands.v[0]);
+	}
+	cx_strv_release(&cands);
+	return rc;
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	return strcmp(((const struct cx_source *)a)->path, ((const struct cx_source *)b)->path);
+}
+
+static bool under_paths(const struct cx_scan_opts *o, const char *path)
+{
+	for (size_t i = 0; i < o->npaths; i++)
+		if (cx_path_under(o->paths[i], path))
+			return true;
+	return false;
+}
+
+/* Keeps the database entries that are C files under the scanned paths. */
+static void keep_compdb_entries(const struct cx_scan_opts *o, struct cx_sources *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		struct cx_source *s = &out->v[i];
+		if (ends_with(s->path, ".c") && under_paths(o, s->path) && !filtered(o, s->path)) {
+			out->v[k++] = *s;
+			continue;
+		}
+		free(s->path);
+		free(s->directory);
+		for (size_t a = 0; a < s->nargs; a++)
+			free(s->args[a]);
+		free(s->args);
+	}
+	out->n = k;
+}
+
+static int add_extra(const struct cx_scan_opts *o, struct cx_source *s)
+{
+	if (!o->nextra)
+		return 0;
+	char **nv = realloc(s->args, (s->nargs + o->nextra + 1) * sizeof *nv);
+	if (!nv)
+		return CX_ENOMEM;
+	s->args = nv;
+	for (size_t i = 0; i < o->nextra; i++)
+		if (!(s->args[s->nargs++] = cx_strdup(o->extra_args[i])))
+			return CX_ENOMEM;
+	return 0;
+}
+
+static int add_fallback(const struct cx_scan_opts *o, struct walk_state *ws,
+                        struct cx_sources *out)
+{
+	int rc = 0;
+	for (size_t i = 0; i < ws->files.n && rc == 0; i++) {
+		const char *f = ws->files.v[i];
+		bool dup = false;
+		for (size_t k = 0; k < out->n && !dup; k++)
+			dup = strcmp(out->v[k].path, f) == 0;
+		if (dup)
+			continue;
+		struct cx_source s = {0};
+		s.path = cx_strdup(f);
+		s.directory = cx_strdup(o->root);
+		rc = s.path && s.directory ? fallback_args(o, &ws->incdirs, f, &s.args, &s.nargs)
+		                           : CX_ENOMEM;
+		if (rc == 0 && (rc = cx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v)) == 0) {
+			out->v[out->n++] = s;
+			continue;
+		}
+		free(s.path);
+		free(s.directory);
+	}
+	return rc;
+}
+
+int cx_sources_discover(const struct cx_scan_opts *o, struct cx_sources *out,
+                        struct cx_ctx *ctx)
+{
+	struct walk_state ws = {.opts = o, .ctx = ctx};
+	memset(out, 0, sizeof *out);
+	int rc = find_compdb(o, &out->compdb, ctx);
+	if (rc == 0 && out->compdb) {
+		rc = cx_compdb_load(out->compdb, out, ctx);
+		if (rc == 0)
+			keep_compdb_entries(o, out);
+		for (size_t i = 0; rc == 0 && i < out->n; i++)
+			rc = add_extra(o, &out->v[i]);
+	}
+	/* walk the directories only without a database; files named on the
+	 * command line are scanned either way */
+	if (rc == 0 && (rc = git_files(o->root, &ws)) == 0) {
+		for (size_t i = 0; i < o->npaths && rc == 0; i++) {
+			struct stat st;
+			if (stat(o->paths[i], &st) != 0) {
+				rc = cx_error(ctx, CX_EINVAL, "cannot scan '%s': %s", o->paths[i],
+				              strerror(errno));
+			} else if (S_ISDIR(st.st_mode)) {
+				if (!out->compdb)
+					rc = walk_dir(&ws, o->paths[i], 0);
+			} else {
+				rc = cx_strv_push(&ws.files, o->paths[i]);
+			}
+		}
+	}
+	if (rc == 0 && ws.incdirs.n == 0 && !out->compdb) {
+		char *inc = cx_asprintf("%s/include", o->root);
+		struct stat st;
+		if (inc && stat(inc, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = cx_strv_push(&ws.incdirs, inc);
+		free(inc);
+	}
+	if (rc == 0)
+		rc = add_fallback(o, &ws, out);
+	if (rc == 0 && out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, cmp_source);
+	if (rc == CX_ENOMEM && !ctx->msg[0])
+		cx_error(ctx, rc, "out of memory finding sources");
+	cx_strv_release(&ws.files);
+	cx_strv_release(&ws.incdirs);
+	for (size_t i = 0; i < ws.ngit; i++)
+		free(ws.git[i]);
+	free(ws.git);
+	if (rc)
+		cx_sources_release(out);
+	return rc;
+}
+
+void cx_sources_release(struct cx_sources *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].path);
+		free(s->v[i].directory);
+		for (size_t a = 0; a < s->v[i].nargs; a++)
+			free(s->v[i].args[a]);
+		free(s->v[i].args);
+	}
+	free(s->v);
+	free(s->compdb);
+	memset(s, 0, sizeof *s);
+}
