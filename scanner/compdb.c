@@ -277,8 +277,11 @@ static int entry_words(const cJSON *e, const char *name, size_t idx, char ***wor
 		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs \"arguments\" (array) or "
 		                "\"command\" (string)", name, idx);
 	int rc = cx_shell_split(cmd, words, n, ctx);
-	if (rc)
-		return cx_error(ctx, rc, "%s: entry %zu: %s", name, idx, ctx->msg);
+	if (rc) {
+		char why[sizeof ctx->msg];
+		snprintf(why, sizeof why, "%s", ctx->msg);
+		return cx_error(ctx, rc, "%s: entry %zu: %s", name, idx, why);
+	}
 	return 0;
 }
 

@@ -106,7 +106,7 @@ static int git_files(const char *dir, struct walk_state *ws)
 			ws->git = sv.v;
 			ws->ngit = sv.n;
 			ws->use_git = true;
-			sv.v = NULL;
+			sv = (struct cx_strv){0};
 		}
 	}
 	cx_strv_release(&sv);

@@ -131,7 +131,8 @@ step_start "make -n V=1 ${SUBTREES[*]/%//} (dry run)"
 step_end
 
 step_start "converting the dry run into $DEST/compile_commands.json"
-python3 - "$DEST" "$SCRATCH/dryrun.log" "$DEST/compile_commands.json" "${SUBTREES[@]}" <<'PY'
+python3 - "$DEST" "$SCRATCH/dryrun.log" "$DEST/compile_commands.json" "${SUBTREES[@]}" \
+    > "$SCRATCH/entries.txt" <<'PY'
 """Turn the command lines of a kbuild dry run into a compile database.
 
 Each recipe is one shell line: `set -e; echo '...'; trap ...; gcc ... -c -o
@@ -189,8 +190,8 @@ os.replace(out + '.tmp', out)
 count = collections.Counter(p for f in entries for p in prefixes if f.startswith(p))
 for p in prefixes:
     on_disk = sum(n.endswith('.c') for _, _, files in os.walk(os.path.join(dest, p)) for n in files)
-    print(f'   {p:<10} {count[p]:4d} entries  ({on_disk} .c files on disk)')
-print(f'   total      {len(db):4d} entries' + (f', {duplicates} duplicate commands ignored' if duplicates else ''))
+    print(f'{p:<10} {count[p]:4d} entries  ({on_disk} .c files on disk)')
+print(f'total      {len(db):4d} entries' + (f', {duplicates} duplicate commands ignored' if duplicates else ''))
 PY
 step_end
 
@@ -268,10 +269,14 @@ for entry, dropped, ok, errs, lok, lerrs, warns in results:
     print(f"{'ok  ' if ok else 'FAIL'} {'ok  ' if lok else 'FAIL'} {rel}")
     for e in (lerrs if not lok else errs if not ok else [])[:2]:
         print('          ', e)
-print('(columns: as-is / with -Wno-error)')
+print('(per entry, above: result with the flags as-is / with -Wno-error)')
+print('-- summary --')
+print('first three sampled entries (must parse with -Wno-error): '
+      + ', '.join(f"{r[0]['file'][len(r[0]['directory']) + 1:]} {'ok' if r[4] else 'FAIL'}" for r in results[:3]))
 print(f'parse without errors, flags as-is (-Werror kept): {strict_ok}/{len(results)}')
 print(f'parse without errors, with -Wno-error:            {lenient_ok}/{len(results)}')
-print('flags rejected by the clang driver and dropped (entries of the sample):')
+print('flags dropped: rejected by clang (unknown argument, not enabled) or, under')
+print('-Werror, unsupported optimization flags (entries of the sample):')
 for f, c in sorted(dropped_count.items()):
     print(f'   {f}  ({c})')
 if werror_kinds:
@@ -283,10 +288,13 @@ if not all(r[4] for r in first3):
     print('FAILED: one of the first three sampled entries does not parse')
     sys.exit(1)
 PY
-    sed 's/^/   /' "$SCRATCH/verify.txt"
+    # Console: the summary only; per-entry results are in verify.txt.
+    sed -n '/^-- summary --$/,$p' "$SCRATCH/verify.txt" | tail -n +2 | sed 's/^/   /'
+    log "   per-entry results: $SCRATCH/verify.txt"
     [ $status = 0 ] || die "clang check failed (see $SCRATCH/verify.txt)"
     step_end
 fi
 
 log "compile database: $DEST/compile_commands.json"
+sed 's/^/   /' "$SCRATCH/entries.txt"
 log "total time: $((SECONDS - T0)) s"
