@@ -407,13 +407,17 @@ static int precheck(const char *path, struct cx_file *mf)
 	fp = fopen(path, "rb");
 	if (!fp)
 		return error_file(mf, "cannot read '%s': %s", path, strerror(errno));
-	char buf[8192];
-	size_t got = fread(buf, 1, sizeof buf, fp);
+	/* a NUL byte anywhere means binary: libclang would parse garbage */
+	char buf[65536];
+	size_t got;
+	bool nul = false;
+	while (!nul && (got = fread(buf, 1, sizeof buf, fp)) > 0)
+		nul = memchr(buf, '\0', got) != NULL;
 	bool err = ferror(fp) != 0;
 	fclose(fp);
 	if (err)
 		return error_file(mf, "cannot read '%s': %s", path, "read error");
-	if (memchr(buf, '\0', got))
+	if (nul)
 		return error_file(mf, "'%s' is not a text file (%s)", path, "NUL byte");
 	return 1;
 }

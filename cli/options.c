@@ -66,8 +66,10 @@ static int parse_size(const char *s, size_t *out)
 {
 	char *end;
 	errno = 0;
+	if (s[0] < '0' || s[0] > '9') /* strtoull would skip blanks and wrap '-1' */
+		return -1;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-')
+	if (errno || *end)
 		return -1;
 	*out = (size_t)v;
 	return 0;

@@ -75,7 +75,7 @@ int cx_shell_split(const char *cmd, char ***argv, size_t *argc, struct cx_ctx *c
 
 /* Options dropped together with their separate argument. */
 static const char *const drop_with_arg[] = {
-	"-o", "-MF", "-MT", "-MQ", "-Xassembler", "-Xlinker", "-working-directory",
+	"-o", "-MF", "-MT", "-MQ", "-MJ", "-Xassembler", "-Xlinker", "-working-directory",
 	"-resource-dir", "-Xclang", "-dependency-file", "-aux-info", "-Xpreprocessor",
 	"--param",
 };
@@ -92,7 +92,7 @@ static const char *const drop_exact[] = {
 	"-fno-tree-vrp", "-fno-ipa-icf", "-fno-stack-clash-protection",
 };
 static const char *const drop_prefix[] = {
-	"-o", "-MF", "-MT", "-MQ", "-Werror=", "-Wa,", "-Wl,", "-Xlinker=",
+	"-o", "-MF", "-MT", "-MQ", "-MJ", "-Werror=", "-Wa,", "-Wl,", "-Xlinker=",
 	"-working-directory=", "-resource-dir=", "-fplugin=", "-fplugin-arg-", "-specs=",
 	"--specs=", "-fdump-", "-save-temps=", "-ftime-report", "-ftime-trace",
 	"-fprofile-generate", "-fprofile-use", "-fprofile-dir", "-fcallgraph-info",

@@ -136,6 +136,33 @@ static bool filtered(const struct cx_scan_opts *o, const char *abs)
 	return !keep;
 }
 
+/* A .c file found by the walk: regular files (through links too) are kept
+ * under their real path, so that a link to a file is not measured twice;
+ * anything else is named in a warning. */
+static int add_walked_file(struct walk_state *ws, const char *path, const struct stat *lst)
+{
+	struct stat st;
+	char real[PATH_MAX];
+	const char *why = NULL;
+	if (stat(path, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	if (why) {
+		if (!ws->opts->quiet)
+			fprintf(stderr, "cxscan: warning: skipping '%s': %s\n", path, why);
+		return 0;
+	}
+	if (!git_keeps(ws, path) || filtered(ws->opts, path))
+		return 0;
+	if (S_ISLNK(lst->st_mode) && realpath(path, real))
+		path = real;
+	for (size_t i = 0; i < ws->files.n; i++)
+		if (strcmp(ws->files.v[i], path) == 0)
+			return 0;
+	return cx_strv_push(&ws->files, path);
+}
+
 static int walk_dir(struct walk_state *ws, const char *dir, int depth)
 {
 	if (depth > CX_MAX_WALK_DEPTH)
@@ -158,7 +185,7 @@ static int walk_dir(struct walk_state *ws, const char *dir, int depth)
 		qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		char *path = cx_asprintf("%s/%s", dir, names.v[i]);
-		struct stat lst, st;
+		struct stat lst;
 		if (!path) {
 			rc = CX_ENOMEM;
 			break;
@@ -174,12 +201,8 @@ static int walk_dir(struct walk_state *ws, const char *dir, int depth)
 				if (rc == 0)
 					rc = walk_dir(ws, path, depth + 1);
 			}
-		} else if (ends_with(names.v[i], ".c") && stat(path, &st) == 0 &&
-		           S_ISREG(st.st_mode) && git_keeps(ws, path) && !filtered(ws->opts, path)) {
-			rc = cx_strv_push(&ws->files, path);
-		} else if (ends_with(names.v[i], ".c") && S_ISLNK(lst.st_mode) &&
-		           stat(path, &st) != 0 && !ws->opts->quiet) {
-			fprintf(stderr, "cxscan: warning: skipping broken link '%s'\n", path);
+		} else if (ends_with(names.v[i], ".c")) {
+			rc = add_walked_file(ws, path, &lst);
 		}
 		free(path);
 	}

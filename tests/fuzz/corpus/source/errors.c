@@ -1,0 +1,5 @@
+
+int broken(int x) {
+	if (x { return )
+	switch (x) case 1: ;
+	undeclared(x) ?: ;
