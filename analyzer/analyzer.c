@@ -327,6 +327,22 @@ static int diag_line(CXDiagnostic d, const char *root, char **out)
 	return *out ? 0 : CX_ENOMEM;
 }
 
+/* The driver's "unknown argument" (a gcc-only flag the sanitizer does not
+ * know yet) has no location: the driver drops the flag and the parse is
+ * unaffected, so it does not make the file degraded. */
+static bool driver_only(CXDiagnostic d)
+{
+	CXFile file;
+	clang_getExpansionLocation(clang_getDiagnosticLocation(d), &file, NULL, NULL, NULL);
+	if (file)
+		return false;
+	CXString msg = clang_getDiagnosticSpelling(d);
+	const char *m = clang_getCString(msg);
+	bool drop = m && strncmp(m, "unknown argument", 16) == 0;
+	clang_disposeString(msg);
+	return drop;
+}
+
 static int add_diagnostics(CXTranslationUnit tu, const char *root, struct cx_file *mf)
 {
 	unsigned nd = clang_getNumDiagnostics(tu);
@@ -334,7 +350,7 @@ static int add_diagnostics(CXTranslationUnit tu, const char *root, struct cx_fil
 		CXDiagnostic d = clang_getDiagnostic(tu, i);
 		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
 		int rc = 0;
-		if (sev >= CXDiagnostic_Error) {
+		if (sev >= CXDiagnostic_Error && !driver_only(d)) {
 			mf->status = CX_FILE_DEGRADED;
 			if (mf->ndiags < CX_MAX_DIAGNOSTICS) {
 				char *line = NULL;

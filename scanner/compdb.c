@@ -100,7 +100,8 @@ static const char *const drop_prefix[] = {
 	"-mfunction-return=", "-fmin-function-alignment=", "-fpatchable-function-entry",
 	"-falign-jumps=", "-falign-loops=", "-fsanitize-coverage", "--param=",
 	"-fno-ipa-", "-mharden-sls=", "-fzero-call-used-regs=", "-mstack-protector-guard",
-	"-fcf-protection", "-flive-patching", "-fno-tree-",
+	"-fcf-protection", "-flive-patching", "-fno-tree-", "-mpreferred-stack-boundary=",
+	"-mindirect-branch-cs-prefix", "-ftrivial-auto-var-init",
 };
 
 static bool in_list(const char *a, const char *const *l, size_t n, bool prefix)

@@ -112,17 +112,21 @@ static int add_files(struct job *j, struct cx_file *files, size_t n)
 	struct cx_result *res = j->res;
 	if (cx_grow(&res->files, &j->cap, res->nfiles + n, sizeof *res->files))
 		return CX_ENOMEM;
+	/* files[0] is the TU; it is moved out in the first iteration */
+	enum cx_file_status tu_status = n ? files[0].status : CX_FILE_OK;
+	const char *tu_path = NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *rel = cx_path_relative(res->root, files[i].path);
 		if (!rel)
 			return CX_ENOMEM;
 		free(files[i].path);
 		files[i].path = rel;
+		if (i == 0)
+			tu_path = rel;
 		/* a header measured through a degraded TU may be off as well */
-		if (i > 0 && files[0].status != CX_FILE_OK && files[i].status == CX_FILE_OK) {
+		if (i > 0 && tu_status != CX_FILE_OK && files[i].status == CX_FILE_OK) {
 			files[i].status = CX_FILE_DEGRADED;
-			char *msg = cx_asprintf("measured through '%s', which has errors",
-			                        files[0].path);
+			char *msg = cx_asprintf("measured through '%s', which has errors", tu_path);
 			int rc = msg ? cx_file_add_diag(&files[i], msg) : CX_ENOMEM;
 			free(msg);
 			if (rc)

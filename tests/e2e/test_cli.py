@@ -172,6 +172,22 @@ class CompileDatabase(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("nope", p.stderr)
 
+    def test_header_through_degraded_tu_is_degraded(self):
+        write(self.root, "src/f.c", '#include "cfg.h"\nint broken(void) { return LIMIT + ; }\n')
+        self.db("build")
+        doc = self.scan("--include", "src/f.c")
+        files = {f["path"]: f for f in doc["files"]}
+        self.assertEqual(files["src/f.c"]["status"], "degraded")
+        self.assertEqual(files["config/cfg.h"]["status"], "degraded")
+        self.assertEqual(files["config/cfg.h"]["diagnostics"],
+                         ["measured through 'src/f.c', which has errors"])
+
+    def test_unknown_driver_flag_does_not_degrade(self):
+        doc = self.scan("--", "-I" + os.path.join(self.root, "config"),
+                        "-fno-such-gcc-only-flag")
+        self.assertEqual(doc["summary"]["degraded"], 0)
+        self.assertIn(("src/f.c", "always"), functions(doc))
+
     def test_include_exclude(self):
         self.db("build")
         fns = functions(self.scan("--exclude", "g.c"))

@@ -51,7 +51,9 @@ static void test_sanitize(void **state)
 	(void)state;
 	char *argv[] = {"ccache", "gcc", "-Iinc", "-DA=1", "-c", "-o", "x.o", "-MD", "-MF",
 	                "x.d", "-Wp,-MMD,y.d", "-Werror", "-Werror=format", "-fconserve-stack",
-	                "--param", "max-inline=10", "-O2", "src/x.c", "--", "junk"};
+	                "--param", "max-inline=10", "-O2", "-MJ", "frag.json",
+	                "-mpreferred-stack-boundary=3", "-ftrivial-auto-var-init=zero", "src/x.c",
+	                "--", "junk"};
 	size_t argc = sizeof argv / sizeof argv[0];
 	struct cx_ctx ctx = {0};
 	char **out = NULL;
@@ -63,7 +65,8 @@ static void test_sanitize(void **state)
 	assert_true(has(out, n, "-working-directory=/proj/build"));
 	const char *gone[] = {"gcc", "-c", "-o", "x.o", "-MD", "-MF", "x.d", "-Wp,-MMD,y.d",
 	                      "-Werror", "-Werror=format", "-fconserve-stack", "--param",
-	                      "max-inline=10", "src/x.c", "--", "junk"};
+	                      "max-inline=10", "-MJ", "frag.json", "-mpreferred-stack-boundary=3",
+	                      "-ftrivial-auto-var-init=zero", "src/x.c", "--", "junk"};
 	for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
 		assert_false(has(out, n, gone[i]));
 	free_words(out, n);
