@@ -71,7 +71,15 @@ class CxscanTestCase(unittest.TestCase):
 
     def run_cx(self, *args, cwd=None, user=None):
         """Runs cxscan; returns the CompletedProcess (stdout/stderr as bytes)."""
-        argv = [CXSCAN] + [os.fsencode(a) if isinstance(a, str) else a for a in args]
+        binary = CXSCAN
+        if user:
+            # the build tree may not be reachable by that user (a CI clone
+            # in a private directory): run a world-readable copy
+            binary = os.path.join(self.tmp, "cxscan-copy")
+            if not os.path.exists(binary):
+                shutil.copy(CXSCAN, binary)
+                os.chmod(binary, 0o755)
+        argv = [binary] + [os.fsencode(a) if isinstance(a, str) else a for a in args]
         if user:
             argv = ["setpriv", "--reuid=" + user[0], "--regid=" + user[1],
                     "--clear-groups"] + argv
