@@ -28,6 +28,12 @@ struct cx_analyzer *cx_analyzer_new(void)
 	struct cx_analyzer *a = calloc(1, sizeof *a);
 	if (!a)
 		return NULL;
+	/* By default libclang parses on a thread of its own with an 8 MiB
+	 * stack, and its crash recovery does not survive a stack overflow:
+	 * 4,000 nested `!` kill the process. Parsing on the caller's thread
+	 * uses the analyzer's CX_ANALYZER_STACK instead. Set before the first
+	 * parse; overwrite=0 keeps a user's explicit choice. */
+	setenv("LIBCLANG_NOTHREADS", "1", 0);
 	a->index = clang_createIndex(0, 0);
 	if (!a->index) {
 		free(a);

@@ -22,7 +22,12 @@
  * bytes of it, so this depth cannot overflow. Deeper subtrees are not
  * measured and the file is marked degraded. */
 #define CX_MAX_AST_DEPTH 100000
-#define CX_ANALYZER_STACK (256u * 1024u * 1024u)
+/* libclang also parses on this thread (LIBCLANG_NOTHREADS): its recursive
+ * descent costs about 2 KiB per level of nesting, so 1 GiB of stack (only
+ * reserved; pages are committed as touched) parses expressions and
+ * statements nested ~500,000 deep. Deeper input still overflows inside
+ * libclang; no hand-written or generated C seen comes near. */
+#define CX_ANALYZER_STACK (1024u * 1024u * 1024u)
 
 /* AST nodes of one function: beyond this the function is measured up to the
  * limit and the file is marked degraded. */
