@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "cx_scanner.h"
 
@@ -41,11 +42,27 @@ static void test_path_globs(void **state)
 	assert_false(cx_glob_match("a\\*b", "axb"));
 }
 
+static void test_backtracking_is_bounded(void **state)
+{
+	(void)state;
+	/* exponential without the memo (found by fuzz_glob) */
+	char path[101], stars[40];
+	memset(path, 'a', 100);
+	path[100] = '\0';
+	memset(stars, '*', 32);
+	strcpy(stars + 32, "b");
+	assert_false(cx_glob_match("*a*a*a*a*a*a*b", path));
+	assert_false(cx_glob_match(stars, path));
+	assert_true(cx_glob_match("*a*a*a*a*a*a*", path));
+	assert_false(cx_glob_match("**/**/**/**/**/**/x", "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/y"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_component_globs),
 		cmocka_unit_test(test_path_globs),
+		cmocka_unit_test(test_backtracking_is_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
