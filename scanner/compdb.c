@@ -102,6 +102,8 @@ static const char *const drop_prefix[] = {
 	"-fno-ipa-", "-mharden-sls=", "-fzero-call-used-regs=", "-mstack-protector-guard",
 	"-fcf-protection", "-flive-patching", "-fno-tree-", "-mpreferred-stack-boundary=",
 	"-mindirect-branch-cs-prefix", "-ftrivial-auto-var-init",
+	/* clang modules write .pcm files into a cache */
+	"-fmodules", "-fimplicit-modules", "-fcxx-modules", "-fmodule-file",
 };
 
 static bool in_list(const char *a, const char *const *l, size_t n, bool prefix)

@@ -52,7 +52,8 @@ static void test_sanitize(void **state)
 	char *argv[] = {"ccache", "gcc", "-Iinc", "-DA=1", "-c", "-o", "x.o", "-MD", "-MF",
 	                "x.d", "-Wp,-MMD,y.d", "-Werror", "-Werror=format", "-fconserve-stack",
 	                "--param", "max-inline=10", "-O2", "-MJ", "frag.json",
-	                "-mpreferred-stack-boundary=3", "-ftrivial-auto-var-init=zero", "src/x.c",
+	                "-mpreferred-stack-boundary=3", "-ftrivial-auto-var-init=zero", "-fmodules",
+	                "-fmodules-cache-path=/tmp/mc", "src/x.c",
 	                "--", "junk"};
 	size_t argc = sizeof argv / sizeof argv[0];
 	struct cx_ctx ctx = {0};
@@ -66,7 +67,8 @@ static void test_sanitize(void **state)
 	const char *gone[] = {"gcc", "-c", "-o", "x.o", "-MD", "-MF", "x.d", "-Wp,-MMD,y.d",
 	                      "-Werror", "-Werror=format", "-fconserve-stack", "--param",
 	                      "max-inline=10", "-MJ", "frag.json", "-mpreferred-stack-boundary=3",
-	                      "-ftrivial-auto-var-init=zero", "src/x.c", "--", "junk"};
+	                      "-ftrivial-auto-var-init=zero", "-fmodules",
+	                      "-fmodules-cache-path=/tmp/mc", "src/x.c", "--", "junk"};
 	for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
 		assert_false(has(out, n, gone[i]));
 	free_words(out, n);
