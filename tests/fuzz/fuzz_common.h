@@ -33,6 +33,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 		}                                                               \
 	} while (0)
 
+/* Creates a private directory "$TMPDIR/cxscan-fuzz-<what>-XXXXXX" (TMPDIR
+ * defaults to /tmp) into buf; aborts when it cannot. */
+static inline void fuzz_mkdtemp(char *buf, size_t size, const char *what)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	int n = snprintf(buf, size, "%s/cxscan-fuzz-%s-XXXXXX", tmp, what);
+	FUZZ_CHECK(n > 0 && (size_t)n < size, "TMPDIR is too long");
+	FUZZ_CHECK(mkdtemp(buf) != NULL, "cannot create a directory in %s", tmp);
+}
+
 static inline bool fuzz_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -58,19 +70,16 @@ static inline bool fuzz_is_normalized_abs(const char *p)
 }
 
 /* Flags that must never reach libclang: it would write a file, fail on
- * them, or turn warnings into errors. Exact spellings, then prefixes.
- * Not listed yet because cx_args_sanitize keeps them (reported, to fix):
- * -MJ FILE (libclang writes a compilation database fragment) and
- * -fmodules / -fmodules-cache-path= (libclang writes a module cache). */
+ * them, or turn warnings into errors. Exact spellings, then prefixes. */
 static const char *const fuzz_banned_exact[] = {
-	"--", "-o", "-c", "-E", "-S", "-M", "-MM", "-MD", "-MMD", "-MF", "-MT", "-MQ",
+	"--", "-o", "-c", "-E", "-S", "-M", "-MM", "-MD", "-MMD", "-MF", "-MT", "-MQ", "-MJ",
 	"-Werror", "-Xclang", "-Xlinker", "-Xassembler", "-save-temps",
 	"-working-directory", "-resource-dir", "-dependency-file",
 };
 static const char *const fuzz_banned_prefix[] = {
-	"-o", "-MF", "-Werror=", "-Wl,", "-Wa,", "-fplugin=", "-save-temps=",
+	"-o", "-MF", "-MJ", "-Werror=", "-Wl,", "-Wa,", "-fplugin=", "-save-temps=",
 	"-working-directory=", "-fdump-", "-ftime-trace", "-fprofile-generate",
-	"-fstack-usage",
+	"-fstack-usage", "-fmodules", "-fimplicit-modules", "-fcxx-modules",
 };
 
 static inline void fuzz_check_clang_args(char *const *args, size_t n, const char *directory,

@@ -1,12 +1,12 @@
 /* fuzz_compdb: cx_compdb_parse over arbitrary compile_commands.json text.
  *
  * The database's own directory (`base`, which a relative "directory"
- * resolves against) is a private temporary directory created once, holding
- * a few response files so that @file expansion is exercised too: a plain
- * one, a nested one, one that includes itself (the nesting limit) and one
- * with an unterminated quote. An absolute "directory" can still point the
- * response files elsewhere: cx_read_file only reads regular files, so that
- * is harmless.
+ * resolves against) is a private temporary directory created once (under
+ * $TMPDIR, default /tmp), holding a few response files so that @file
+ * expansion is exercised too: a plain one, a nested one, one that includes
+ * itself (the nesting limit) and one with an unterminated quote. An absolute
+ * "directory" can still point the response files elsewhere: cx_read_file
+ * only reads regular files, so that is harmless.
  *
  * Invariants:
  * - the result is 0 or CX_EINVAL / CX_EIO / CX_ELIMIT with a message;
@@ -14,12 +14,13 @@
  * - on success every source has a normalized absolute path and directory,
  *   no two sources share a path, and its arguments pass
  *   fuzz_check_clang_args (fuzz_common.h). */
+#include <limits.h>
 #include <unistd.h>
 
 #include "cx_scanner.h"
 #include "fuzz_common.h"
 
-static char g_base[] = "/tmp/cxscan-fuzz-compdb-XXXXXX";
+static char g_base[PATH_MAX];
 
 static const struct {
 	const char *name, *text;
@@ -32,7 +33,7 @@ static const struct {
 
 static void cleanup(void)
 {
-	char path[sizeof g_base + 32];
+	char path[PATH_MAX + 32];
 	for (size_t i = 0; i < sizeof g_rsp / sizeof *g_rsp; i++) {
 		snprintf(path, sizeof path, "%s/%s", g_base, g_rsp[i].name);
 		unlink(path);
@@ -44,9 +45,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	FUZZ_CHECK(mkdtemp(g_base) != NULL, "cannot create a directory in /tmp");
+	fuzz_mkdtemp(g_base, sizeof g_base, "compdb");
 	atexit(cleanup);
-	char path[sizeof g_base + 32];
+	char path[PATH_MAX + 32];
 	for (size_t i = 0; i < sizeof g_rsp / sizeof *g_rsp; i++) {
 		snprintf(path, sizeof path, "%s/%s", g_base, g_rsp[i].name);
 		FILE *fp = fopen(path, "w");

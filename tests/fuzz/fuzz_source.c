@@ -2,11 +2,17 @@
  * arbitrary C source bytes.
  *
  * Each input is written to <tmp>/input.c in a private temporary directory
- * created once, and analysed with "-std=gnu11 -w", the scan root being that
- * directory. The first byte's low bit picks the macro mode (odd: expand,
- * even or empty: ignore). Like cxscan (scanner/scan.c), the analyzer runs
- * on a thread with CX_ANALYZER_STACK bytes of stack, which the metric
- * walkers' recursion (bounded by CX_MAX_AST_DEPTH) relies on.
+ * created once (under $TMPDIR, default /tmp), and analysed with
+ * "-std=gnu11 -w", the scan root being that directory. The first byte's
+ * low bit picks the macro mode (odd: expand, even or empty: ignore). Like cxscan
+ * (scanner/scan.c), the analyzer runs on a thread with CX_ANALYZER_STACK
+ * bytes of stack, which the metric walkers' recursion (bounded by
+ * CX_MAX_AST_DEPTH) relies on.
+ *
+ * libclang's crash recovery stays on, as in cxscan: a crash inside libclang
+ * becomes an error file, except a stack overflow there, which kills the
+ * process with a bare SIGSEGV (no report, no saved input). Run with
+ * LIBCLANG_DISABLE_CRASH_RECOVERY=1 to get ASan's report instead.
  *
  * Invariants:
  * - cx_analyzer_run returns 0 (it fails only on ENOMEM);
@@ -20,9 +26,9 @@
  *   [1, max_nesting]; increments have a valid kind, and (for a measured
  *   function) ccn = 1 + the sum of the increments' ccn and cognitive = the
  *   sum of their cognitive (the --explain output adds up). */
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "cx_analyzer.h"
@@ -46,8 +52,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	char tmpl[] = "/tmp/cxscan-fuzz-source-XXXXXX";
-	FUZZ_CHECK(mkdtemp(tmpl) != NULL, "cannot create a directory in /tmp");
+	char tmpl[PATH_MAX];
+	fuzz_mkdtemp(tmpl, sizeof tmpl, "source");
 	FUZZ_CHECK(realpath(tmpl, g_dir) != NULL, "realpath of %s", tmpl);
 	snprintf(g_input, sizeof g_input, "%s/input.c", g_dir);
 	g_an = cx_analyzer_new();

@@ -1,11 +1,11 @@
 #!/bin/sh
 # run-smoke.sh BUILD_DIR [RUNS]: a bounded, deterministic run of every fuzz
 # target, for CI. Each target runs over a temporary copy of its seed corpus
-# (tests/fuzz/corpus/<target>/, which is left untouched) and then RUNS fresh
-# iterations (default 2000; fuzz_source, which parses with libclang each
-# time, does 3/20 of them: 300) with -seed=1. A crash, leak, timeout
-# or out-of-memory fails the target; its input and log are kept and their
-# paths printed. Prints one line per target, then "N passed, M failed";
+# (tests/fuzz/corpus/<target>/, left untouched), then RUNS fresh iterations
+# (default 2000; fuzz_source, which parses with libclang each time, does
+# 3/20 of them: 300), with -seed=1 and tests/fuzz/fuzz_<target>.dict. A
+# crash, leak, timeout or out-of-memory fails the target; its input and log
+# are kept and their paths printed. Prints one line per target, then "N passed, M failed";
 # exits 1 if any target failed. Nothing here measures speed.
 #
 # BUILD_DIR is a build of the project configured with
@@ -67,9 +67,19 @@ for t in $targets; do
 	seeds=$(find "$corpus" -type f | wc -l)
 	# -runs counts the seed inputs too (plus libFuzzer's initial empty input)
 	total=$((seeds + 1 + n))
+	# the targets' own temporary directories go here too: removed even
+	# when a crash skips their clean-up
+	mkdir -p "$work/$t/tmp"
 	log=$work/$t/log
-	"$bin" -seed=1 -runs="$total" -max_len=4096 -timeout=30 -rss_limit_mb=4096 \
-		-artifact_prefix="$art/" -print_final_stats=1 "$corpus" >"$log" 2>&1
+	dict=$here/fuzz_$t.dict
+	if [ -f "$dict" ]; then
+		set -- -dict="$dict"
+	else
+		set --
+	fi
+	TMPDIR=$work/$t/tmp "$bin" -seed=1 -runs="$total" -max_len=4096 -timeout=30 \
+		-rss_limit_mb=4096 -artifact_prefix="$art/" -print_final_stats=1 "$@" \
+		"$corpus" >"$log" 2>&1
 	rc=$?
 	cov=$(sed -n 's/.*DONE *\(cov: [0-9]*\).*/\1/p' "$log" | tail -n 1)
 	if [ "$rc" -eq 0 ]; then
