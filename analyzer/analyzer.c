@@ -96,19 +96,6 @@ static char *file_realpath(CXFile f)
 	return r;
 }
 
-static uint64_t usr_hash(CXCursor c)
-{
-	CXString usr = clang_getCursorUSR(c);
-	const char *s = clang_getCString(usr);
-	uint64_t h = 1469598103934665603ull;
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	clang_disposeString(usr);
-	return h;
-}
-
 static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientData d)
 {
 	(void)parent;
@@ -178,7 +165,7 @@ static int measure(CXTranslationUnit tu, struct found *f, enum cx_macro_mode mod
 	fn->params = np > 0 ? (uint32_t)np : 0;
 	CXType ty = clang_getCursorType(c);
 	fn->variadic = ty.kind == CXType_FunctionProto && clang_isFunctionTypeVariadic(ty);
-	f->usr = usr_hash(c);
+	f->usr = cursor_usr_hash(c);
 
 	CXCursor body = clang_getNullCursor();
 	clang_visitChildren(c, find_body, &body);
@@ -444,8 +431,7 @@ static int precheck(const char *path, struct cx_file *mf)
 	return 1;
 }
 
-static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file *mf,
-                       const char *root)
+static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file *mf)
 {
 	bool limited = false;
 	int rc = 0;
@@ -465,7 +451,6 @@ static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file
 		rc = cx_file_add_diag(mf, "a function exceeds the AST size or depth limit; "
 		                          "measured in part");
 	}
-	(void)root;
 	return rc;
 }
 
@@ -516,7 +501,7 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 		rc = col.err;
 	}
 	if (rc == 0)
-		rc = measure_all(tu, &col, &files[0], job->root);
+		rc = measure_all(tu, &col, &files[0]);
 	if (rc == 0)
 		rc = assemble(col.v, col.n, &files, &nfiles);
 out:

@@ -68,6 +68,9 @@ int tree_build(struct tree *t, CXCursor body, const struct written_set *ws,
                enum cx_macro_mode mode);
 void tree_release(struct tree *t);
 
+/* Hash of a cursor's USR (0 when it has none): identifies a function
+ * across its declarations, for the call graph. */
+uint64_t cursor_usr_hash(CXCursor c);
 /* Expansion-location line/column of a location. */
 void loc_line_col(CXSourceLocation loc, unsigned *line, unsigned *col);
 

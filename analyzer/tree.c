@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cx_limits.h"
+#include "cx_util.h"
 #include "internal.h"
 
 struct build {
@@ -35,13 +36,12 @@ void loc_line_col(CXSourceLocation loc, unsigned *line, unsigned *col)
 	clang_getExpansionLocation(loc, NULL, line, col, NULL);
 }
 
-static uint64_t fnv1a(const char *s)
+uint64_t cursor_usr_hash(CXCursor c)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
+	CXString usr = clang_getCursorUSR(c);
+	const char *s = clang_getCString(usr);
+	uint64_t h = s && *s ? cx_hash_str(s) : 0;
+	clang_disposeString(usr);
 	return h;
 }
 
@@ -50,25 +50,19 @@ static int push_call(struct tree *t, CXCursor call)
 	CXCursor ref = clang_getCursorReferenced(call);
 	if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
 		return 0;
-	CXString usr = clang_getCursorUSR(ref);
-	const char *s = clang_getCString(usr);
-	int rc = 0;
-	if (s && *s) {
-		if (t->ncalls == t->callcap) {
-			uint32_t nc = t->callcap ? t->callcap * 2 : 16;
-			uint64_t *nv = realloc(t->calls, nc * sizeof *nv);
-			if (!nv) {
-				rc = CX_ENOMEM;
-				goto out;
-			}
-			t->calls = nv;
-			t->callcap = nc;
-		}
-		t->calls[t->ncalls++] = fnv1a(s);
+	uint64_t h = cursor_usr_hash(ref);
+	if (!h)
+		return 0;
+	if (t->ncalls == t->callcap) {
+		uint32_t nc = t->callcap ? t->callcap * 2 : 16;
+		uint64_t *nv = realloc(t->calls, nc * sizeof *nv);
+		if (!nv)
+			return CX_ENOMEM;
+		t->calls = nv;
+		t->callcap = nc;
 	}
-out:
-	clang_disposeString(usr);
-	return rc;
+	t->calls[t->ncalls++] = h;
+	return 0;
 }
 
 static enum nk base_kind(enum CXCursorKind k)

@@ -29,6 +29,16 @@ char *cx_asprintf(const char *fmt, ...)
 	return n < 0 ? NULL : out;
 }
 
+uint64_t cx_hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 int cx_grow(void *vp, size_t *cap, size_t need, size_t size)
 {
 	void **v = vp;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cx_err.h"
 
@@ -15,6 +16,9 @@ char *cx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grows *v (element size `size`) so that it holds at least `need` items. */
 int cx_grow(void *vp, size_t *cap, size_t need, size_t size) CX_MUST_CHECK;
+
+/* 64-bit FNV-1a of a NUL-terminated string (hash tables, USR keys). */
+uint64_t cx_hash_str(const char *s);
 
 /* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer.
  * Errors name the path. */

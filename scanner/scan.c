@@ -23,16 +23,6 @@ struct seen {
 	int err;
 };
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static bool seen_insert(struct seen *s, char *key)
 {
 	if (s->n * 2 >= s->cap) {
@@ -46,7 +36,7 @@ static bool seen_insert(struct seen *s, char *key)
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slot[i])
 				continue;
-			size_t j = hash_str(s->slot[i]) & (nc - 1);
+			size_t j = cx_hash_str(s->slot[i]) & (nc - 1);
 			while (ns[j])
 				j = (j + 1) & (nc - 1);
 			ns[j] = s->slot[i];
@@ -55,7 +45,7 @@ static bool seen_insert(struct seen *s, char *key)
 		s->slot = ns;
 		s->cap = nc;
 	}
-	size_t j = hash_str(key) & (s->cap - 1);
+	size_t j = cx_hash_str(key) & (s->cap - 1);
 	while (s->slot[j]) {
 		if (strcmp(s->slot[j], key) == 0) {
 			free(key);
