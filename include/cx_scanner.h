@@ -43,6 +43,11 @@ int cx_sources_discover(const struct cx_scan_opts *opts, struct cx_sources *out,
                         struct cx_ctx *ctx) CX_MUST_CHECK;
 void cx_sources_release(struct cx_sources *s);
 
+/* Drops every entry whose path repeats an earlier entry's, keeping the
+ * order of the rest (the first entry of a path wins). O(n log n). Returns
+ * 0 or CX_ENOMEM (then nothing is dropped). */
+int cx_sources_dedupe(struct cx_sources *s) CX_MUST_CHECK;
+
 /* Reads compile_commands.json at `path` into `out` (entries appended),
  * sanitizing each command's arguments for libclang. Malformed input is an
  * error naming the file and the entry. */

@@ -244,14 +244,6 @@ static const char *get_string(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool has_source(const struct cx_sources *out, const char *path)
-{
-	for (size_t i = 0; i < out->n; i++)
-		if (strcmp(out->v[i].path, path) == 0)
-			return true;
-	return false;
-}
-
 static int entry_words(const cJSON *e, const char *name, size_t idx, char ***words,
                        size_t *n, struct cx_ctx *ctx)
 {
@@ -304,7 +296,7 @@ static int add_entry(const cJSON *e, size_t idx, const char *name, const char *b
 	int rc = path ? entry_words(e, name, idx, &words, &nw, ctx) : CX_ENOMEM;
 	if (rc == 0 && nw == 0)
 		rc = cx_error(ctx, CX_EINVAL, "%s: entry %zu: empty command", name, idx);
-	if (rc == 0 && !has_source(out, path)) {
+	if (rc == 0) {
 		rc = cx_args_sanitize(words, nw, adir, file, &args, &na, ctx);
 		if (rc == 0 && cx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
 			rc = CX_ENOMEM;
@@ -350,6 +342,8 @@ int cx_compdb_parse(const char *text, size_t len, const char *name, const char *
 		}
 	}
 	cJSON_Delete(root);
+	if (rc == 0 && cx_sources_dedupe(out))
+		rc = cx_error(ctx, CX_ENOMEM, "out of memory reading %s", name);
 	return rc;
 }
 

@@ -156,10 +156,7 @@ static int add_walked_file(struct walk_state *ws, const char *path, const struct
 	if (!git_keeps(ws, path) || filtered(ws->opts, path))
 		return 0;
 	if (S_ISLNK(lst->st_mode) && realpath(path, real))
-		path = real;
-	for (size_t i = 0; i < ws->files.n; i++)
-		if (strcmp(ws->files.v[i], path) == 0)
-			return 0;
+		path = real; /* duplicates go in cx_sources_dedupe */
 	return cx_strv_push(&ws->files, path);
 }
 
@@ -290,6 +287,55 @@ static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx 
 	return rc;
 }
 
+static void source_release(struct cx_source *s)
+{
+	free(s->path);
+	free(s->directory);
+	for (size_t a = 0; a < s->nargs; a++)
+		free(s->args[a]);
+	free(s->args);
+}
+
+/* Index order by (path, position): the first of equal paths sorts first. */
+static const struct cx_source *g_dedupe; /* qsort has no context argument */
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(g_dedupe[x].path, g_dedupe[y].path);
+	return c ? c : (x > y) - (x < y);
+}
+
+int cx_sources_dedupe(struct cx_sources *s)
+{
+	if (s->n < 2)
+		return 0;
+	size_t *idx = malloc(s->n * sizeof *idx);
+	bool *drop = calloc(s->n, sizeof *drop);
+	if (!idx || !drop) {
+		free(idx);
+		free(drop);
+		return CX_ENOMEM;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		idx[i] = i;
+	g_dedupe = s->v;
+	qsort(idx, s->n, sizeof *idx, cmp_index);
+	for (size_t i = 1; i < s->n; i++)
+		drop[idx[i]] = strcmp(s->v[idx[i]].path, s->v[idx[i - 1]].path) == 0;
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (drop[i])
+			source_release(&s->v[i]);
+		else
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
+	free(idx);
+	free(drop);
+	return 0;
+}
+
 static int cmp_source(const void *a, const void *b)
 {
 	return strcmp(((const struct cx_source *)a)->path, ((const struct cx_source *)b)->path);
@@ -313,11 +359,7 @@ static void keep_compdb_entries(const struct cx_scan_opts *o, struct cx_sources 
 			out->v[k++] = *s;
 			continue;
 		}
-		free(s->path);
-		free(s->directory);
-		for (size_t a = 0; a < s->nargs; a++)
-			free(s->args[a]);
-		free(s->args);
+		source_release(s);
 	}
 	out->n = k;
 }
@@ -342,11 +384,6 @@ static int add_fallback(const struct cx_scan_opts *o, struct walk_state *ws,
 	int rc = 0;
 	for (size_t i = 0; i < ws->files.n && rc == 0; i++) {
 		const char *f = ws->files.v[i];
-		bool dup = false;
-		for (size_t k = 0; k < out->n && !dup; k++)
-			dup = strcmp(out->v[k].path, f) == 0;
-		if (dup)
-			continue;
 		struct cx_source s = {0};
 		s.path = cx_strdup(f);
 		s.directory = cx_strdup(o->root);
@@ -400,6 +437,8 @@ int cx_sources_discover(const struct cx_scan_opts *o, struct cx_sources *out,
 	}
 	if (rc == 0)
 		rc = add_fallback(o, &ws, out);
+	if (rc == 0)
+		rc = cx_sources_dedupe(out); /* a database entry wins over fallback */
 	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, cmp_source);
 	if (rc == CX_ENOMEM && !ctx->msg[0])
@@ -416,13 +455,8 @@ int cx_sources_discover(const struct cx_scan_opts *o, struct cx_sources *out,
 
 void cx_sources_release(struct cx_sources *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].path);
-		free(s->v[i].directory);
-		for (size_t a = 0; a < s->v[i].nargs; a++)
-			free(s->v[i].args[a]);
-		free(s->v[i].args);
-	}
+	for (size_t i = 0; i < s->n; i++)
+		source_release(&s->v[i]);
 	free(s->v);
 	free(s->compdb);
 	memset(s, 0, sizeof *s);
