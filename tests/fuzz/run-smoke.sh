@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-smoke.sh BUILD_DIR [RUNS]: a bounded, deterministic run of every fuzz
 # target, for CI. Each target runs over a temporary copy of its seed corpus
-# (tests/fuzz/corpus/<target>/, left untouched), then RUNS fresh iterations
+# (tests/fuzz/corpus/<target>/, plus tests/golden/*.c for fuzz_source;
+# both left untouched), then RUNS fresh iterations
 # (default 2000; fuzz_source, which parses with libclang each time, does
 # 3/20 of them: 300), with -seed=1 and tests/fuzz/fuzz_<target>.dict. A
 # crash, leak, timeout or out-of-memory fails the target; its input and log
@@ -63,6 +64,9 @@ for t in $targets; do
 	mkdir -p "$corpus" "$art"
 	if [ -d "$here/corpus/$t" ]; then
 		cp "$here/corpus/$t"/* "$corpus"/ 2>/dev/null
+	fi
+	if [ "$t" = source ]; then
+		cp "$here/../golden"/*.c "$corpus"/ # the golden corpus seeds it too
 	fi
 	seeds=$(find "$corpus" -type f | wc -l)
 	# -runs counts the seed inputs too (plus libFuzzer's initial empty input)
