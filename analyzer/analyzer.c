@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cx_analyzer.h"
 #include "cx_limits.h"
@@ -23,17 +24,24 @@ struct cx_analyzer {
 	CXIndex index;
 };
 
+void cx_analyzer_global_init(void)
+{
+	/* By default libclang parses on a thread of its own with an 8 MiB
+	 * stack, and its crash recovery does not survive a stack overflow:
+	 * 4,000 nested `!` kill the process. Parsing on the caller's thread
+	 * uses the analyzer's CX_ANALYZER_STACK instead. Set before the first
+	 * parse; overwrite=0 keeps a user's explicit choice. setenv is not
+	 * thread-safe, hence a separate call before any worker starts. */
+	setenv("LIBCLANG_NOTHREADS", "1", 0);
+}
+
 struct cx_analyzer *cx_analyzer_new(void)
 {
 	struct cx_analyzer *a = calloc(1, sizeof *a);
 	if (!a)
 		return NULL;
-	/* By default libclang parses on a thread of its own with an 8 MiB
-	 * stack, and its crash recovery does not survive a stack overflow:
-	 * 4,000 nested `!` kill the process. Parsing on the caller's thread
-	 * uses the analyzer's CX_ANALYZER_STACK instead. Set before the first
-	 * parse; overwrite=0 keeps a user's explicit choice. */
-	setenv("LIBCLANG_NOTHREADS", "1", 0);
+	if (!getenv("LIBCLANG_NOTHREADS"))
+		cx_analyzer_global_init(); /* single-threaded callers (tests) */
 	a->index = clang_createIndex(0, 0);
 	if (!a->index) {
 		free(a);
@@ -454,15 +462,76 @@ static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file
 	return rc;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Parses job into *tu with the options every scan uses. */
+static enum CXErrorCode parse(struct cx_analyzer *self, const struct cx_tu_job *job,
+                              CXTranslationUnit *tu)
+{
+	const char **argv = calloc(job->nargs + 1, sizeof *argv);
+	if (!argv)
+		return CXError_Failure;
+	for (size_t i = 0; i < job->nargs; i++)
+		argv[i] = job->args[i];
+	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord |
+	                CXTranslationUnit_KeepGoing |
+	                CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+	enum CXErrorCode ec = clang_parseTranslationUnit2(self->index, job->path, argv,
+	                                                  (int)job->nargs, NULL, 0, opts, tu);
+	free(argv);
+	return ec;
+}
+
+int cx_analyzer_parse_only(struct cx_analyzer *self, const struct cx_tu_job *job,
+                           double *parse_s)
+{
+	CXTranslationUnit tu = NULL;
+	double t0 = now_s();
+	enum CXErrorCode ec = parse(self, job, &tu);
+	bool ok = ec == CXError_Success && tu;
+	for (unsigned i = 0, n = ok ? clang_getNumDiagnostics(tu) : 0; i < n && ok; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		ok = clang_getDiagnosticSeverity(d) < CXDiagnostic_Error || driver_only(d);
+		clang_disposeDiagnostic(d);
+	}
+	if (tu)
+		clang_disposeTranslationUnit(tu);
+	*parse_s = now_s() - t0;
+	return ok;
+}
+
+struct deps {
+	struct cx_strv v;
+	int err;
+};
+
+static void inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+	struct deps *dp = d;
+	if (depth == 0 || dp->err) /* depth 0 is the main file */
+		return;
+	(void)stack;
+	char *rp = file_realpath(f);
+	if (!rp || cx_strv_push_owned(&dp->v, rp))
+		dp->err = CX_ENOMEM;
+}
+
 int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
-                    cx_header_filter filter, void *filter_arg, struct cx_file **out,
-                    size_t *nout, struct cx_ctx *ctx)
+                    cx_header_filter filter, void *filter_arg, struct cx_tu_out *out,
+                    struct cx_ctx *ctx)
 {
 	struct cx_file *files = calloc(1, sizeof *files);
 	struct collect col = {.job = job, .filter = filter, .filter_arg = filter_arg};
+	struct deps deps = {0};
 	CXTranslationUnit tu = NULL;
 	size_t nfiles = 1;
 	int rc = 0;
+	memset(out, 0, sizeof *out);
 	if (!files)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	char buf[PATH_MAX];
@@ -475,19 +544,10 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 	if (rc <= 0)
 		goto out;
 	rc = 0;
-	const char **argv = calloc(job->nargs + 1, sizeof *argv);
-	if (!argv) {
-		rc = CX_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < job->nargs; i++)
-		argv[i] = job->args[i];
-	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord |
-	                CXTranslationUnit_KeepGoing |
-	                CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
-	enum CXErrorCode ec = clang_parseTranslationUnit2(self->index, job->path, argv,
-	                                                  (int)job->nargs, NULL, 0, opts, &tu);
-	free(argv);
+	double t0 = now_s();
+	enum CXErrorCode ec = parse(self, job, &tu);
+	double t1 = now_s();
+	out->parse_s = t1 - t0;
 	if (ec != CXError_Success || !tu) {
 		const char *why = ec == CXError_Crashed ? "libclang crashed" :
 		                  ec == CXError_InvalidArguments ? "invalid arguments" :
@@ -495,7 +555,10 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 		rc = error_file(&files[0], "cannot parse '%s': %s", job->path, why);
 		goto out;
 	}
-	rc = add_diagnostics(tu, job->root, &files[0]);
+	clang_getInclusions(tu, inclusion, &deps);
+	rc = deps.err;
+	if (rc == 0)
+		rc = add_diagnostics(tu, job->root, &files[0]);
 	if (rc == 0) {
 		clang_visitChildren(clang_getTranslationUnitCursor(tu), top_level, &col);
 		rc = col.err;
@@ -504,6 +567,7 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 		rc = measure_all(tu, &col, &files[0]);
 	if (rc == 0)
 		rc = assemble(col.v, col.n, &files, &nfiles);
+	out->analyze_s = now_s() - t1;
 out:
 	for (size_t i = 0; i < col.n; i++) {
 		free(col.v[i].realpath);
@@ -513,13 +577,28 @@ out:
 	free(col.v);
 	if (tu)
 		clang_disposeTranslationUnit(tu);
+	out->deps = deps.v.v;
+	out->ndeps = deps.v.n;
+	out->files = files;
+	out->nfiles = nfiles;
 	if (rc < 0) {
-		for (size_t i = 0; i < nfiles; i++)
-			cx_file_release(&files[i]);
-		free(files);
+		cx_tu_out_release(out);
 		return cx_error(ctx, rc, "out of memory while analysing '%s'", job->path);
 	}
-	*out = files;
-	*nout = nfiles;
 	return 0;
+}
+
+static const struct cx_analyzer_api linked_api = {
+	.abi = CX_ANALYZER_ABI,
+	.global_init = cx_analyzer_global_init,
+	.create = cx_analyzer_new,
+	.destroy = cx_analyzer_free,
+	.run = cx_analyzer_run,
+	.parse_only = cx_analyzer_parse_only,
+	.clang_version = cx_analyzer_clang_version,
+};
+
+const struct cx_analyzer_api *cx_analyzer_api_linked(void)
+{
+	return &linked_api;
 }

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "cx_analyzer.h"
 #include "cx_cli.h"
 #include "cx_report.h"
 #include "cx_scanner.h"
@@ -16,6 +16,7 @@
 struct prepared {
 	struct cx_strv paths; /* absolute real paths */
 	char *root;
+	char *cache;
 	struct cx_scan_opts so;
 };
 
@@ -63,6 +64,13 @@ static int prepare(const struct cx_options *o, const struct cx_strv *paths,
 			return cx_error(ctx, CX_EINVAL, "-p '%s' is not a directory", o->compdb_dir);
 		rc = real(o->compdb_dir, &compdb, ctx);
 	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (rc == 0 && !o->no_cache) {
+		pr->cache = o->cache ? cx_strdup(o->cache)
+		                     : cx_asprintf("%s/.cache/cxscan/cache.sqlite", pr->root);
+		if (!pr->cache)
+			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
+	}
 	pr->so = (struct cx_scan_opts){
 		.root = pr->root,
 		.paths = (const char *const *)pr->paths.v, .npaths = pr->paths.n,
@@ -71,6 +79,10 @@ static int prepare(const struct cx_options *o, const struct cx_strv *paths,
 		.excludes = (const char *const *)o->excludes.v, .nexcludes = o->excludes.n,
 		.extra_args = (const char *const *)o->extra.v, .nextra = o->extra.n,
 		.macros = o->macros, .quiet = o->quiet,
+		.jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1,
+		.cache_path = pr->cache, .parse_only = o->parse_only,
+		.keep_increments = o->explain != NULL,
+		.progress = !o->quiet && isatty(2),
 	};
 	return rc;
 }
@@ -79,6 +91,7 @@ static void release(struct prepared *pr)
 {
 	cx_strv_release(&pr->paths);
 	free(pr->root);
+	free(pr->cache);
 	free((char *)pr->so.compdb_dir);
 }
 
@@ -92,13 +105,12 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 		[CX_FMT_TEXT] = cx_report_text, [CX_FMT_JSON] = cx_report_json,
 		[CX_FMT_CSV] = cx_report_csv,
 	};
-	char *clang = cx_analyzer_clang_version();
 	const char *nc = getenv("NO_COLOR");
 	bool color = !(nc && *nc) && !o->output &&
 	             (o->color == CX_COLOR_ALWAYS || (o->color == CX_COLOR_AUTO && isatty(1)));
 	struct cx_report_opts ro = {
-		.tool_version = CX_VERSION, .clang_version = clang, .top = o->top,
-		.sort = o->sort, .color = color,
+		.tool_version = CX_VERSION, .clang_version = res->clang_version, .top = o->top,
+		.sort = o->sort, .color = color, .stats = o->stats,
 	};
 	FILE *out = stdout;
 	char *tmp = NULL;
@@ -107,7 +119,6 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 		out = tmp ? fopen(tmp, "w") : NULL;
 		if (!out) {
 			free(tmp);
-			free(clang);
 			return cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
 		}
 	}
@@ -121,8 +132,46 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 			unlink(tmp);
 	}
 	free(tmp);
-	free(clang);
 	return rc;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_stats(const struct cx_scan_stats *st, double wall)
+{
+	fprintf(stderr,
+	        "stats: %zu TUs: %zu cache hits, %zu misses, %zu parsed (-j %zu%s)\n"
+	        "stats: discovery %.3f s, stat+hash %.3f s, cache lookups %.3f s\n"
+	        "stats: parsing %.3f s, analysis %.3f s (thread time, summed over workers)\n"
+	        "stats: merge %.3f s, cache writes %.3f s, output %.3f s\n"
+	        "stats: files read %llu, stat'ed %llu; wall %.3f s; peak RSS %ld KiB\n",
+	        st->tus, st->hits, st->misses, st->parsed, st->jobs,
+	        st->cached ? "" : ", no cache", st->discovery_s, st->stat_hash_s, st->lookup_s,
+	        st->parse_s, st->analysis_s, st->merge_s, st->store_s, st->output_s,
+	        (unsigned long long)st->files_read, (unsigned long long)st->files_stated, wall,
+	        st->peak_rss_kb);
+}
+
+/* --list-tus: what libclang would get for each TU, as JSON lines. */
+static int list_tus(const struct prepared *pr, struct cx_ctx *ctx)
+{
+	struct cx_sources srcs;
+	int rc = cx_sources_discover(&pr->so, &srcs, ctx);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < srcs.n; i++) {
+		const struct cx_source *s = &srcs.v[i];
+		cx_json_line(stdout, s->path, s->directory, (const char *const *)s->args, s->nargs);
+	}
+	cx_sources_release(&srcs);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cx_error(ctx, CX_EIO, "cannot write the list of TUs");
+	return 0;
 }
 
 int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
@@ -130,10 +179,25 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 	struct prepared pr;
 	struct cx_result res = {0};
 	int rc = prepare(o, &o->paths, &pr, ctx);
+	if (rc == 0 && o->list_tus) {
+		rc = list_tus(&pr, ctx);
+		release(&pr);
+		return rc ? CX_EXIT_USAGE : CX_EXIT_OK;
+	}
 	if (rc == 0)
 		rc = cx_scan_run(&pr.so, &res, ctx);
-	if (rc == 0)
+	if (rc == 0 && o->parse_only) {
+		const struct cx_scan_stats *st = &res.stats;
+		if (!o->quiet)
+			fprintf(stderr, "parsed %zu TUs (%zu with errors) in %.3f s with -j %zu\n",
+			        st->parsed, st->parse_errors, res.elapsed_s, st->jobs);
+	} else if (rc == 0) {
+		double t0 = now_s();
 		rc = write_report(o, &res, ctx);
+		res.stats.output_s = now_s() - t0;
+	}
+	if (rc == 0 && o->stats)
+		print_stats(&res.stats, res.elapsed_s + res.stats.output_s);
 	cx_result_release(&res);
 	release(&pr);
 	return rc ? CX_EXIT_USAGE : CX_EXIT_OK;

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cx_limits.h"
 #include "cx_options.h"
 
 enum opt_id {
 	O_HELP, O_VERSION, O_COMPDB, O_ROOT, O_INCLUDE, O_EXCLUDE, O_MACROS, O_FORMAT,
-	O_OUTPUT, O_TOP, O_SORT, O_EXPLAIN, O_NO_CACHE, O_QUIET, O_COLOR,
+	O_OUTPUT, O_TOP, O_SORT, O_EXPLAIN, O_JOBS, O_CACHE, O_NO_CACHE, O_STATS, O_PARSE_ONLY,
+	O_LIST_TUS, O_QUIET, O_COLOR,
 };
 
 struct opt {
@@ -38,8 +40,17 @@ static const struct opt table[] = {
 	 "text: rank by ccn (default), npath, cognitive, max_nesting, nloc, params, ..."},
 	{O_EXPLAIN, 0, "explain", "FILE:FUNC",
 	 "print every complexity increment of FUNC in FILE and its biggest blocks"},
-	{O_NO_CACHE, 0, "no-cache", NULL, "do not use the result cache"},
-	{O_QUIET, 'q', "quiet", NULL, "no warnings on stderr"},
+	{O_JOBS, 'j', "jobs", "N", "parse N translation units at once (default: online cores)"},
+	{O_CACHE, 0, "cache", "FILE",
+	 "result cache (default: ROOT/.cache/cxscan/cache.sqlite)"},
+	{O_NO_CACHE, 0, "no-cache", NULL, "do not read or write the result cache"},
+	{O_STATS, 0, "stats", NULL,
+	 "print where the time went to stderr (and into the JSON summary)"},
+	{O_PARSE_ONLY, 0, "parse-only", NULL,
+	 "only parse every TU with the scan's options (the floor of a scan's time)"},
+	{O_LIST_TUS, 0, "list-tus", NULL,
+	 "print each TU's file, directory and clang arguments as JSON lines"},
+	{O_QUIET, 'q', "quiet", NULL, "no progress bar and no warnings on stderr"},
 	{O_COLOR, 0, "color", "WHEN",
 	 "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
 };
@@ -59,6 +70,7 @@ void cx_options_help(FILE *out)
 		fprintf(out, "  %-26s %s\n", left, o->help);
 	}
 	fputs("\nFlags after `--` are added to every file's clang arguments.\n"
+	      "`cxscan [--cache FILE] cache stats|clear [PATH]` shows or empties the cache.\n"
 	      "exit status: 0 success, 2 usage or input error.\n", out);
 }
 
@@ -93,6 +105,18 @@ static int apply(struct cx_options *o, const struct opt *op, const char *val,
 		o->explain = val;
 		return 0;
 	case O_NO_CACHE: o->no_cache = true; return 0;
+	case O_CACHE: o->cache = val; return 0;
+	case O_STATS: o->stats = true; return 0;
+	case O_PARSE_ONLY: o->parse_only = true; return 0;
+	case O_LIST_TUS: o->list_tus = true; return 0;
+	case O_JOBS: {
+		size_t j;
+		if (parse_size(val, &j) || j == 0 || j > CX_MAX_JOBS)
+			return cx_error(ctx, CX_EINVAL, "-j takes a number from 1 to %d, not '%s'",
+			                CX_MAX_JOBS, val);
+		o->jobs = (unsigned)j;
+		return 0;
+	}
 	case O_QUIET: o->quiet = true; return 0;
 	case O_MACROS:
 		if (strcmp(val, "ignore") == 0)
@@ -197,6 +221,18 @@ int cx_options_parse(int argc, char **argv, struct cx_options *o, struct cx_ctx 
 	}
 	if (rc == CX_ENOMEM)
 		return cx_error(ctx, rc, "out of memory");
+	/* `cxscan cache stats|clear [PATH]`; ./cache scans a directory so named */
+	if (rc == 0 && o->paths.n >= 2 && strcmp(o->paths.v[0], "cache") == 0 &&
+	    (strcmp(o->paths.v[1], "stats") == 0 || strcmp(o->paths.v[1], "clear") == 0)) {
+		o->cache_cmd = o->paths.v[1][1] == 't' ? CX_CACHE_STATS : CX_CACHE_CLEAR;
+		if (o->paths.n > 3)
+			return cx_error(ctx, CX_EINVAL, "cxscan cache %s takes at most one PATH",
+			                o->paths.v[1]);
+		free(o->paths.v[0]);
+		free(o->paths.v[1]);
+		memmove(o->paths.v, o->paths.v + 2, (o->paths.n - 1) * sizeof *o->paths.v);
+		o->paths.n -= 2;
+	}
 	return rc;
 }
 

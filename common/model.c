@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cx_analyzer.h"
 #include "cx_model.h"
 #include "cx_util.h"
 
@@ -61,6 +62,10 @@ void cx_result_release(struct cx_result *res)
 		cx_file_release(&res->files[i]);
 	free(res->files);
 	free(res->root);
+	free(res->clang_version);
+	for (size_t i = 0; i < res->stats.nparsed_files; i++)
+		free(res->stats.parsed_files[i]);
+	free(res->stats.parsed_files);
 	memset(res, 0, sizeof *res);
 }
 
@@ -87,4 +92,17 @@ int64_t cx_sat_mul(int64_t a, int64_t b)
 	if (a == 0 || b == 0)
 		return 0;
 	return a > INT64_MAX / b ? INT64_MAX : a * b;
+}
+
+void cx_tu_out_release(struct cx_tu_out *out)
+{
+	if (!out)
+		return;
+	for (size_t i = 0; i < out->nfiles; i++)
+		cx_file_release(&out->files[i]);
+	free(out->files);
+	for (size_t i = 0; i < out->ndeps; i++)
+		free(out->deps[i]);
+	free(out->deps);
+	memset(out, 0, sizeof *out);
 }

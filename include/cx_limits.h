@@ -40,6 +40,9 @@
  * followed, so this only bounds pathological trees). */
 #define CX_MAX_WALK_DEPTH 256
 
+/* Worker threads (-j): each reserves CX_ANALYZER_STACK of address space. */
+#define CX_MAX_JOBS 256
+
 /* Length of a path cxscan builds. */
 #define CX_MAX_PATH 4096
 

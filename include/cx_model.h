@@ -67,12 +67,27 @@ struct cx_file {
 	size_t nfuncs;
 };
 
+/* Where a scan's time went (--stats). Phase times of the workers are sums
+ * over threads. */
+struct cx_scan_stats {
+	size_t tus, hits, misses, parsed, parse_errors, jobs;
+	double discovery_s, stat_hash_s, lookup_s, parse_s, analysis_s, store_s,
+	       merge_s, output_s;
+	uint64_t files_read, files_stated;
+	long peak_rss_kb;
+	char **parsed_files; /* report paths of the TUs parsed */
+	size_t nparsed_files;
+	bool cached;         /* a cache was used */
+};
+
 struct cx_result {
 	char *root; /* absolute */
 	enum cx_macro_mode macros;
 	struct cx_file *files;
 	size_t nfiles;
 	double elapsed_s;
+	char *clang_version; /* of the libclang that measured (or cached) it */
+	struct cx_scan_stats stats;
 };
 
 /* Frees what the struct owns (not the struct itself). NULL is a no-op. */

@@ -13,8 +13,13 @@
 enum cx_format { CX_FMT_TEXT, CX_FMT_JSON, CX_FMT_CSV };
 enum cx_color { CX_COLOR_AUTO, CX_COLOR_ALWAYS, CX_COLOR_NEVER };
 
+enum cx_cache_cmd { CX_CACHE_NONE, CX_CACHE_STATS, CX_CACHE_CLEAR };
+
 struct cx_options {
-	bool help, version, quiet, no_cache;
+	bool help, version, quiet, no_cache, stats, parse_only, list_tus;
+	unsigned jobs;           /* -j N, 0 = online cores */
+	const char *cache;       /* --cache FILE */
+	enum cx_cache_cmd cache_cmd; /* `cxscan cache stats|clear` */
 	enum cx_color color;
 	enum cx_format format;
 	const char *output;      /* -o FILE, or NULL for stdout */

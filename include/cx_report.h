@@ -15,7 +15,12 @@ struct cx_report_opts {
 	size_t top;         /* text: functions listed, 0 = all */
 	enum cx_metric sort; /* text: ranking metric */
 	bool color;         /* text: ANSI colours */
+	bool stats;         /* json: add summary.stats (--stats) */
 };
+
+/* One line of --list-tus: {"file":..,"directory":..,"arguments":[..]}. */
+void cx_json_line(FILE *out, const char *file, const char *directory,
+                  const char *const *args, size_t nargs);
 
 /* Each returns 0 or CX_EIO (with the message in ctx) when writing fails. */
 int cx_report_text(FILE *out, const struct cx_result *res,

@@ -34,6 +34,11 @@ struct cx_scan_opts {
 	size_t nextra;
 	enum cx_macro_mode macros;
 	bool quiet;
+	unsigned jobs;             /* worker threads, >= 1 */
+	const char *cache_path;    /* SQLite cache file, or NULL for no cache */
+	bool parse_only;           /* parse every TU, measure nothing */
+	bool keep_increments;      /* keep cx_function.incs (--explain) */
+	bool progress;             /* progress bar on stderr */
 };
 
 /* Finds the sources to scan. On error (unreadable or malformed compile
@@ -80,9 +85,17 @@ int cx_args_sanitize(char *const *argv, size_t argc, const char *directory,
  * `/` matches the last component anywhere (like .gitignore). */
 bool cx_glob_match(const char *glob, const char *path);
 
-/* Runs the whole scan: discover, analyse every TU, dedupe header
- * functions, sort. The caller releases `res`. */
+/* Runs the whole scan: discover, look every TU up in the cache, analyse
+ * the misses on opts->jobs threads, report each header function once
+ * (through the first TU in path order that defines it), sort by path and
+ * line. The output does not depend on jobs or on what was cached. The
+ * caller releases `res`. */
 int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res,
                 struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Identity of the analyzer that would be loaded (module and libclang
+ * paths, sizes and mtimes), for cache keys; found without loading it.
+ * The caller frees it; NULL on ENOMEM. */
+char *cx_analyzer_identity(void);
 
 #endif

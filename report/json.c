@@ -56,6 +56,60 @@ static void write_function(struct jw *w, const struct cx_function *fn)
 	jw_end_object(w);
 }
 
+static void kv_s(struct jw *w, const char *k, double v)
+{
+	jw_key(w, k);
+	jw_double(w, v, 3);
+}
+
+static void write_stats(struct jw *w, const struct cx_scan_stats *st)
+{
+	jw_key(w, "stats");
+	jw_begin_object(w, false);
+	kv_int(w, "tus", (int64_t)st->tus);
+	kv_int(w, "hits", (int64_t)st->hits);
+	kv_int(w, "misses", (int64_t)st->misses);
+	kv_int(w, "parsed", (int64_t)st->parsed);
+	kv_int(w, "jobs", (int64_t)st->jobs);
+	jw_key(w, "cache");
+	jw_bool(w, st->cached);
+	kv_s(w, "discovery_s", st->discovery_s);
+	kv_s(w, "stat_hash_s", st->stat_hash_s);
+	kv_s(w, "lookup_s", st->lookup_s);
+	kv_s(w, "parse_s", st->parse_s);
+	kv_s(w, "analysis_s", st->analysis_s);
+	kv_s(w, "merge_s", st->merge_s);
+	kv_s(w, "store_s", st->store_s);
+	kv_int(w, "files_read", (int64_t)st->files_read);
+	kv_int(w, "files_stated", (int64_t)st->files_stated);
+	kv_int(w, "peak_rss_kb", st->peak_rss_kb);
+	jw_key(w, "parsed_files");
+	jw_begin_array(w, true);
+	for (size_t i = 0; i < st->nparsed_files; i++)
+		jw_string(w, st->parsed_files[i]);
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+void cx_json_line(FILE *out, const char *file, const char *directory,
+                  const char *const *args, size_t nargs)
+{
+	struct jw w;
+	jw_init(&w, out);
+	jw_begin_object(&w, true);
+	jw_key(&w, "file");
+	jw_string(&w, file);
+	jw_key(&w, "directory");
+	jw_string(&w, directory ? directory : "");
+	jw_key(&w, "arguments");
+	jw_begin_array(&w, true);
+	for (size_t i = 0; i < nargs; i++)
+		jw_string(&w, args[i]);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	fputc('\n', out);
+}
+
 int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
                    struct cx_ctx *ctx)
 {
@@ -91,8 +145,11 @@ int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_repor
 	kv_int(&w, "functions", (int64_t)nfunc);
 	kv_int(&w, "degraded", (int64_t)ndeg);
 	kv_int(&w, "errors", (int64_t)nerr);
+	kv_int(&w, "tus", (int64_t)res->stats.tus);
 	jw_key(&w, "elapsed_s");
 	jw_double(&w, res->elapsed_s, 3);
+	if (o->stats)
+		write_stats(&w, &res->stats);
 	jw_end_object(&w);
 	jw_key(&w, "files");
 	jw_begin_array(&w, false);

@@ -82,7 +82,13 @@ static void summary(FILE *out, const struct cx_result *res, size_t nfunc)
 			fprintf(out, "%s %s: %s\n", cx_file_status_name(f->status), f->path,
 			        f->ndiags ? f->diags[0] : "");
 	}
-	fprintf(out, "elapsed %.2f s\n", res->elapsed_s);
+	const struct cx_scan_stats *st = &res->stats;
+	if (st->cached)
+		fprintf(out, "%zu TUs: %zu cache hits, %zu parsed; elapsed %.2f s\n", st->tus,
+		        st->hits, st->parsed, res->elapsed_s);
+	else
+		fprintf(out, "%zu TUs parsed (no cache); elapsed %.2f s\n", st->parsed,
+		        res->elapsed_s);
 }
 
 int cx_report_text(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,

@@ -1,64 +1,156 @@
-/* scan.c: the scan driver. Discovers the sources, runs the analyzer over
- * each TU on a thread with a large stack (deeply nested input must not
- * overflow it), reports each header function once (through the first TU in
- * path order that includes it, unless the header is itself a TU), and
- * assembles a result sorted by path and line with paths relative to the
- * root. */
+/* scan.c: the scan driver. Discovers the sources, looks each TU up in the
+ * cache, analyses the misses on a pool of worker threads (each with its own
+ * analyzer and a stack big enough for deeply nested input), and merges the
+ * results in path order on the calling thread, which is also the only
+ * writer to the cache.
+ *
+ * A header function is reported once, through the first TU in path order
+ * that defines it (never through a header that is itself a TU). Workers
+ * skip header functions that a TU earlier in path order already measured
+ * ("claims"), and a TU's entry records what it skipped. When a cached TU
+ * skipped a function that no earlier TU of this run reports (the scan set
+ * changed), it is analysed again. So the output is the same for any -j and
+ * whatever was cached. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include "cx_analyzer.h"
+#include "cx_cache.h"
 #include "cx_limits.h"
 #include "cx_scanner.h"
 #include "cx_util.h"
+#include "internal.h"
 
-/* Set of "realpath:line:col" keys of header functions already reported. */
-struct seen {
-	char **slot;
+/* Bump when the analyzer's results change for the same input (cache keys
+ * also cover the analyzer module's and libclang's file identity). */
+#define ANALYSIS_VERSION "cxscan-analysis-1"
+
+/* ---- claims: header function key -> first TU index that measured it ---- */
+
+struct claims {
+	pthread_mutex_t m;
+	uint64_t *key; /* 0 = empty */
+	size_t *val;
 	size_t cap, n;
-	const struct cx_sources *srcs; /* a header that is itself a TU reports itself */
 	int err;
 };
 
-static bool seen_insert(struct seen *s, char *key)
+static uint64_t fn_key(const char *path, uint32_t line, uint32_t column)
 {
-	if (s->n * 2 >= s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		char **ns = calloc(nc, sizeof *ns);
-		if (!ns) {
-			s->err = CX_ENOMEM;
-			free(key);
-			return false;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slot[i])
-				continue;
-			size_t j = cx_hash_str(s->slot[i]) & (nc - 1);
-			while (ns[j])
-				j = (j + 1) & (nc - 1);
-			ns[j] = s->slot[i];
-		}
-		free(s->slot);
-		s->slot = ns;
-		s->cap = nc;
-	}
-	size_t j = cx_hash_str(key) & (s->cap - 1);
-	while (s->slot[j]) {
-		if (strcmp(s->slot[j], key) == 0) {
-			free(key);
-			return false;
-		}
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slot[j] = key;
-	s->n++;
-	return true;
+	uint64_t k = XXH3_64bits_withSeed(path, strlen(path), (uint64_t)line << 32 | column);
+	return k ? k : 1;
 }
 
-/* srcs->v is sorted by path */
+static size_t *claims_slot(struct claims *c, uint64_t k, bool insert)
+{
+	if (insert && (c->n + 1) * 2 > c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 4096;
+		uint64_t *nk = calloc(nc, sizeof *nk);
+		size_t *nv = calloc(nc, sizeof *nv);
+		if (!nk || !nv) {
+			free(nk);
+			free(nv);
+			c->err = CX_ENOMEM;
+			return NULL;
+		}
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->key[i])
+				continue;
+			size_t j = c->key[i] & (nc - 1);
+			while (nk[j])
+				j = (j + 1) & (nc - 1);
+			nk[j] = c->key[i];
+			nv[j] = c->val[i];
+		}
+		free(c->key);
+		free(c->val);
+		c->key = nk;
+		c->val = nv;
+		c->cap = nc;
+	}
+	if (!c->cap)
+		return NULL;
+	size_t j = k & (c->cap - 1);
+	while (c->key[j] && c->key[j] != k)
+		j = (j + 1) & (c->cap - 1);
+	if (!c->key[j]) {
+		if (!insert)
+			return NULL;
+		c->key[j] = k;
+		c->val[j] = SIZE_MAX;
+		c->n++;
+	}
+	return &c->val[j];
+}
+
+/* The first TU index that measured k, or SIZE_MAX. Called locked. */
+static size_t claims_get(struct claims *c, uint64_t k)
+{
+	size_t *v = claims_slot(c, k, false);
+	return v ? *v : SIZE_MAX;
+}
+
+/* Records that TU `index` measured k; returns the first index that did. */
+static size_t claims_put(struct claims *c, uint64_t k, size_t index)
+{
+	size_t *v = claims_slot(c, k, true);
+	if (!v)
+		return index;
+	if (index < *v)
+		*v = index;
+	return *v;
+}
+
+/* ---- the scan ---- */
+
+struct tu {
+	struct cx_digest content;
+	bool hit;
+	int64_t cache_id;
+	int64_t parse_start_ns;
+	struct cx_tu_out out;
+	struct cx_skips skips;
+	struct cx_ctx ctx;
+	int rc;
+};
+
+struct scan {
+	const struct cx_scan_opts *opts;
+	struct cx_sources srcs;
+	struct tu *tu;
+	struct claims claims;
+	const struct cx_analyzer_api *api;
+	struct cx_cache *cache;
+	char *identity;
+	struct cx_result *res;
+	size_t cap, parsed_cap;
+	size_t *byname; /* report path hash -> index in res->files + 1 */
+	size_t nbyname;
+	struct cx_pool *pool;
+	struct cx_ctx *ctx;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* srcs.v is sorted by path */
 static bool is_tu(const struct cx_sources *srcs, const char *path)
 {
 	size_t lo = 0, hi = srcs->n;
@@ -75,92 +167,407 @@ static bool is_tu(const struct cx_sources *srcs, const char *path)
 	return false;
 }
 
-static bool header_filter(void *arg, const char *realpath, uint32_t line, uint32_t col)
-{
-	struct seen *s = arg;
-	if (is_tu(s->srcs, realpath))
-		return false;
-	char *key = cx_asprintf("%s:%u:%u", realpath, line, col);
-	if (!key) {
-		s->err = CX_ENOMEM;
-		return false;
-	}
-	return seen_insert(s, key);
-}
-
-struct job {
-	const struct cx_scan_opts *opts;
-	const struct cx_sources *srcs;
-	struct cx_result *res;
-	struct cx_ctx *ctx;
-	size_t cap;
-	int rc;
+struct filter_arg {
+	struct scan *s;
+	size_t index;
+	struct cx_skips *skips;
+	int err;
 };
 
-static int add_files(struct job *j, struct cx_file *files, size_t n)
+static bool header_filter(void *arg, const char *path, uint32_t line, uint32_t column)
 {
-	struct cx_result *res = j->res;
-	if (cx_grow(&res->files, &j->cap, res->nfiles + n, sizeof *res->files))
-		return CX_ENOMEM;
-	/* files[0] is the TU; it is moved out in the first iteration */
-	enum cx_file_status tu_status = n ? files[0].status : CX_FILE_OK;
-	const char *tu_path = NULL;
-	for (size_t i = 0; i < n; i++) {
-		char *rel = cx_path_relative(res->root, files[i].path);
-		if (!rel)
-			return CX_ENOMEM;
-		free(files[i].path);
-		files[i].path = rel;
-		if (i == 0)
-			tu_path = rel;
-		/* a header measured through a degraded TU may be off as well */
-		if (i > 0 && tu_status != CX_FILE_OK && files[i].status == CX_FILE_OK) {
-			files[i].status = CX_FILE_DEGRADED;
-			char *msg = cx_asprintf("measured through '%s', which has errors", tu_path);
-			int rc = msg ? cx_file_add_diag(&files[i], msg) : CX_ENOMEM;
-			free(msg);
-			if (rc)
-				return rc;
-		}
-		res->files[res->nfiles++] = files[i];
-		memset(&files[i], 0, sizeof files[i]);
+	struct filter_arg *fa = arg;
+	struct scan *s = fa->s;
+	bool measure = !is_tu(&s->srcs, path);
+	if (measure) {
+		uint64_t k = fn_key(path, line, column);
+		pthread_mutex_lock(&s->claims.m);
+		measure = claims_put(&s->claims, k, fa->index) == fa->index;
+		pthread_mutex_unlock(&s->claims.m);
 	}
+	if (!measure && cx_skips_add(fa->skips, path, line, column))
+		fa->err = CX_ENOMEM;
+	return measure;
+}
+
+static struct cx_tu_job job_of(const struct scan *s, size_t i)
+{
+	const struct cx_source *src = &s->srcs.v[i];
+	return (struct cx_tu_job){
+		.path = src->path, .directory = src->directory,
+		.args = (const char *const *)src->args, .nargs = src->nargs,
+		.root = s->res->root, .macros = s->opts->macros,
+	};
+}
+
+static void *worker_init(void *arg)
+{
+	struct scan *s = arg;
+	return s->api->create();
+}
+
+static void worker_fini(void *arg, void *state)
+{
+	struct scan *s = arg;
+	s->api->destroy(state);
+}
+
+static void worker_run(void *arg, void *state, size_t i)
+{
+	struct scan *s = arg;
+	struct tu *t = &s->tu[i];
+	struct cx_tu_job job = job_of(s, i);
+	cx_tu_out_release(&t->out);
+	cx_skips_release(&t->skips);
+	struct filter_arg fa = {.s = s, .index = i, .skips = &t->skips};
+	t->parse_start_ns = wall_ns();
+	if (s->opts->parse_only) {
+		t->rc = s->api->parse_only(state, &job, &t->out.parse_s);
+		return;
+	}
+	t->rc = s->api->run(state, &job, header_filter, &fa, &t->out, &t->ctx);
+	if (t->rc == 0 && fa.err)
+		t->rc = cx_error(&t->ctx, fa.err, "out of memory");
+	if (t->rc == 0 && s->claims.err)
+		t->rc = cx_error(&t->ctx, s->claims.err, "out of memory");
+}
+
+static int start_pool(struct scan *s)
+{
+	int rc = cx_analyzer_api_load(&s->api, s->ctx);
+	if (rc)
+		return rc;
+	unsigned jobs = s->opts->jobs ? s->opts->jobs : 1;
+	struct cx_pool_fns fns = {worker_init, worker_run, worker_fini, s};
+	s->pool = cx_pool_start(jobs, CX_ANALYZER_STACK, 4 * (size_t)jobs + 8, s->srcs.n, &fns);
+	if (!s->pool)
+		return cx_error(s->ctx, CX_ENOMEM, "cannot start the analyzer threads");
 	return 0;
 }
 
-static void *scan_thread(void *arg)
+/* Analyses TU i now (a cached entry that cannot be used). */
+static int analyse_now(struct scan *s, size_t i)
 {
-	struct job *j = arg;
-	struct seen seen = {.srcs = j->srcs};
-	struct cx_analyzer *an = cx_analyzer_new();
-	if (!an) {
-		j->rc = cx_error(j->ctx, CX_ENOMEM, "cannot create a libclang index");
-		return NULL;
-	}
-	for (size_t i = 0; i < j->srcs->n && j->rc == 0; i++) {
-		const struct cx_source *s = &j->srcs->v[i];
-		struct cx_tu_job tj = {
-			.path = s->path, .directory = s->directory,
-			.args = (const char *const *)s->args, .nargs = s->nargs,
-			.root = j->res->root, .macros = j->opts->macros,
-		};
-		struct cx_file *files = NULL;
-		size_t n = 0;
-		j->rc = cx_analyzer_run(an, &tj, header_filter, &seen, &files, &n, j->ctx);
-		if (j->rc == 0 && seen.err)
-			j->rc = cx_error(j->ctx, seen.err, "out of memory");
-		if (j->rc == 0 && (j->rc = add_files(j, files, n)) != 0)
-			cx_error(j->ctx, j->rc, "out of memory");
-		for (size_t k = 0; k < n; k++)
-			cx_file_release(&files[k]);
-		free(files);
-	}
-	cx_analyzer_free(an);
-	for (size_t i = 0; i < seen.cap; i++)
-		free(seen.slot[i]);
-	free(seen.slot);
-	return NULL;
+	int rc = s->pool ? 0 : start_pool(s);
+	if (rc)
+		return rc;
+	cx_pool_submit(s->pool, i, true);
+	if (!cx_pool_wait(s->pool, i))
+		return cx_error(s->ctx, CX_ENOMEM, "cannot create a libclang index");
+	return 0;
 }
+
+/* ---- cache keys ---- */
+
+static void config_digest(const struct scan *s, size_t i, struct cx_digest *d)
+{
+	const struct cx_source *src = &s->srcs.v[i];
+	struct cx_digest_state *st = cx_digest_begin();
+	cx_digest_add_str(st, ANALYSIS_VERSION);
+	cx_digest_add_str(st, CX_VERSION);
+	cx_digest_add_str(st, s->identity);
+	cx_digest_add_str(st, s->opts->macros == CX_MACROS_EXPAND ? "expand" : "ignore");
+	cx_digest_add_str(st, s->res->root);
+	cx_digest_add_str(st, src->directory ? src->directory : "");
+	for (size_t a = 0; a < src->nargs; a++)
+		cx_digest_add_str(st, src->args[a]);
+	cx_digest_end(st, d);
+}
+
+static int lookup_all(struct scan *s, struct cx_scan_stats *st)
+{
+	double t0 = now_s();
+	for (size_t i = 0; i < s->srcs.n; i++) {
+		bool present = false;
+		int rc = cx_cache_file_digest(s->cache, s->srcs.v[i].path, &s->tu[i].content,
+		                              &present);
+		if (rc)
+			return cx_error(s->ctx, rc, "out of memory");
+		s->tu[i].hit = present; /* absent: the analyzer reports it */
+	}
+	double t1 = now_s();
+	for (size_t i = 0; i < s->srcs.n; i++) {
+		if (!s->tu[i].hit)
+			continue;
+		struct cx_digest cfg;
+		config_digest(s, i, &cfg);
+		int rc = cx_cache_lookup(s->cache, s->srcs.v[i].path, &cfg, &s->tu[i].content,
+		                         &s->tu[i].cache_id);
+		if (rc < 0)
+			return cx_error(s->ctx, rc, "out of memory");
+		s->tu[i].hit = rc == 1;
+	}
+	st->stat_hash_s = t1 - t0;
+	st->lookup_s = now_s() - t1;
+	return 0;
+}
+
+/* ---- merging ---- */
+
+/* Every header function TU i skipped is reported by an earlier TU. */
+static bool skips_covered(struct scan *s, size_t i, const struct cx_skips *sk)
+{
+	for (size_t g = 0; g < sk->n; g++) {
+		const struct cx_skip_group *grp = &sk->v[g];
+		if (is_tu(&s->srcs, grp->path))
+			continue;
+		for (size_t k = 0; k < grp->n; k++) {
+			uint64_t key = fn_key(grp->path, (uint32_t)(grp->keys[k] >> 32),
+			                      (uint32_t)grp->keys[k]);
+			pthread_mutex_lock(&s->claims.m);
+			size_t c = claims_get(&s->claims, key);
+			pthread_mutex_unlock(&s->claims.m);
+			if (c >= i)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Keeps the functions of a header file that TU i reports. */
+static void keep_owned(struct scan *s, size_t i, struct cx_file *f)
+{
+	size_t w = 0;
+	bool tu = is_tu(&s->srcs, f->path);
+	for (size_t k = 0; k < f->nfuncs; k++) {
+		struct cx_function *fn = &f->funcs[k];
+		bool keep = !tu;
+		if (keep) {
+			pthread_mutex_lock(&s->claims.m);
+			keep = claims_put(&s->claims, fn_key(f->path, fn->line, fn->column), i) == i;
+			pthread_mutex_unlock(&s->claims.m);
+		}
+		if (keep)
+			f->funcs[w++] = *fn;
+		else
+			cx_function_release(fn);
+	}
+	f->nfuncs = w;
+}
+
+/* The slot of `path` in the by-name index of res->files. */
+static size_t *byname_slot(struct scan *s, const char *path)
+{
+	size_t j = (size_t)cx_hash_str(path) & (s->nbyname - 1);
+	while (s->byname[j] && strcmp(s->res->files[s->byname[j] - 1].path, path) != 0)
+		j = (j + 1) & (s->nbyname - 1);
+	return &s->byname[j];
+}
+
+static int byname_grow(struct scan *s)
+{
+	if ((s->res->nfiles + 1) * 2 <= s->nbyname)
+		return 0;
+	size_t n = s->nbyname ? s->nbyname * 2 : 1024;
+	size_t *nb = calloc(n, sizeof *nb);
+	if (!nb)
+		return CX_ENOMEM;
+	free(s->byname);
+	s->byname = nb;
+	s->nbyname = n;
+	for (size_t i = 0; i < s->res->nfiles; i++)
+		*byname_slot(s, s->res->files[i].path) = i + 1;
+	return 0;
+}
+
+/* Folds f into dst, a file of the same path reported through an earlier
+ * TU (a header whose TUs define different functions of it). */
+static int fold(struct cx_file *dst, struct cx_file *f)
+{
+	struct cx_function *nf = realloc(dst->funcs, (dst->nfuncs + f->nfuncs) * sizeof *nf);
+	if (!nf)
+		return CX_ENOMEM;
+	dst->funcs = nf;
+	memcpy(dst->funcs + dst->nfuncs, f->funcs, f->nfuncs * sizeof *nf);
+	dst->nfuncs += f->nfuncs;
+	f->nfuncs = 0;
+	if (f->status > dst->status)
+		dst->status = f->status;
+	for (size_t d = 0; d < f->ndiags; d++) {
+		bool dup = false;
+		for (size_t e = 0; e < dst->ndiags && !dup; e++)
+			dup = strcmp(dst->diags[e], f->diags[d]) == 0;
+		if (!dup && dst->ndiags < CX_MAX_DIAGNOSTICS && cx_file_add_diag(dst, f->diags[d]))
+			return CX_ENOMEM;
+	}
+	cx_file_release(f);
+	return 0;
+}
+
+static void drop_increments(struct cx_file *f)
+{
+	for (size_t k = 0; k < f->nfuncs; k++) {
+		free(f->funcs[k].incs);
+		f->funcs[k].incs = NULL;
+		f->funcs[k].nincs = 0;
+	}
+}
+
+/* Moves f (paths made relative to the root) into the result. */
+static int add_file(struct scan *s, struct cx_file *f, enum cx_file_status tu_status,
+                    const char *tu_path)
+{
+	struct cx_result *res = s->res;
+	char *rel = cx_path_relative(res->root, f->path);
+	if (!rel || byname_grow(s) ||
+	    cx_grow(&res->files, &s->cap, res->nfiles + 1, sizeof *res->files)) {
+		free(rel);
+		return CX_ENOMEM;
+	}
+	free(f->path);
+	f->path = rel;
+	/* a header measured through a degraded TU may be off as well */
+	if (tu_path && tu_status != CX_FILE_OK && f->status == CX_FILE_OK) {
+		f->status = CX_FILE_DEGRADED;
+		char *msg = cx_asprintf("measured through '%s', which has errors", tu_path);
+		int rc = msg ? cx_file_add_diag(f, msg) : CX_ENOMEM;
+		free(msg);
+		if (rc)
+			return rc;
+	}
+	if (!s->opts->keep_increments)
+		drop_increments(f);
+	size_t *slot = byname_slot(s, f->path);
+	if (*slot)
+		return fold(&res->files[*slot - 1], f);
+	res->files[res->nfiles++] = *f;
+	*slot = res->nfiles;
+	memset(f, 0, sizeof *f);
+	return 0;
+}
+
+/* Moves TU i's main file and the header functions it reports into the
+ * result. Returns 0 or CX_ENOMEM. */
+static int merge(struct scan *s, size_t i, struct cx_file *files, size_t n)
+{
+	if (n == 0)
+		return 0;
+	enum cx_file_status st = files[0].status;
+	char *tu_path = cx_path_relative(s->res->root, files[0].path);
+	int rc = tu_path ? add_file(s, &files[0], CX_FILE_OK, NULL) : CX_ENOMEM;
+	for (size_t k = 1; k < n && rc == 0; k++) {
+		keep_owned(s, i, &files[k]);
+		if (files[k].nfuncs)
+			rc = add_file(s, &files[k], st, tu_path);
+	}
+	free(tu_path);
+	return rc ? rc : s->claims.err;
+}
+
+/* ---- storing ---- */
+
+static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
+{
+	struct tu *t = &s->tu[i];
+	double t0 = now_s();
+	struct cx_buf b = {0};
+	cx_skips_normalize(&t->skips);
+	int rc = cx_codec_encode(&b, t->out.files, t->out.nfiles, &t->skips);
+	struct cx_digest cfg;
+	config_digest(s, i, &cfg);
+	if (rc == 0)
+		rc = cx_cache_store(s->cache, s->srcs.v[i].path, &cfg, &t->content, t->out.deps,
+		                    t->out.ndeps, t->parse_start_ns, b.p, b.n);
+	cx_buf_release(&b);
+	stt->store_s += now_s() - t0;
+	return rc ? cx_error(s->ctx, rc, "out of memory") : 0;
+}
+
+/* ---- progress ---- */
+
+struct progress {
+	bool on;
+	double start, last;
+};
+
+static void progress_show(struct progress *p, size_t done, size_t total, bool final)
+{
+	if (!p->on)
+		return;
+	double t = now_s();
+	if (!final && t - p->last < 0.1)
+		return;
+	p->last = t;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	double rate = t > p->start ? (double)done / (t - p->start) : 0;
+	int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
+	long eta = rate > 0 ? (long)((double)(total - done) / rate) : 0;
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu TUs  %.1f files/s  ETA %ld:%02ld\033[K", fill,
+	        "==============================", width - fill, "", done, total, rate, eta / 60,
+	        eta % 60);
+}
+
+/* ---- the consumer ---- */
+
+static int take_result(struct scan *s, size_t i, struct cx_scan_stats *st)
+{
+	struct tu *t = &s->tu[i];
+	if (t->hit) {
+		void *blob = NULL;
+		size_t len = 0;
+		int rc = cx_cache_load(s->cache, t->cache_id, &blob, &len);
+		if (rc == CX_ENOMEM)
+			return cx_error(s->ctx, rc, "out of memory");
+		if (rc == 0)
+			rc = cx_codec_decode(blob, len, &t->out.files, &t->out.nfiles, &t->skips);
+		free(blob);
+		if (rc == CX_ENOMEM)
+			return cx_error(s->ctx, rc, "out of memory");
+		if (rc == 0 && t->out.nfiles > 0 && skips_covered(s, i, &t->skips)) {
+			st->hits++;
+			return 0;
+		}
+		/* unreadable, or it relied on a TU this run does not report through */
+		cx_tu_out_release(&t->out);
+		cx_skips_release(&t->skips);
+		t->hit = false;
+		rc = analyse_now(s, i);
+		if (rc)
+			return rc;
+	} else if (!cx_pool_wait(s->pool, i)) {
+		return cx_error(s->ctx, CX_ENOMEM, "cannot create a libclang index");
+	}
+	if (t->rc)
+		return cx_error(s->ctx, t->rc, "%s", t->ctx.msg);
+	st->misses++;
+	st->parsed++;
+	st->parse_s += t->out.parse_s;
+	st->analysis_s += t->out.analyze_s;
+	char *rel = cx_path_relative(s->res->root, s->srcs.v[i].path);
+	if (!rel || cx_grow(&st->parsed_files, &s->parsed_cap, st->nparsed_files + 1,
+	                    sizeof *st->parsed_files)) {
+		free(rel);
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	}
+	st->parsed_files[st->nparsed_files++] = rel;
+	return s->cache ? store(s, i, st) : 0;
+}
+
+static int consume(struct scan *s, struct cx_scan_stats *st)
+{
+	struct progress pg = {.on = s->opts->progress, .start = now_s()};
+	int rc = 0;
+	for (size_t i = 0; i < s->srcs.n && rc == 0; i++) {
+		struct tu *t = &s->tu[i];
+		rc = take_result(s, i, st);
+		double t0 = now_s();
+		if (rc == 0 && merge(s, i, t->out.files, t->out.nfiles) != 0)
+			rc = cx_error(s->ctx, CX_ENOMEM, "out of memory");
+		st->merge_s += now_s() - t0;
+		cx_tu_out_release(&t->out);
+		cx_skips_release(&t->skips);
+		if (s->pool)
+			cx_pool_release(s->pool, i + 1);
+		progress_show(&pg, i + 1, s->srcs.n, false);
+	}
+	progress_show(&pg, s->srcs.n, s->srcs.n, true);
+	return rc;
+}
+
+/* ---- the whole run ---- */
 
 static int cmp_file(const void *a, const void *b)
 {
@@ -175,46 +582,148 @@ static int cmp_func(const void *a, const void *b)
 	return x->column < y->column ? -1 : x->column > y->column;
 }
 
-static double now_s(void)
+static void sort_result(struct cx_result *res)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (res->nfiles > 1)
+		qsort(res->files, res->nfiles, sizeof *res->files, cmp_file);
+	for (size_t i = 0; i < res->nfiles; i++)
+		if (res->files[i].nfuncs > 1)
+			qsort(res->files[i].funcs, res->files[i].nfuncs, sizeof *res->files[i].funcs,
+			      cmp_func);
+}
+
+/* --parse-only: every TU parsed on the pool, nothing else. */
+static int parse_all(struct scan *s, struct cx_scan_stats *st)
+{
+	int rc = start_pool(s);
+	for (size_t i = 0; i < s->srcs.n && rc == 0; i++)
+		cx_pool_submit(s->pool, i, false);
+	for (size_t i = 0; i < s->srcs.n && rc == 0; i++) {
+		if (!cx_pool_wait(s->pool, i))
+			return cx_error(s->ctx, CX_ENOMEM, "cannot create a libclang index");
+		st->parsed++;
+		st->parse_errors += s->tu[i].rc != 1;
+		st->parse_s += s->tu[i].out.parse_s;
+		cx_pool_release(s->pool, i + 1);
+	}
+	return rc;
+}
+
+/* The libclang version for the report: from the loaded analyzer, else as
+ * recorded in the cache for this analyzer identity, else load it. */
+static int clang_version(struct scan *s)
+{
+	char *key = cx_asprintf("libclang-version:%s", s->identity);
+	if (!key)
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	char *v = !s->api && s->cache ? cx_cache_meta_get(s->cache, key) : NULL;
+	int rc = 0;
+	if (!v && !s->api)
+		rc = cx_analyzer_api_load(&s->api, s->ctx);
+	if (!v && rc == 0) {
+		v = s->api->clang_version();
+		if (v && s->cache)
+			rc = cx_cache_meta_set(s->cache, key, v);
+	}
+	free(key);
+	s->res->clang_version = v;
+	return rc ? rc : v ? 0 : cx_error(s->ctx, CX_ENOMEM, "out of memory");
+}
+
+static int open_cache(struct scan *s)
+{
+	if (!s->opts->cache_path)
+		return 0;
+	struct cx_ctx cctx = {0};
+	if (cx_cache_open(s->opts->cache_path, s->opts->quiet, &s->cache, &cctx) == 0)
+		return 0;
+	/* a scan never fails because of its cache */
+	if (!s->opts->quiet)
+		fprintf(stderr, "cxscan: warning: %s; scanning without a cache\n", cctx.msg);
+	return 0;
+}
+
+static int run(struct scan *s, struct cx_scan_stats *st)
+{
+	double t0 = now_s();
+	int rc = cx_sources_discover(s->opts, &s->srcs, s->ctx);
+	st->discovery_s = now_s() - t0;
+	if (rc)
+		return rc;
+	st->tus = s->srcs.n;
+	st->jobs = s->opts->jobs;
+	if (s->srcs.n && !(s->tu = calloc(s->srcs.n, sizeof *s->tu)))
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	if (s->opts->parse_only)
+		return parse_all(s, st);
+	if (!(s->identity = cx_analyzer_identity()))
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	if ((rc = open_cache(s)) != 0)
+		return rc;
+	st->cached = s->cache != NULL;
+	if (s->cache && (rc = lookup_all(s, st)) != 0)
+		return rc;
+	size_t misses = 0;
+	for (size_t i = 0; i < s->srcs.n; i++)
+		misses += !s->tu[i].hit;
+	if (misses && (rc = start_pool(s)) != 0)
+		return rc;
+	for (size_t i = 0; i < s->srcs.n; i++)
+		if (!s->tu[i].hit)
+			cx_pool_submit(s->pool, i, false);
+	if ((rc = consume(s, st)) != 0)
+		return rc;
+	if ((rc = clang_version(s)) != 0)
+		return rc;
+	if (s->cache) {
+		double t1 = now_s();
+		char **keep = malloc((s->srcs.n + 1) * sizeof *keep);
+		if (!keep)
+			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+		for (size_t i = 0; i < s->srcs.n; i++)
+			keep[i] = s->srcs.v[i].path;
+		rc = cx_cache_prune(s->cache, keep, s->srcs.n);
+		free(keep);
+		if (rc == 0)
+			rc = cx_cache_flush(s->cache);
+		if (rc)
+			return cx_error(s->ctx, rc, "out of memory");
+		cx_cache_io(s->cache, &st->files_read, &st->files_stated);
+		st->store_s += now_s() - t1;
+	}
+	sort_result(s->res);
+	return 0;
 }
 
 int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct cx_ctx *ctx)
 {
 	double t0 = now_s();
-	struct cx_sources srcs;
 	memset(res, 0, sizeof *res);
 	res->macros = opts->macros;
 	res->root = cx_strdup(opts->root);
 	if (!res->root)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
-	int rc = cx_sources_discover(opts, &srcs, ctx);
-	if (rc)
-		return rc;
-	struct job j = {.opts = opts, .srcs = &srcs, .res = res, .ctx = ctx};
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, CX_ANALYZER_STACK);
-	if (pthread_create(&th, &attr, scan_thread, &j) != 0) {
-		rc = cx_error(ctx, CX_ENOMEM, "cannot start the analyzer thread");
-	} else {
-		pthread_join(th, NULL);
-		rc = j.rc;
+	struct scan s = {.opts = opts, .res = res, .ctx = ctx};
+	pthread_mutex_init(&s.claims.m, NULL);
+	int rc = run(&s, &res->stats);
+	cx_pool_stop(s.pool);
+	double t1 = now_s();
+	cx_cache_close(s.cache);
+	res->stats.store_s += now_s() - t1;
+	for (size_t i = 0; s.tu && i < s.srcs.n; i++) {
+		cx_tu_out_release(&s.tu[i].out);
+		cx_skips_release(&s.tu[i].skips);
 	}
-	pthread_attr_destroy(&attr);
-	cx_sources_release(&srcs);
-	if (rc == 0) {
-		if (res->nfiles > 1)
-			qsort(res->files, res->nfiles, sizeof *res->files, cmp_file);
-		for (size_t i = 0; i < res->nfiles; i++)
-			if (res->files[i].nfuncs > 1)
-				qsort(res->files[i].funcs, res->files[i].nfuncs,
-				      sizeof *res->files[i].funcs, cmp_func);
-	}
+	free(s.tu);
+	free(s.claims.key);
+	free(s.claims.val);
+	pthread_mutex_destroy(&s.claims.m);
+	free(s.byname);
+	free(s.identity);
+	cx_sources_release(&s.srcs);
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		res->stats.peak_rss_kb = ru.ru_maxrss;
 	res->elapsed_s = now_s() - t0;
 	return rc;
 }

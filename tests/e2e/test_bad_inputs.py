@@ -74,10 +74,17 @@ class CxscanTestCase(unittest.TestCase):
         if user:
             # the build tree may not be reachable by that user (a CI clone
             # in a private directory): run a world-readable copy
-            binary = os.path.join(self.tmp, "cxscan-copy")
+            # (with the analyzer module it loads from next to itself)
+            d = os.path.join(self.tmp, "cxscan-copy")
+            binary = os.path.join(d, "cxscan")
             if not os.path.exists(binary):
+                os.makedirs(d, exist_ok=True)
+                os.chmod(d, 0o755)
                 shutil.copy(CXSCAN, binary)
-                os.chmod(binary, 0o755)
+                module = os.path.join(os.path.dirname(CXSCAN), "cxscan-analyzer.so")
+                shutil.copy(module, os.path.join(d, "cxscan-analyzer.so"))
+                for f in ("cxscan", "cxscan-analyzer.so"):
+                    os.chmod(os.path.join(d, f), 0o755)
         argv = [binary] + [os.fsencode(a) if isinstance(a, str) else a for a in args]
         if user:
             argv = ["setpriv", "--reuid=" + user[0], "--regid=" + user[1],

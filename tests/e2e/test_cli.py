@@ -15,8 +15,9 @@ def run(*args, cwd=None, env=None, check=True):
     e = dict(os.environ)
     e.pop("NO_COLOR", None)
     e.update(env or {})
-    p = subprocess.run([CXSCAN, *args], cwd=cwd, env=e, capture_output=True, text=True,
-                       timeout=120)
+    # never write a cache into the source tree (test_cache.py tests it)
+    p = subprocess.run([CXSCAN, "--no-cache", *args], cwd=cwd, env=e, capture_output=True,
+                       text=True, timeout=120)
     if check and p.returncode != 0:
         raise AssertionError("cxscan %s exited %d: %s" % (args, p.returncode, p.stderr))
     return p

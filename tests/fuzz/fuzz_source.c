@@ -73,7 +73,13 @@ struct run {
 static void *run_thread(void *arg)
 {
 	struct run *r = arg;
-	r->rc = cx_analyzer_run(g_an, &r->job, NULL, NULL, &r->files, &r->nfiles, &r->ctx);
+	struct cx_tu_out out;
+	r->rc = cx_analyzer_run(g_an, &r->job, NULL, NULL, &out, &r->ctx);
+	r->files = out.files;
+	r->nfiles = out.nfiles;
+	out.files = NULL;
+	out.nfiles = 0;
+	cx_tu_out_release(&out);
 	return NULL;
 }
 

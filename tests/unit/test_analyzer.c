@@ -47,7 +47,13 @@ static struct run analyse(const char *name, enum cx_macro_mode mode, cx_header_f
 	                        .root = tmpdir, .macros = mode};
 	struct run r = {0};
 	struct cx_ctx ctx = {0};
-	assert_int_equal(cx_analyzer_run(an, &job, filter, NULL, &r.files, &r.n, &ctx), 0);
+	struct cx_tu_out out;
+	assert_int_equal(cx_analyzer_run(an, &job, filter, NULL, &out, &ctx), 0);
+	r.files = out.files;
+	r.n = out.nfiles;
+	out.files = NULL;
+	out.nfiles = 0;
+	cx_tu_out_release(&out);
 	cx_analyzer_free(an);
 	free(path);
 	return r;

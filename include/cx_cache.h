@@ -1,0 +1,120 @@
+/* The result cache (scanner/cache.c) and the binary codec of cached
+ * results (scanner/codec.c). No SQLite type appears here. */
+#ifndef CX_CACHE_H
+#define CX_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cx_err.h"
+#include "cx_model.h"
+
+/* ---- codec ---- */
+
+/* A growable byte buffer; err latches the first allocation failure. */
+struct cx_buf {
+	uint8_t *p;
+	size_t n, cap;
+	int err;
+};
+void cx_buf_release(struct cx_buf *b);
+
+/* Header functions a TU defines but did not measure because another TU
+ * reports them, grouped by file: key = line << 32 | column. */
+struct cx_skip_group {
+	char *path;
+	uint64_t *keys;
+	size_t n, cap;
+};
+struct cx_skips {
+	struct cx_skip_group *v;
+	size_t n, cap;
+};
+void cx_skips_release(struct cx_skips *s);
+/* Adds a key (to the last group when the path is the same). 0 or CX_ENOMEM. */
+int cx_skips_add(struct cx_skips *s, const char *path, uint32_t line, uint32_t column)
+	CX_MUST_CHECK;
+
+/* Sorts each group's keys and drops repeats (what the encoder expects). */
+void cx_skips_normalize(struct cx_skips *s);
+
+/* Appends files (and skips, may be NULL) to b. Returns 0 or CX_ENOMEM. */
+int cx_codec_encode(struct cx_buf *b, const struct cx_file *files, size_t nfiles,
+                    const struct cx_skips *skips) CX_MUST_CHECK;
+/* Decodes what cx_codec_encode wrote. Any malformed input (truncated,
+ * counts beyond the data, trailing bytes) gives CX_EINVAL and nothing to
+ * release; CX_ENOMEM on allocation failure. skips may be NULL. */
+int cx_codec_decode(const void *data, size_t len, struct cx_file **files, size_t *nfiles,
+                    struct cx_skips *skips) CX_MUST_CHECK;
+
+/* ---- the cache ---- */
+
+struct cx_cache;
+
+/* 128-bit XXH3 digests. */
+struct cx_digest {
+	uint8_t b[16];
+};
+
+/* Opens (creating it and its directory) the cache at path. A file that is
+ * not a cxscan cache of this schema, or is corrupt, is renamed to
+ * path.corrupt-<time> with a one-line warning on stderr and a new cache is
+ * created. Errors (the directory cannot be created...) name the path. */
+int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx_ctx *ctx)
+	CX_MUST_CHECK;
+/* Commits what is pending and closes. NULL is a no-op. */
+void cx_cache_close(struct cx_cache *c);
+
+/* Digest of a file's bytes, from the recorded (size, mtime_ns, inode) when
+ * the stat is unchanged (the file is then not read), else by reading it.
+ * Memoized for the life of the cache object. *present is false when the
+ * file cannot be stat'ed or read (cx_cache_stats counts reads and stats). */
+int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest *d,
+                         bool *present) CX_MUST_CHECK;
+
+/* Looks up the entry of a TU. Returns 1 on a hit (every dependency still
+ * has its recorded digest) with *id set for cx_cache_load, 0 on a miss, or
+ * a negative cx_err. */
+int cx_cache_lookup(struct cx_cache *c, const char *tu, const struct cx_digest *config,
+                    const struct cx_digest *content, int64_t *id) CX_MUST_CHECK;
+/* Reads the result blob of a hit (the caller frees *blob). */
+int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len) CX_MUST_CHECK;
+/* Stores (replaces) a TU's entry. deps are real paths; any dependency
+ * modified at or after `since_ns` - 1 s is recorded as unknown, so the
+ * entry will miss next time (its content may not be what was parsed). */
+int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
+                   const struct cx_digest *content, char *const *deps, size_t ndeps,
+                   int64_t since_ns, const void *blob, size_t len) CX_MUST_CHECK;
+/* Batched transactions: stores go into the open batch, committed when it
+ * is large or old enough, and at close. */
+int cx_cache_flush(struct cx_cache *c) CX_MUST_CHECK;
+/* Deletes the entries of TUs that are not in `keep` (sorted) and no longer
+ * exist, and the rows of files this object found missing. */
+int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep) CX_MUST_CHECK;
+
+/* Small key/value store for the cache's own facts (libclang version). */
+char *cx_cache_meta_get(struct cx_cache *c, const char *key);
+int cx_cache_meta_set(struct cx_cache *c, const char *key, const char *value) CX_MUST_CHECK;
+
+struct cx_cache_stats {
+	int64_t tus, files, bytes, result_bytes;
+	uint64_t reads, stats; /* files read / stat'ed by this object */
+};
+int cx_cache_stats(struct cx_cache *c, struct cx_cache_stats *st) CX_MUST_CHECK;
+/* Files read and stat'ed by this object so far. */
+void cx_cache_io(const struct cx_cache *c, uint64_t *reads, uint64_t *stats);
+/* Deletes every entry. */
+int cx_cache_clear(struct cx_cache *c) CX_MUST_CHECK;
+
+/* XXH3-128 of a buffer, and a streaming form for keys. */
+void cx_digest_buf(const void *p, size_t n, struct cx_digest *d);
+struct cx_digest_state;
+struct cx_digest_state *cx_digest_begin(void);
+void cx_digest_add(struct cx_digest_state *s, const void *p, size_t n);
+/* Adds a NUL-terminated string including its NUL. */
+void cx_digest_add_str(struct cx_digest_state *s, const char *str);
+/* Finishes and frees s. */
+void cx_digest_end(struct cx_digest_state *s, struct cx_digest *d);
+
+#endif

@@ -1,0 +1,913 @@
+/* cache.c: the SQLite result cache (DESIGN.md, "The cache").
+ *
+ *   files(id, path, size, mtime_ns, ino, digest, checked_ns): what cxscan
+ *       knows of every file it hashed; a file whose (size, mtime_ns, inode)
+ *       is unchanged, and was hashed more than a second after its last
+ *       change (git's "racy" rule), is not read again.
+ *   tus(id, path, config, content, deps, result): one entry per TU and
+ *       configuration (arguments, macro mode, versions); deps lists
+ *       (file id, digest) of every included file; result is a codec blob.
+ *
+ * Only the scan's main thread uses a cache object. Stores are buffered and
+ * written in one short transaction per batch, so a concurrent cxscan waits
+ * at most for one batch; WAL keeps a killed run's cache consistent. Any
+ * sign of a damaged file (not a database, wrong application id, shorter
+ * than its page count, SQLITE_CORRUPT later on) moves it aside with a
+ * warning; until then a failing lookup is a miss, never a wrong hit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "cx_cache.h"
+#include "cx_util.h"
+
+#define APP_ID 0x43585343 /* "CXSC" */
+#define APP_ID_STR "1129861955"
+#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION_STR "1"
+_Static_assert(APP_ID == 1129861955, "APP_ID_STR is APP_ID in decimal");
+#define BATCH_MAX 32
+#define BATCH_AGE_NS 1000000000LL
+#define RACY_NS 1000000000LL
+#define BUSY_TIMEOUT_MS 30000
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE NOT NULL,"
+	" size INTEGER, mtime_ns INTEGER, ino INTEGER, digest BLOB, checked_ns INTEGER);"
+	"CREATE TABLE IF NOT EXISTS tus(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL,"
+	" config BLOB NOT NULL, content BLOB NOT NULL, deps BLOB NOT NULL,"
+	" result BLOB NOT NULL, UNIQUE(path, config));";
+
+enum fstate { F_UNCHECKED, F_PRESENT, F_MISSING };
+
+struct fent {
+	char *path;
+	int64_t id; /* 0 until it has a row */
+	int64_t size, mtime_ns, ino, checked_ns;
+	struct cx_digest digest;
+	bool has_digest, dirty;
+	enum fstate state; /* this run */
+};
+
+struct pending {
+	char *tu;
+	struct cx_digest config, content;
+	size_t *deps; /* indexes into files */
+	struct cx_digest *dep_digest;
+	size_t ndeps;
+	void *blob;
+	size_t len;
+};
+
+struct cx_cache {
+	sqlite3 *db;
+	char *path;
+	bool quiet, broken, warned;
+	bool nowrite; /* a write failed: stop writing for this run */
+	struct fent *f;
+	size_t nf, capf;
+	size_t nloaded; /* f[0..nloaded) are rows read at open, sorted by id */
+	size_t *slot; /* path hash -> index + 1 */
+	size_t nslot;
+	struct pending *pend;
+	size_t npend, cappend;
+	int64_t batch_start_ns;
+	uint64_t reads, stats;
+	sqlite3_stmt *q_tu, *q_result;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- digests ---- */
+
+static void to_digest(XXH128_hash_t h, struct cx_digest *d)
+{
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, h);
+	memcpy(d->b, c.digest, sizeof d->b);
+}
+
+void cx_digest_buf(const void *p, size_t n, struct cx_digest *d)
+{
+	to_digest(XXH3_128bits(p, n), d);
+}
+
+struct cx_digest_state {
+	XXH3_state_t *st;
+};
+
+struct cx_digest_state *cx_digest_begin(void)
+{
+	XXH3_state_t *st = XXH3_createState();
+	if (st)
+		XXH3_128bits_reset(st);
+	return (struct cx_digest_state *)st;
+}
+
+void cx_digest_add(struct cx_digest_state *s, const void *p, size_t n)
+{
+	if (s)
+		XXH3_128bits_update((XXH3_state_t *)s, p, n);
+}
+
+void cx_digest_add_str(struct cx_digest_state *s, const char *str)
+{
+	cx_digest_add(s, str, strlen(str) + 1);
+}
+
+void cx_digest_end(struct cx_digest_state *s, struct cx_digest *d)
+{
+	if (!s) {
+		memset(d, 0, sizeof *d);
+		return;
+	}
+	to_digest(XXH3_128bits_digest((XXH3_state_t *)s), d);
+	XXH3_freeState((XXH3_state_t *)s);
+}
+
+/* ---- damage handling ---- */
+
+static void warn(struct cx_cache *c, const char *fmt, const char *a, const char *b)
+{
+	if (c->quiet || c->warned)
+		return;
+	c->warned = true;
+	fputs("cxscan: warning: ", stderr);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+}
+
+static bool damaged(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Renames path (and its -wal/-shm) to path.corrupt-<time>. */
+static void move_aside(const char *path, bool quiet)
+{
+	char *dst = cx_asprintf("%s.corrupt-%lld", path, (long long)time(NULL));
+	if (!dst)
+		return;
+	if (rename(path, dst) == 0 && !quiet)
+		fprintf(stderr, "cxscan: warning: the cache '%s' is damaged or not a cxscan "
+		                "cache; moved it to '%s' and started a new one\n", path, dst);
+	static const char *const side[] = {"-wal", "-shm"};
+	for (size_t i = 0; i < 2; i++) {
+		char *s = cx_asprintf("%s%s", path, side[i]);
+		if (s)
+			unlink(s);
+		free(s);
+	}
+	free(dst);
+}
+
+/* A failure of a statement: damage marks the cache broken (moved aside at
+ * close); anything else (a busy database) only warns. */
+static int db_fail(struct cx_cache *c, int rc, const char *what)
+{
+	if (damaged(rc))
+		c->broken = true;
+	warn(c, "cache %s failed (%s); results are not cached", what, sqlite3_errstr(rc));
+	return rc;
+}
+
+/* ---- the file table ---- */
+
+static size_t slot_of(const struct cx_cache *c, const char *path)
+{
+	return (size_t)cx_hash_str(path) & (c->nslot - 1);
+}
+
+static int rehash(struct cx_cache *c, size_t nslot)
+{
+	size_t *ns = calloc(nslot, sizeof *ns);
+	if (!ns)
+		return CX_ENOMEM;
+	free(c->slot);
+	c->slot = ns;
+	c->nslot = nslot;
+	for (size_t i = 0; i < c->nf; i++) {
+		size_t j = slot_of(c, c->f[i].path);
+		while (c->slot[j])
+			j = (j + 1) & (nslot - 1);
+		c->slot[j] = i + 1;
+	}
+	return 0;
+}
+
+static long find_file(const struct cx_cache *c, const char *path)
+{
+	if (!c->nslot)
+		return -1;
+	for (size_t j = slot_of(c, path); c->slot[j]; j = (j + 1) & (c->nslot - 1))
+		if (strcmp(c->f[c->slot[j] - 1].path, path) == 0)
+			return (long)(c->slot[j] - 1);
+	return -1;
+}
+
+/* Adds an entry (path copied); returns its index or a negative cx_err. */
+static long add_file(struct cx_cache *c, const char *path)
+{
+	if ((c->nf + 1) * 2 > c->nslot && rehash(c, c->nslot ? c->nslot * 2 : 1024))
+		return CX_ENOMEM;
+	if (cx_grow(&c->f, &c->capf, c->nf + 1, sizeof *c->f))
+		return CX_ENOMEM;
+	struct fent *e = &c->f[c->nf];
+	memset(e, 0, sizeof *e);
+	if (!(e->path = cx_strdup(path)))
+		return CX_ENOMEM;
+	size_t j = slot_of(c, path);
+	while (c->slot[j])
+		j = (j + 1) & (c->nslot - 1);
+	c->slot[j] = ++c->nf;
+	return (long)(c->nf - 1);
+}
+
+static long find_file_id(const struct cx_cache *c, int64_t id)
+{
+	/* entries recorded by entries of this run are only looked up by
+	 * later runs */
+	size_t lo = 0, hi = c->nloaded;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t m = c->f[mid].id;
+		if (m > id)
+			hi = mid;
+		else if (m < id)
+			lo = mid + 1;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+static int load_files(struct cx_cache *c)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT id, path, size, mtime_ns, ino, digest, "
+	                                   "checked_ns FROM files ORDER BY id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 1);
+		long i = p ? add_file(c, p) : -1;
+		if (i < 0)
+			continue;
+		struct fent *e = &c->f[i];
+		e->id = sqlite3_column_int64(st, 0);
+		e->size = sqlite3_column_int64(st, 2);
+		e->mtime_ns = sqlite3_column_int64(st, 3);
+		e->ino = sqlite3_column_int64(st, 4);
+		e->checked_ns = sqlite3_column_int64(st, 6);
+		if (sqlite3_column_bytes(st, 5) == (int)sizeof e->digest.b) {
+			memcpy(e->digest.b, sqlite3_column_blob(st, 5), sizeof e->digest.b);
+			e->has_digest = true;
+		}
+	}
+	sqlite3_finalize(st);
+	c->nloaded = c->nf;
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int hash_fd(int fd, struct cx_digest *d)
+{
+	XXH3_state_t *st = XXH3_createState();
+	if (!st)
+		return CX_ENOMEM;
+	XXH3_128bits_reset(st);
+	static _Thread_local char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		XXH3_128bits_update(st, buf, (size_t)n);
+	if (n == 0)
+		to_digest(XXH3_128bits_digest(st), d);
+	XXH3_freeState(st);
+	return n == 0 ? 0 : CX_EIO;
+}
+
+/* Brings entry i up to date for this run. */
+static int check_file(struct cx_cache *c, size_t i)
+{
+	struct fent *e = &c->f[i];
+	if (e->state != F_UNCHECKED)
+		return 0;
+	struct stat st;
+	c->stats++;
+	if (stat(e->path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		e->state = F_MISSING;
+		return 0;
+	}
+	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	if (e->has_digest && e->size == st.st_size && e->mtime_ns == mt &&
+	    e->ino == (int64_t)st.st_ino && mt + RACY_NS <= e->checked_ns) {
+		e->state = F_PRESENT;
+		return 0;
+	}
+	int64_t t = now_ns();
+	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
+	c->reads++;
+	int rc = fd < 0 ? CX_EIO : hash_fd(fd, &e->digest);
+	if (fd >= 0)
+		close(fd);
+	if (rc == CX_ENOMEM)
+		return rc;
+	if (rc) {
+		e->state = F_MISSING;
+		return 0;
+	}
+	e->has_digest = true;
+	e->size = st.st_size;
+	e->mtime_ns = mt;
+	e->ino = (int64_t)st.st_ino;
+	e->checked_ns = t;
+	e->dirty = true;
+	e->state = F_PRESENT;
+	return 0;
+}
+
+int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest *d,
+                         bool *present)
+{
+	long i = find_file(c, path);
+	if (i < 0 && (i = add_file(c, path)) < 0)
+		return (int)i;
+	int rc = check_file(c, (size_t)i);
+	if (rc)
+		return rc;
+	*present = c->f[i].state == F_PRESENT;
+	*d = c->f[i].digest;
+	return 0;
+}
+
+/* ---- open / close ---- */
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The file is shorter than the size its header records (the size as of
+ * the last commit or checkpoint; pages still in the WAL do not count). */
+static bool truncated(const char *path)
+{
+	uint8_t h[100];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fstat(fd, &st) == 0 && read(fd, h, sizeof h) == (ssize_t)sizeof h;
+	close(fd);
+	if (!ok)
+		return st.st_size > 0; /* not even a header */
+	uint32_t psize = (uint32_t)h[16] << 8 | h[17];
+	if (psize == 1)
+		psize = 65536;
+	uint32_t pages = be32(h + 28);
+	if (be32(h + 92) != be32(h + 24)) /* size field not valid (old writer) */
+		return false;
+	return (int64_t)pages * psize > (int64_t)st.st_size;
+}
+
+/* 0 when the database is ours (or empty and now ours), 1 when it must be
+ * moved aside, or an SQLite error (busy). */
+static int adopt(sqlite3 *db, const char *path)
+{
+	int64_t app = 0, ver = 0, tables = 0;
+	int rc = pragma_int(db, "PRAGMA application_id", &app);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables);
+	if (damaged(rc))
+		return 1;
+	if (rc != SQLITE_OK)
+		return rc;
+	if (truncated(path))
+		return 1;
+	if (tables > 0 && app != APP_ID)
+		return 1; /* someone else's database */
+	rc = pragma_int(db, "PRAGMA user_version", &ver);
+	if (rc != SQLITE_OK)
+		return damaged(rc) ? 1 : rc;
+	if (app == APP_ID && ver == SCHEMA_VERSION)
+		return 0;
+	/* new, or an older/newer schema: a cache is rebuilt, not migrated */
+	rc = exec(db, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK) {
+		rc = pragma_int(db, "PRAGMA user_version", &ver); /* re-check under the lock */
+		if (rc == SQLITE_OK && ver != SCHEMA_VERSION)
+			rc = exec(db, "DROP TABLE IF EXISTS tus; DROP TABLE IF EXISTS files;"
+			              "DROP TABLE IF EXISTS meta;");
+		if (rc == SQLITE_OK)
+			rc = exec(db, schema);
+		if (rc == SQLITE_OK)
+			rc = exec(db, "PRAGMA application_id = " APP_ID_STR "; "
+			              "PRAGMA user_version = " SCHEMA_VERSION_STR);
+		rc = rc == SQLITE_OK ? exec(db, "COMMIT") : (exec(db, "ROLLBACK"), rc);
+	}
+	return damaged(rc) ? 1 : rc;
+}
+
+static int mkdirs(const char *path)
+{
+	char *d = cx_strdup(path);
+	if (!d)
+		return CX_ENOMEM;
+	for (char *p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+			free(d);
+			return CX_EIO;
+		}
+		*p = '/';
+	}
+	free(d);
+	return 0;
+}
+
+static int open_db(const char *path, sqlite3 **db)
+{
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                                   SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_OK) {
+		/* journal_mode=WAL needs a lock when it changes the mode */
+		rc = exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+		if (damaged(rc))
+			rc = SQLITE_NOTADB;
+	}
+	return rc;
+}
+
+int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx_ctx *ctx)
+{
+	struct cx_cache *c = calloc(1, sizeof *c);
+	*out = NULL;
+	if (!c || !(c->path = cx_strdup(path))) {
+		free(c);
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	}
+	c->quiet = quiet;
+	if (mkdirs(path) != 0) {
+		int e = errno;
+		cx_cache_close(c);
+		return cx_error(ctx, CX_EIO, "cannot create the cache directory for '%s': %s", path,
+		                strerror(e));
+	}
+	int rc = SQLITE_OK;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		rc = open_db(path, &c->db);
+		int a = rc == SQLITE_OK ? adopt(c->db, path) : damaged(rc) ? 1 : rc;
+		if (a == 1) {
+			sqlite3_close(c->db);
+			c->db = NULL;
+			move_aside(path, quiet);
+			continue;
+		}
+		rc = a;
+		break;
+	}
+	if (rc == SQLITE_OK && c->db)
+		rc = load_files(c);
+	if (rc == SQLITE_OK && c->db)
+		rc = sqlite3_prepare_v2(c->db, "SELECT id, content, deps FROM tus WHERE path = ?1 "
+		                               "AND config = ?2", -1, &c->q_tu, NULL);
+	if (rc == SQLITE_OK && c->db)
+		rc = sqlite3_prepare_v2(c->db, "SELECT result FROM tus WHERE id = ?1", -1,
+		                        &c->q_result, NULL);
+	if (rc != SQLITE_OK || !c->db) {
+		const char *why = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+		int err = cx_error(ctx, CX_EIO, "cannot open the cache '%s': %s", path, why);
+		cx_cache_close(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+static void release_pending(struct pending *p)
+{
+	free(p->tu);
+	free(p->deps);
+	free(p->dep_digest);
+	free(p->blob);
+}
+
+void cx_cache_close(struct cx_cache *c)
+{
+	if (!c)
+		return;
+	if (c->db && !c->broken && cx_cache_flush(c) != 0)
+		c->nowrite = true; /* out of memory: what is pending is dropped */
+	for (size_t i = 0; i < c->npend; i++)
+		release_pending(&c->pend[i]);
+	free(c->pend);
+	sqlite3_finalize(c->q_tu);
+	sqlite3_finalize(c->q_result);
+	if (c->db)
+		sqlite3_close(c->db);
+	if (c->broken)
+		move_aside(c->path, c->quiet);
+	for (size_t i = 0; i < c->nf; i++)
+		free(c->f[i].path);
+	free(c->f);
+	free(c->slot);
+	free(c->path);
+	free(c);
+}
+
+/* ---- lookups ---- */
+
+/* 1 when every (file id, digest) of deps still holds. */
+static int deps_hold(struct cx_cache *c, const uint8_t *p, size_t n)
+{
+	const uint8_t *end = p + n;
+	while (p < end) {
+		uint64_t id = 0;
+		unsigned shift = 0;
+		while (p < end && (*p & 0x80) && shift < 63) {
+			id |= (uint64_t)(*p++ & 0x7f) << shift;
+			shift += 7;
+		}
+		if (p >= end || (size_t)(end - p) < 1 + sizeof(struct cx_digest))
+			return 0; /* malformed: a miss */
+		id |= (uint64_t)(*p++ & 0x7f) << shift;
+		long i = find_file_id(c, (int64_t)id);
+		if (i < 0)
+			return 0;
+		int rc = check_file(c, (size_t)i);
+		if (rc)
+			return rc;
+		if (c->f[i].state != F_PRESENT || memcmp(c->f[i].digest.b, p, 16) != 0)
+			return 0;
+		p += sizeof(struct cx_digest);
+	}
+	return 1;
+}
+
+int cx_cache_lookup(struct cx_cache *c, const char *tu, const struct cx_digest *config,
+                    const struct cx_digest *content, int64_t *id)
+{
+	if (c->broken)
+		return 0;
+	sqlite3_stmt *st = c->q_tu;
+	sqlite3_bind_text(st, 1, tu, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, config->b, sizeof config->b, SQLITE_STATIC);
+	int rc = sqlite3_step(st), hit = 0;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		const void *ct = sqlite3_column_blob(st, 1);
+		const void *deps = sqlite3_column_blob(st, 2);
+		int nd = sqlite3_column_bytes(st, 2);
+		if (sqlite3_column_bytes(st, 1) == 16 && memcmp(ct, content->b, 16) == 0)
+			hit = deps || nd == 0 ? deps_hold(c, deps, (size_t)nd) : 0;
+	} else if (rc != SQLITE_DONE) {
+		db_fail(c, rc, "lookup");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return hit;
+}
+
+int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len)
+{
+	sqlite3_stmt *st = c->q_result;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st), ret = CX_EIO;
+	*blob = NULL;
+	*len = 0;
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		const void *p = sqlite3_column_blob(st, 0);
+		*blob = malloc(n ? n : 1);
+		ret = *blob ? 0 : CX_ENOMEM;
+		if (*blob && n)
+			memcpy(*blob, p, n);
+		*len = n;
+	} else if (rc != SQLITE_DONE) {
+		db_fail(c, rc, "read");
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+/* ---- stores ---- */
+
+int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
+                   const struct cx_digest *content, char *const *deps, size_t ndeps,
+                   int64_t since_ns, const void *blob, size_t len)
+{
+	if (c->broken || c->nowrite)
+		return 0;
+	if (cx_grow(&c->pend, &c->cappend, c->npend + 1, sizeof *c->pend))
+		return CX_ENOMEM;
+	struct pending *p = &c->pend[c->npend];
+	memset(p, 0, sizeof *p);
+	p->config = *config;
+	p->content = *content;
+	p->tu = cx_strdup(tu);
+	p->blob = malloc(len ? len : 1);
+	p->deps = calloc(ndeps ? ndeps : 1, sizeof *p->deps);
+	p->dep_digest = calloc(ndeps ? ndeps : 1, sizeof *p->dep_digest);
+	if (!p->tu || !p->blob || !p->deps || !p->dep_digest) {
+		release_pending(p);
+		return CX_ENOMEM;
+	}
+	memcpy(p->blob, blob, len);
+	p->len = len;
+	c->npend++;
+	for (size_t i = 0; i < ndeps; i++) {
+		long k = find_file(c, deps[i]);
+		if (k < 0 && (k = add_file(c, deps[i])) < 0)
+			return (int)k;
+		int rc = check_file(c, (size_t)k);
+		if (rc)
+			return rc;
+		p->deps[p->ndeps] = (size_t)k;
+		/* changed while (or just before) it was parsed: the parse may
+		 * have seen other bytes; an all-zero digest never matches */
+		bool racy = c->f[k].state != F_PRESENT || c->f[k].mtime_ns + RACY_NS > since_ns;
+		if (!racy)
+			p->dep_digest[p->ndeps] = c->f[k].digest;
+		p->ndeps++;
+	}
+	if (c->npend == 1)
+		c->batch_start_ns = now_ns();
+	if (c->npend >= BATCH_MAX || now_ns() - c->batch_start_ns >= BATCH_AGE_NS)
+		return cx_cache_flush(c);
+	return 0;
+}
+
+/* Upserts a file row; the id of an existing path is kept (AUTOINCREMENT
+ * ids are never reused, so a stale id can only miss). */
+static int put_file_row(struct cx_cache *c, sqlite3_stmt *ins, struct fent *e)
+{
+	sqlite3_bind_text(ins, 1, e->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, e->size);
+	sqlite3_bind_int64(ins, 3, e->mtime_ns);
+	sqlite3_bind_int64(ins, 4, e->ino);
+	sqlite3_bind_blob(ins, 5, e->digest.b, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 6, e->checked_ns);
+	int rc = sqlite3_step(ins);
+	if (rc == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(ins, 0);
+		if (e->id && e->id != id)
+			c->nowrite = true; /* another run re-created the row: stop here */
+		e->id = id;
+		rc = sqlite3_step(ins);
+	}
+	sqlite3_reset(ins);
+	if (rc != SQLITE_DONE)
+		return rc;
+	e->dirty = false;
+	return c->nowrite ? SQLITE_ABORT : SQLITE_OK;
+}
+
+static int write_tu(sqlite3_stmt *st, struct cx_cache *c, const struct pending *p)
+{
+	struct cx_buf b = {0};
+	for (size_t i = 0; i < p->ndeps; i++) {
+		uint64_t id = (uint64_t)c->f[p->deps[i]].id;
+		do {
+			uint8_t byte = (uint8_t)(id & 0x7f);
+			id >>= 7;
+			byte |= id ? 0x80 : 0;
+			if (cx_grow(&b.p, &b.cap, b.n + 1, 1) == 0)
+				b.p[b.n++] = byte;
+			else
+				b.err = CX_ENOMEM;
+		} while (id);
+		if (cx_grow(&b.p, &b.cap, b.n + 16, 1) == 0) {
+			memcpy(b.p + b.n, p->dep_digest[i].b, 16);
+			b.n += 16;
+		} else {
+			b.err = CX_ENOMEM;
+		}
+	}
+	if (b.err) {
+		cx_buf_release(&b);
+		return SQLITE_NOMEM;
+	}
+	sqlite3_bind_text(st, 1, p->tu, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, p->config.b, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, p->content.b, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, b.p ? (const void *)b.p : "", (int)b.n, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, p->blob, (int)p->len, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	cx_buf_release(&b);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int cx_cache_flush(struct cx_cache *c)
+{
+	bool any_file = false;
+	for (size_t i = 0; i < c->nf && !any_file; i++)
+		any_file = c->f[i].dirty;
+	if (c->broken || c->nowrite || (c->npend == 0 && !any_file))
+		goto done;
+	sqlite3_stmt *ins = NULL, *tu = NULL;
+	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "INSERT INTO files(path, size, mtime_ns, ino, "
+		                               "digest, checked_ns) VALUES (?1, ?2, ?3, ?4, ?5, "
+		                               "?6) ON CONFLICT(path) DO UPDATE SET "
+		                               "size = excluded.size, mtime_ns = excluded.mtime_ns,"
+		                               " ino = excluded.ino, digest = excluded.digest, "
+		                               "checked_ns = excluded.checked_ns RETURNING id",
+		                        -1, &ins, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO tus(path, config, content, "
+		                               "deps, result) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+		                        &tu, NULL);
+	for (size_t i = 0; i < c->nf && rc == SQLITE_OK; i++)
+		if (c->f[i].dirty && c->f[i].state == F_PRESENT)
+			rc = put_file_row(c, ins, &c->f[i]);
+	for (size_t i = 0; i < c->npend && rc == SQLITE_OK; i++)
+		rc = write_tu(tu, c, &c->pend[i]);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(tu);
+	if (rc == SQLITE_OK)
+		rc = exec(c->db, "COMMIT");
+	if (rc != SQLITE_OK) {
+		exec(c->db, "ROLLBACK");
+		/* ids read inside the rolled-back transaction may be void */
+		c->nowrite = true;
+		db_fail(c, rc, "write");
+	}
+done:
+	for (size_t i = 0; i < c->npend; i++)
+		release_pending(&c->pend[i]);
+	c->npend = 0;
+	return 0;
+}
+
+/* ---- maintenance ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
+{
+	if (c->broken || c->nowrite)
+		return 0;
+	struct cx_strv gone = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT DISTINCT path FROM tus", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		struct stat sb;
+		if (!p || (nkeep && bsearch(&p, keep, nkeep, sizeof *keep, cmp_str)))
+			continue;
+		if (stat(p, &sb) != 0 && errno == ENOENT && cx_strv_push(&gone, p))
+			rc = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	bool files_gone = false;
+	for (size_t i = 0; i < c->nf && !files_gone; i++)
+		files_gone = c->f[i].state == F_MISSING && c->f[i].id;
+	if (rc == SQLITE_OK && (gone.n || files_gone)) {
+		rc = exec(c->db, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_OK)
+			rc = sqlite3_prepare_v2(c->db, "DELETE FROM tus WHERE path = ?1", -1, &st, NULL);
+		for (size_t i = 0; i < gone.n && rc == SQLITE_OK; i++) {
+			sqlite3_bind_text(st, 1, gone.v[i], -1, SQLITE_STATIC);
+			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc == SQLITE_OK)
+			rc = sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE id = ?1", -1, &st, NULL);
+		for (size_t i = 0; i < c->nf && rc == SQLITE_OK; i++) {
+			if (c->f[i].state != F_MISSING || !c->f[i].id)
+				continue;
+			sqlite3_bind_int64(st, 1, c->f[i].id);
+			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_OK ? exec(c->db, "COMMIT") : (exec(c->db, "ROLLBACK"), rc);
+	}
+	cx_strv_release(&gone);
+	if (rc == SQLITE_NOMEM)
+		return CX_ENOMEM;
+	if (rc != SQLITE_OK)
+		db_fail(c, rc, "prune");
+	return 0;
+}
+
+char *cx_cache_meta_get(struct cx_cache *c, const char *key)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+	if (c->broken || sqlite3_prepare_v2(c->db, "SELECT v FROM meta WHERE k = ?1", -1, &st,
+	                                    NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = cx_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int cx_cache_meta_set(struct cx_cache *c, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	if (c->broken || c->nowrite)
+		return 0;
+	int rc = sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meta(k, v) VALUES (?1, ?2)",
+	                            -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_OK)
+		db_fail(c, rc, "write");
+	return 0;
+}
+
+int cx_cache_stats(struct cx_cache *c, struct cx_cache_stats *out)
+{
+	int64_t pages = 0, psize = 0;
+	memset(out, 0, sizeof *out);
+	int rc = pragma_int(c->db, "SELECT count(*) FROM tus", &out->tus);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(c->db, "SELECT count(*) FROM files", &out->files);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(c->db, "SELECT coalesce(sum(length(result)), 0) FROM tus",
+		                &out->result_bytes);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(c->db, "PRAGMA page_count", &pages);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(c->db, "PRAGMA page_size", &psize);
+	out->bytes = pages * psize;
+	out->reads = c->reads;
+	out->stats = c->stats;
+	if (rc != SQLITE_OK)
+		return db_fail(c, rc, "read"), CX_EIO;
+	return 0;
+}
+
+void cx_cache_io(const struct cx_cache *c, uint64_t *reads, uint64_t *stats)
+{
+	*reads = c->reads;
+	*stats = c->stats;
+}
+
+int cx_cache_clear(struct cx_cache *c)
+{
+	int rc = exec(c->db, "BEGIN IMMEDIATE; DELETE FROM tus; DELETE FROM files; "
+	                     "DELETE FROM meta; COMMIT");
+	if (rc == SQLITE_OK)
+		rc = exec(c->db, "VACUUM");
+	for (size_t i = 0; i < c->nf; i++)
+		c->f[i].id = 0;
+	c->nloaded = 0;
+	if (rc != SQLITE_OK)
+		return db_fail(c, rc, "clear"), CX_EIO;
+	return 0;
+}

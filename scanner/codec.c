@@ -1,0 +1,377 @@
+/* codec.c: the binary form of a TU's results in the cache (and of the
+ * spilled per-file results of a scan). Little-endian base-128 varints and
+ * length-prefixed strings; the decoder trusts nothing: every count is
+ * checked against the bytes left before anything is allocated, so a
+ * corrupt blob is CX_EINVAL, never a crash or a huge allocation.
+ *
+ *   blob   := "CXR1" nfiles file* nskip group*
+ *   file   := str(path) u(status) u(ndiags) str* u(nfuncs) func*
+ *   func   := str(name) u(line col end_line ccn ccn_modified) u(npath)
+ *             u(cognitive max_nesting params) u(flags) u(nloc tokens
+ *             statements length) u(nblocks) block* u(nincs) inc*
+ *   block  := u(kind line end_line depth ccn cognitive)
+ *   inc    := u(kind line column ccn cognitive nesting)
+ *   group  := str(path) u(n) u(key)*      (keys ascending, delta-coded) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx_cache.h"
+#include "cx_util.h"
+
+static const char magic[4] = {'C', 'X', 'R', '1'};
+
+void cx_buf_release(struct cx_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+static void put(struct cx_buf *b, const void *p, size_t n)
+{
+	if (b->err || cx_grow(&b->p, &b->cap, b->n + n, 1)) {
+		b->err = CX_ENOMEM;
+		return;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static void put_u(struct cx_buf *b, uint64_t v)
+{
+	uint8_t tmp[10];
+	size_t n = 0;
+	do {
+		tmp[n] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		tmp[n++] |= v ? 0x80 : 0;
+	} while (v);
+	put(b, tmp, n);
+}
+
+static void put_str(struct cx_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_u(b, n);
+	put(b, s, n);
+}
+
+static void put_function(struct cx_buf *b, const struct cx_function *f)
+{
+	put_str(b, f->name);
+	const uint64_t head[] = {f->line, f->column, f->end_line, f->ccn, f->ccn_modified,
+	                         (uint64_t)f->npath, f->cognitive, f->max_nesting, f->params,
+	                         (uint64_t)f->variadic | (uint64_t)f->from_macro << 1,
+	                         f->nloc, f->tokens, f->statements, f->length};
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+		put_u(b, head[i]);
+	put_u(b, f->nblocks);
+	for (size_t i = 0; i < f->nblocks; i++) {
+		const struct cx_block *k = &f->blocks[i];
+		const uint64_t v[] = {k->kind, k->line, k->end_line, k->depth, k->ccn, k->cognitive};
+		for (size_t j = 0; j < 6; j++)
+			put_u(b, v[j]);
+	}
+	put_u(b, f->nincs);
+	for (size_t i = 0; i < f->nincs; i++) {
+		const struct cx_increment *k = &f->incs[i];
+		const uint64_t v[] = {k->kind, k->line, k->column, k->ccn, k->cognitive, k->nesting};
+		for (size_t j = 0; j < 6; j++)
+			put_u(b, v[j]);
+	}
+}
+
+int cx_codec_encode(struct cx_buf *b, const struct cx_file *files, size_t nfiles,
+                    const struct cx_skips *skips)
+{
+	put(b, magic, sizeof magic);
+	put_u(b, nfiles);
+	for (size_t i = 0; i < nfiles; i++) {
+		const struct cx_file *f = &files[i];
+		put_str(b, f->path);
+		put_u(b, f->status);
+		put_u(b, f->ndiags);
+		for (size_t d = 0; d < f->ndiags; d++)
+			put_str(b, f->diags[d]);
+		put_u(b, f->nfuncs);
+		for (size_t k = 0; k < f->nfuncs; k++)
+			put_function(b, &f->funcs[k]);
+	}
+	put_u(b, skips ? skips->n : 0);
+	for (size_t g = 0; skips && g < skips->n; g++) {
+		const struct cx_skip_group *sg = &skips->v[g];
+		put_str(b, sg->path);
+		put_u(b, sg->n);
+		uint64_t prev = 0;
+		for (size_t k = 0; k < sg->n; k++) {
+			put_u(b, sg->keys[k] - prev);
+			prev = sg->keys[k];
+		}
+	}
+	return b->err;
+}
+
+/* ---- decoding ---- */
+
+struct rd {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint64_t get_u(struct rd *r)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (r->p >= r->end) {
+			r->bad = true;
+			return 0;
+		}
+		uint8_t c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+/* A value that must fit in 32 bits. */
+static uint32_t get_u32(struct rd *r)
+{
+	uint64_t v = get_u(r);
+	if (v > UINT32_MAX)
+		r->bad = true;
+	return (uint32_t)v;
+}
+
+/* A count of items of at least `min_size` bytes each: never more than the
+ * bytes left could hold. */
+static size_t get_count(struct rd *r, size_t min_size)
+{
+	uint64_t v = get_u(r);
+	if (v > (uint64_t)(r->end - r->p) / min_size)
+		r->bad = true;
+	return r->bad ? 0 : (size_t)v;
+}
+
+/* NULL with r->bad on malformed input, NULL with bad unset on ENOMEM. */
+static char *get_str(struct rd *r)
+{
+	size_t n = get_count(r, 1);
+	if (r->bad)
+		return NULL;
+	if (memchr(r->p, '\0', n)) {
+		r->bad = true;
+		return NULL;
+	}
+	char *s = cx_strndup((const char *)r->p, n);
+	r->p += n;
+	return s;
+}
+
+static int get_function(struct rd *r, struct cx_function *f)
+{
+	f->name = get_str(r);
+	if (!f->name)
+		return r->bad ? CX_EINVAL : CX_ENOMEM;
+	f->line = get_u32(r);
+	f->column = get_u32(r);
+	f->end_line = get_u32(r);
+	f->ccn = get_u32(r);
+	f->ccn_modified = get_u32(r);
+	uint64_t np = get_u(r);
+	if (np > INT64_MAX)
+		r->bad = true;
+	f->npath = (int64_t)np;
+	f->cognitive = get_u32(r);
+	f->max_nesting = get_u32(r);
+	f->params = get_u32(r);
+	uint64_t flags = get_u(r);
+	if (flags > 3)
+		r->bad = true;
+	f->variadic = flags & 1;
+	f->from_macro = (flags >> 1) & 1;
+	f->nloc = get_u32(r);
+	f->tokens = get_u32(r);
+	f->statements = get_u32(r);
+	f->length = get_u32(r);
+	f->nblocks = get_count(r, 6);
+	if (f->nblocks && !(f->blocks = calloc(f->nblocks, sizeof *f->blocks)))
+		return CX_ENOMEM;
+	for (size_t i = 0; i < f->nblocks && !r->bad; i++) {
+		struct cx_block *k = &f->blocks[i];
+		uint32_t kind = get_u32(r);
+		k->kind = kind < CX_K_COUNT ? (enum cx_kind)kind : (r->bad = true, CX_K_IF);
+		k->line = get_u32(r);
+		k->end_line = get_u32(r);
+		k->depth = get_u32(r);
+		k->ccn = get_u32(r);
+		k->cognitive = get_u32(r);
+	}
+	f->nincs = get_count(r, 6);
+	if (f->nincs && !(f->incs = calloc(f->nincs, sizeof *f->incs)))
+		return CX_ENOMEM;
+	for (size_t i = 0; i < f->nincs && !r->bad; i++) {
+		struct cx_increment *k = &f->incs[i];
+		uint32_t kind = get_u32(r);
+		k->kind = kind < CX_K_COUNT ? (enum cx_kind)kind : (r->bad = true, CX_K_IF);
+		k->line = get_u32(r);
+		k->column = get_u32(r);
+		uint32_t v[3] = {get_u32(r), get_u32(r), get_u32(r)};
+		if (v[0] > UINT16_MAX || v[1] > UINT16_MAX || v[2] > UINT16_MAX)
+			r->bad = true;
+		k->ccn = (uint16_t)v[0];
+		k->cognitive = (uint16_t)v[1];
+		k->nesting = (uint16_t)v[2];
+	}
+	return r->bad ? CX_EINVAL : 0;
+}
+
+static int get_file(struct rd *r, struct cx_file *f)
+{
+	f->path = get_str(r);
+	if (!f->path)
+		return r->bad ? CX_EINVAL : CX_ENOMEM;
+	uint64_t st = get_u(r);
+	if (st > CX_FILE_ERROR)
+		r->bad = true;
+	f->status = (enum cx_file_status)st;
+	size_t nd = get_count(r, 1);
+	if (nd && !(f->diags = calloc(nd, sizeof *f->diags)))
+		return CX_ENOMEM;
+	for (; f->ndiags < nd && !r->bad; f->ndiags++)
+		if (!(f->diags[f->ndiags] = get_str(r)))
+			return r->bad ? CX_EINVAL : CX_ENOMEM;
+	size_t nf = get_count(r, 17);
+	if (nf && !(f->funcs = calloc(nf, sizeof *f->funcs)))
+		return CX_ENOMEM;
+	int rc = r->bad ? CX_EINVAL : 0;
+	for (; f->nfuncs < nf && rc == 0; f->nfuncs++)
+		rc = get_function(r, &f->funcs[f->nfuncs]);
+	return rc ? rc : r->bad ? CX_EINVAL : 0;
+}
+
+static int get_group(struct rd *r, struct cx_skip_group *g)
+{
+	g->path = get_str(r);
+	if (!g->path)
+		return r->bad ? CX_EINVAL : CX_ENOMEM;
+	size_t n = get_count(r, 1);
+	if (n && !(g->keys = malloc(n * sizeof *g->keys)))
+		return CX_ENOMEM;
+	g->cap = n;
+	uint64_t prev = 0;
+	for (; g->n < n && !r->bad; g->n++) {
+		uint64_t d = get_u(r);
+		if (g->n && d == 0)
+			r->bad = true; /* keys are strictly ascending */
+		if (d > UINT64_MAX - prev)
+			r->bad = true;
+		prev += d;
+		g->keys[g->n] = prev;
+	}
+	return r->bad ? CX_EINVAL : 0;
+}
+
+int cx_codec_decode(const void *data, size_t len, struct cx_file **files, size_t *nfiles,
+                    struct cx_skips *skips)
+{
+	struct rd r = {.p = data, .end = (const uint8_t *)data + len};
+	struct cx_file *fs = NULL;
+	struct cx_skips sk = {0};
+	size_t n = 0, nf = 0;
+	int rc = 0;
+	*files = NULL;
+	*nfiles = 0;
+	if (len < sizeof magic || memcmp(data, magic, sizeof magic) != 0)
+		return CX_EINVAL;
+	r.p += sizeof magic;
+	nf = get_count(&r, 4);
+	if (r.bad)
+		return CX_EINVAL;
+	if (nf && !(fs = calloc(nf, sizeof *fs)))
+		return CX_ENOMEM;
+	for (; n < nf && rc == 0; n++)
+		rc = get_file(&r, &fs[n]);
+	size_t ng = rc == 0 ? get_count(&r, 2) : 0;
+	if (rc == 0 && r.bad)
+		rc = CX_EINVAL;
+	if (rc == 0 && ng && !(sk.v = calloc(ng, sizeof *sk.v)))
+		rc = CX_ENOMEM;
+	sk.cap = ng;
+	for (; rc == 0 && sk.n < ng; sk.n++)
+		rc = get_group(&r, &sk.v[sk.n]);
+	if (rc == 0 && r.p != r.end)
+		rc = CX_EINVAL; /* trailing bytes */
+	if (rc != 0) {
+		for (size_t i = 0; i < nf; i++)
+			cx_file_release(&fs[i]);
+		free(fs);
+		cx_skips_release(&sk);
+		return rc;
+	}
+	*files = fs;
+	*nfiles = nf;
+	if (skips)
+		*skips = sk;
+	else
+		cx_skips_release(&sk);
+	return 0;
+}
+
+/* ---- skips ---- */
+
+void cx_skips_release(struct cx_skips *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].path);
+		free(s->v[i].keys);
+	}
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+int cx_skips_add(struct cx_skips *s, const char *path, uint32_t line, uint32_t column)
+{
+	struct cx_skip_group *g = s->n ? &s->v[s->n - 1] : NULL;
+	if (!g || strcmp(g->path, path) != 0) {
+		/* the same header may come back after another one */
+		g = NULL;
+		for (size_t i = s->n; i-- > 0 && !g;)
+			if (strcmp(s->v[i].path, path) == 0)
+				g = &s->v[i];
+	}
+	if (!g) {
+		if (cx_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))
+			return CX_ENOMEM;
+		g = &s->v[s->n];
+		memset(g, 0, sizeof *g);
+		if (!(g->path = cx_strdup(path)))
+			return CX_ENOMEM;
+		s->n++;
+	}
+	if (cx_grow(&g->keys, &g->cap, g->n + 1, sizeof *g->keys))
+		return CX_ENOMEM;
+	g->keys[g->n++] = (uint64_t)line << 32 | column;
+	return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void cx_skips_normalize(struct cx_skips *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct cx_skip_group *g = &s->v[i];
+		if (g->n < 2)
+			continue;
+		qsort(g->keys, g->n, sizeof *g->keys, cmp_key);
+		size_t w = 1;
+		for (size_t k = 1; k < g->n; k++)
+			if (g->keys[k] != g->keys[w - 1])
+				g->keys[w++] = g->keys[k];
+		g->n = w;
+	}
+}
