@@ -80,9 +80,10 @@ int cx_cache_lookup(struct cx_cache *c, const char *tu, const struct cx_digest *
                     const struct cx_digest *content, int64_t *id) CX_MUST_CHECK;
 /* Reads the result blob of a hit (the caller frees *blob). */
 int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len) CX_MUST_CHECK;
-/* Stores (replaces) a TU's entry. deps are real paths; any dependency
- * modified at or after `since_ns` - 1 s is recorded as unknown, so the
- * entry will miss next time (its content may not be what was parsed). */
+/* Stores (replaces) a TU's entry. deps are real paths; a dependency
+ * modified after (or just before: 10 ms, 2 s on whole-second file systems)
+ * `since_ns`, when the parse started, is recorded as unknown, so the entry
+ * misses next time (the parse may have seen other bytes). */
 int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
                    const struct cx_digest *content, char *const *deps, size_t ndeps,
                    int64_t since_ns, const void *blob, size_t len) CX_MUST_CHECK;

@@ -106,8 +106,7 @@ void cx_json_line(FILE *out, const char *file, const char *directory,
 	for (size_t i = 0; i < nargs; i++)
 		jw_string(&w, args[i]);
 	jw_end_array(&w);
-	jw_end_object(&w);
-	fputc('\n', out);
+	jw_end_object(&w); /* ends the line at the top level */
 }
 
 int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,

@@ -2,8 +2,8 @@
  *
  *   files(id, path, size, mtime_ns, ino, digest, checked_ns): what cxscan
  *       knows of every file it hashed; a file whose (size, mtime_ns, inode)
- *       is unchanged, and was hashed more than a second after its last
- *       change (git's "racy" rule), is not read again.
+ *       is unchanged, and was hashed clearly after its last change (git's
+ *       "racy" rule, racy_window), is not read again.
  *   tus(id, path, config, content, deps, result): one entry per TU and
  *       configuration (arguments, macro mode, versions); deps lists
  *       (file id, digest) of every included file; result is a codec blob.
@@ -35,7 +35,6 @@
 _Static_assert(APP_ID == 1129861955, "APP_ID_STR is APP_ID in decimal");
 #define BATCH_MAX 32
 #define BATCH_AGE_NS 1000000000LL
-#define RACY_NS 1000000000LL
 #define BUSY_TIMEOUT_MS 30000
 
 static const char schema[] =
@@ -299,6 +298,15 @@ static int hash_fd(int fd, struct cx_digest *d)
 	return n == 0 ? 0 : CX_EIO;
 }
 
+/* How long after a file's mtime a write may still leave the same mtime:
+ * file systems that keep only whole seconds (no sub-second part in any
+ * mtime) round down by up to 2 s (FAT); others keep nanoseconds and a
+ * clock tick. Git calls files inside this window "racy". */
+static int64_t racy_window(int64_t mtime_ns)
+{
+	return mtime_ns % 1000000000LL ? 10000000LL : 2000000000LL;
+}
+
 /* Brings entry i up to date for this run. */
 static int check_file(struct cx_cache *c, size_t i)
 {
@@ -313,7 +321,7 @@ static int check_file(struct cx_cache *c, size_t i)
 	}
 	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 	if (e->has_digest && e->size == st.st_size && e->mtime_ns == mt &&
-	    e->ino == (int64_t)st.st_ino && mt + RACY_NS <= e->checked_ns) {
+	    e->ino == (int64_t)st.st_ino && mt + racy_window(mt) <= e->checked_ns) {
 		e->state = F_PRESENT;
 		return 0;
 	}
@@ -490,17 +498,29 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 		                strerror(e));
 	}
 	int rc = SQLITE_OK;
-	for (int attempt = 0; attempt < 2; attempt++) {
+	/* Switching a new file to WAL and creating the schema take locks that
+	 * SQLite's busy handler does not always wait for (a concurrent cxscan
+	 * doing the same): retry those for up to BUSY_TIMEOUT_MS. */
+	int moved = 0;
+	for (int waited_ms = 0;;) {
 		rc = open_db(path, &c->db);
 		int a = rc == SQLITE_OK ? adopt(c->db, path) : damaged(rc) ? 1 : rc;
-		if (a == 1) {
+		if (a == 1 && moved++ == 0) {
 			sqlite3_close(c->db);
 			c->db = NULL;
 			move_aside(path, quiet);
 			continue;
 		}
-		rc = a;
-		break;
+		rc = a == 1 ? SQLITE_NOTADB : a;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		sqlite3_close(c->db);
+		c->db = NULL;
+		if (waited_ms >= BUSY_TIMEOUT_MS)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+		waited_ms += 20;
 	}
 	if (rc == SQLITE_OK && c->db)
 		rc = load_files(c);
@@ -661,7 +681,8 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 		p->deps[p->ndeps] = (size_t)k;
 		/* changed while (or just before) it was parsed: the parse may
 		 * have seen other bytes; an all-zero digest never matches */
-		bool racy = c->f[k].state != F_PRESENT || c->f[k].mtime_ns + RACY_NS > since_ns;
+		int64_t mt = c->f[k].mtime_ns;
+		bool racy = c->f[k].state != F_PRESENT || mt + racy_window(mt) > since_ns;
 		if (!racy)
 			p->dep_digest[p->ndeps] = c->f[k].digest;
 		p->ndeps++;

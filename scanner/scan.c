@@ -12,6 +12,7 @@
  * changed), it is analysed again. So the output is the same for any -j and
  * whatever was cached. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,9 @@ struct scan {
 	size_t nbyname;
 	struct cx_pool *pool;
 	struct cx_ctx *ctx;
+	/* test hook: $CXSCAN_TEST_KILL_AFTER=N sends SIGKILL to the process
+	 * after its N-th cache store (a killed run, reproducibly) */
+	size_t kill_after, stores;
 };
 
 static double now_s(void)
@@ -470,6 +474,8 @@ static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 		                    t->out.ndeps, t->parse_start_ns, b.p, b.n);
 	cx_buf_release(&b);
 	stt->store_s += now_s() - t0;
+	if (++s->stores == s->kill_after)
+		raise(SIGKILL);
 	return rc ? cx_error(s->ctx, rc, "out of memory") : 0;
 }
 
@@ -704,6 +710,9 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct c
 	if (!res->root)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	struct scan s = {.opts = opts, .res = res, .ctx = ctx};
+	const char *kill_after = getenv("CXSCAN_TEST_KILL_AFTER");
+	if (kill_after)
+		s.kill_after = (size_t)strtoul(kill_after, NULL, 10);
 	pthread_mutex_init(&s.claims.m, NULL);
 	int rc = run(&s, &res->stats);
 	cx_pool_stop(s.pool);
