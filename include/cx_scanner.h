@@ -59,6 +59,12 @@ int cx_sources_dedupe(struct cx_sources *s) CX_MUST_CHECK;
 int cx_compdb_load(const char *path, struct cx_sources *out,
                    struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* The same, keeping only entries whose absolute, normalized path `want`
+ * accepts; the commands of the others are not parsed. */
+typedef bool (*cx_compdb_want)(void *arg, const char *path);
+int cx_compdb_load_filtered(const char *path, cx_compdb_want want, void *arg,
+                            struct cx_sources *out, struct cx_ctx *ctx) CX_MUST_CHECK;
+
 /* Parses a compile database held in memory (`name` is used in messages,
  * `base` resolves a relative "directory"). Same contract as cx_compdb_load. */
 int cx_compdb_parse(const char *text, size_t len, const char *name,

@@ -280,8 +280,13 @@ static int entry_words(const cJSON *e, const char *name, size_t idx, char ***wor
 	return 0;
 }
 
+struct want {
+	cx_compdb_want fn;
+	void *arg;
+};
+
 static int add_entry(const cJSON *e, size_t idx, const char *name, const char *base,
-                     struct cx_sources *out, struct cx_ctx *ctx)
+                     const struct want *want, struct cx_sources *out, struct cx_ctx *ctx)
 {
 	if (!cJSON_IsObject(e))
 		return cx_error(ctx, CX_EINVAL, "%s: entry %zu is not an object", name, idx);
@@ -293,6 +298,13 @@ static int add_entry(const cJSON *e, size_t idx, const char *name, const char *b
 	size_t nw = 0, na = 0;
 	char *adir = cx_path_join(base, dir);
 	char *path = adir ? cx_path_join(adir, file) : NULL;
+	if (path && want->fn && !want->fn(want->arg, path)) {
+		/* not scanned: its command is not even split (a kernel-sized
+		 * database is parsed on every run, cached or not) */
+		free(path);
+		free(adir);
+		return 0;
+	}
 	int rc = path ? entry_words(e, name, idx, &words, &nw, ctx) : CX_ENOMEM;
 	if (rc == 0 && nw == 0)
 		rc = cx_error(ctx, CX_EINVAL, "%s: entry %zu: empty command", name, idx);
@@ -320,8 +332,8 @@ static int add_entry(const cJSON *e, size_t idx, const char *name, const char *b
 	return rc;
 }
 
-int cx_compdb_parse(const char *text, size_t len, const char *name, const char *base,
-                    struct cx_sources *out, struct cx_ctx *ctx)
+static int parse(const char *text, size_t len, const char *name, const char *base,
+                 const struct want *want, struct cx_sources *out, struct cx_ctx *ctx)
 {
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
@@ -337,7 +349,7 @@ int cx_compdb_parse(const char *text, size_t len, const char *name, const char *
 		size_t idx = 0;
 		const cJSON *e;
 		cJSON_ArrayForEach(e, root) {
-			if ((rc = add_entry(e, idx++, name, base, out, ctx)) != 0)
+			if ((rc = add_entry(e, idx++, name, base, want, out, ctx)) != 0)
 				break;
 		}
 	}
@@ -347,8 +359,22 @@ int cx_compdb_parse(const char *text, size_t len, const char *name, const char *
 	return rc;
 }
 
+int cx_compdb_parse(const char *text, size_t len, const char *name, const char *base,
+                    struct cx_sources *out, struct cx_ctx *ctx)
+{
+	struct want none = {0};
+	return parse(text, len, name, base, &none, out, ctx);
+}
+
 int cx_compdb_load(const char *path, struct cx_sources *out, struct cx_ctx *ctx)
 {
+	return cx_compdb_load_filtered(path, NULL, NULL, out, ctx);
+}
+
+int cx_compdb_load_filtered(const char *path, cx_compdb_want want, void *arg,
+                             struct cx_sources *out, struct cx_ctx *ctx)
+{
+	struct want w = {want, arg};
 	char *text = NULL;
 	size_t len = 0;
 	int rc = cx_read_file(path, CX_MAX_COMPDB_BYTES, &text, &len, ctx);
@@ -358,7 +384,7 @@ int cx_compdb_load(const char *path, struct cx_sources *out, struct cx_ctx *ctx)
 	char *slash = dir ? strrchr(dir, '/') : NULL;
 	if (slash)
 		*slash = '\0';
-	rc = dir ? cx_compdb_parse(text, len, path, dir[0] ? dir : "/", out, ctx) : CX_ENOMEM;
+	rc = dir ? parse(text, len, path, dir[0] ? dir : "/", &w, out, ctx) : CX_ENOMEM;
 	free(dir);
 	free(text);
 	return rc;

@@ -350,18 +350,10 @@ static bool under_paths(const struct cx_scan_opts *o, const char *path)
 }
 
 /* Keeps the database entries that are C files under the scanned paths. */
-static void keep_compdb_entries(const struct cx_scan_opts *o, struct cx_sources *out)
+static bool want_compdb_entry(void *arg, const char *path)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < out->n; i++) {
-		struct cx_source *s = &out->v[i];
-		if (ends_with(s->path, ".c") && under_paths(o, s->path) && !filtered(o, s->path)) {
-			out->v[k++] = *s;
-			continue;
-		}
-		source_release(s);
-	}
-	out->n = k;
+	const struct cx_scan_opts *o = arg;
+	return ends_with(path, ".c") && under_paths(o, path) && !filtered(o, path);
 }
 
 static int add_extra(const struct cx_scan_opts *o, struct cx_source *s)
@@ -406,15 +398,13 @@ int cx_sources_discover(const struct cx_scan_opts *o, struct cx_sources *out,
 	memset(out, 0, sizeof *out);
 	int rc = find_compdb(o, &out->compdb, ctx);
 	if (rc == 0 && out->compdb) {
-		rc = cx_compdb_load(out->compdb, out, ctx);
-		if (rc == 0)
-			keep_compdb_entries(o, out);
+		rc = cx_compdb_load_filtered(out->compdb, want_compdb_entry, (void *)o, out, ctx);
 		for (size_t i = 0; rc == 0 && i < out->n; i++)
 			rc = add_extra(o, &out->v[i]);
 	}
-	/* walk the directories only without a database; files named on the
-	 * command line are scanned either way */
-	if (rc == 0 && (rc = git_files(o->root, &ws)) == 0) {
+	/* walk the directories only without a database (git's list is only
+	 * needed then); files named on the command line are scanned either way */
+	if (rc == 0 && (out->compdb || (rc = git_files(o->root, &ws)) == 0)) {
 		for (size_t i = 0; i < o->npaths && rc == 0; i++) {
 			struct stat st;
 			if (stat(o->paths[i], &st) != 0) {

@@ -2,7 +2,8 @@
 # Installs what building and testing cxscan needs on Debian 12 (as root).
 set -eu
 pkgs="gcc make cmake ninja-build pkg-config git python3 libclang-14-dev libclang-common-14-dev
-      libcjson-dev libcmocka-dev clang-14 libclang-rt-14-dev util-linux"
+      libcjson-dev libcmocka-dev libsqlite3-dev libxxhash-dev sqlite3 clang-14
+      libclang-rt-14-dev util-linux"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
