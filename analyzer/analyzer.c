@@ -575,6 +575,7 @@ out:
 		cx_function_release(&col.v[i].fn);
 	}
 	free(col.v);
+	lexical_reset();
 	if (tu)
 		clang_disposeTranslationUnit(tu);
 	out->deps = deps.v.v;

@@ -82,6 +82,9 @@ int metrics_compute(const struct tree *t, bool recursive, struct cx_function *fn
 
 /* Lexical metrics and written tokens of a function: nloc and tokens over
  * [name token, closing brace], and the decision tokens of its text. */
+/* Forgets what lexical_scan cached about the current TU; call before
+ * disposing of it. */
+void lexical_reset(void);
 int lexical_scan(CXTranslationUnit tu, CXCursor fn_cursor, struct cx_function *fn,
                  struct written_set *ws);
 void written_release(struct written_set *ws);

@@ -169,6 +169,52 @@ static bool function_span(CXCursor fnc, struct span *sp)
 	return true;
 }
 
+/* The inactive (#if'd out) ranges of one file as offsets, sorted. Asking
+ * libclang walks every skipped range of the whole TU, so it is done once
+ * per file and TU, not once per function (kernel TUs have thousands of
+ * ranges and of inline functions). Per thread: each worker has its TU. */
+static _Thread_local struct {
+	CXTranslationUnit tu;
+	CXFile file;
+	unsigned *b, *e, n;
+} skip_cache;
+
+void lexical_reset(void)
+{
+	free(skip_cache.b);
+	free(skip_cache.e);
+	memset(&skip_cache, 0, sizeof skip_cache);
+}
+
+static int load_skipped(CXTranslationUnit tu, CXFile file)
+{
+	if (skip_cache.tu == tu && skip_cache.file && clang_File_isEqual(skip_cache.file, file))
+		return 0;
+	lexical_reset();
+	CXSourceRangeList *l = clang_getSkippedRanges(tu, file);
+	unsigned n = l ? l->count : 0;
+	skip_cache.b = malloc((n ? n : 1) * sizeof *skip_cache.b);
+	skip_cache.e = malloc((n ? n : 1) * sizeof *skip_cache.e);
+	if (!skip_cache.b || !skip_cache.e) {
+		if (l)
+			clang_disposeSourceRangeList(l);
+		lexical_reset();
+		return CX_ENOMEM;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		clang_getFileLocation(clang_getRangeStart(l->ranges[i]), NULL, NULL, NULL,
+		                      &skip_cache.b[i]);
+		clang_getFileLocation(clang_getRangeEnd(l->ranges[i]), NULL, NULL, NULL,
+		                      &skip_cache.e[i]);
+	}
+	if (l)
+		clang_disposeSourceRangeList(l);
+	skip_cache.n = n;
+	skip_cache.tu = tu;
+	skip_cache.file = file;
+	return 0;
+}
+
 int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
                  struct written_set *ws)
 {
@@ -194,8 +240,17 @@ int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
 	const char *text = clang_getFileContents(tu, sp.file, &size);
 	if (text)
 		directive_lines(text, size, sp.from, sp.to, sp.first_line, sp.nlines, dir);
-	CXSourceRangeList *skipped = clang_getSkippedRanges(tu, sp.file);
-	unsigned si = 0;
+	if ((rc = load_skipped(tu, sp.file)) != 0)
+		goto out;
+	/* ranges come in file order: start at the first one ending after us */
+	unsigned si = 0, hi = skip_cache.n;
+	while (si < hi) {
+		unsigned mid = si + (hi - si) / 2;
+		if (skip_cache.e[mid] <= sp.from)
+			si = mid + 1;
+		else
+			hi = mid;
+	}
 	for (unsigned i = 0; i < n && rc == 0; i++) {
 		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
 			continue;
@@ -205,15 +260,12 @@ int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
 		    dir[line - sp.first_line])
 			continue;
 		bool inactive = false;
-		while (skipped && si < skipped->count) {
-			unsigned b, e;
-			clang_getFileLocation(clang_getRangeStart(skipped->ranges[si]), NULL, NULL, NULL, &b);
-			clang_getFileLocation(clang_getRangeEnd(skipped->ranges[si]), NULL, NULL, NULL, &e);
-			if (off >= e) {
+		while (si < skip_cache.n) {
+			if (off >= skip_cache.e[si]) {
 				si++;
 				continue;
 			}
-			inactive = off >= b;
+			inactive = off >= skip_cache.b[si];
 			break;
 		}
 		if (inactive)
@@ -224,8 +276,6 @@ int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
 		if (op)
 			rc = add_written(ws, curs[i], op);
 	}
-	if (skipped)
-		clang_disposeSourceRangeList(skipped);
 	for (unsigned l = 0; l < sp.nlines; l++)
 		fn->nloc += dir[sp.nlines + l];
 	if (ws->n > 1)

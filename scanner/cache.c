@@ -473,13 +473,16 @@ static int open_db(const char *path, sqlite3 **db)
 	                                   SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
-	if (rc == SQLITE_OK) {
-		/* journal_mode=WAL needs a lock when it changes the mode */
-		rc = exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
-		if (damaged(rc))
-			rc = SQLITE_NOTADB;
-	}
 	return rc;
+}
+
+/* After adopt(): a file that is not ours is never modified, not even
+ * switched to WAL (journal_mode=WAL needs a lock when it changes the mode;
+ * it persists in the file). */
+static int use_wal(sqlite3 *db)
+{
+	int rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+	return damaged(rc) ? SQLITE_NOTADB : rc;
 }
 
 int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx_ctx *ctx)
@@ -505,6 +508,10 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 	for (int waited_ms = 0;;) {
 		rc = open_db(path, &c->db);
 		int a = rc == SQLITE_OK ? adopt(c->db, path) : damaged(rc) ? 1 : rc;
+		if (a == 0) {
+			int w = use_wal(c->db);
+			a = w == SQLITE_NOTADB ? 1 : w;
+		}
 		if (a == 1 && moved++ == 0) {
 			sqlite3_close(c->db);
 			c->db = NULL;
