@@ -485,6 +485,29 @@ static int use_wal(sqlite3 *db)
 	return damaged(rc) ? SQLITE_NOTADB : rc;
 }
 
+/* Reads the file table and prepares the lookups (any failure leaves
+ * nothing behind). */
+static int prepare(struct cx_cache *c)
+{
+	int rc = load_files(c);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "SELECT id, content, deps FROM tus WHERE path = ?1 "
+		                               "AND config = ?2", -1, &c->q_tu, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "SELECT result FROM tus WHERE id = ?1", -1,
+		                        &c->q_result, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(c->q_tu);
+		sqlite3_finalize(c->q_result);
+		c->q_tu = c->q_result = NULL;
+		for (size_t i = 0; i < c->nf; i++)
+			free(c->f[i].path);
+		c->nf = c->nloaded = 0;
+		memset(c->slot, 0, c->nslot * sizeof *c->slot);
+	}
+	return rc;
+}
+
 int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx_ctx *ctx)
 {
 	struct cx_cache *c = calloc(1, sizeof *c);
@@ -512,6 +535,12 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 			int w = use_wal(c->db);
 			a = w == SQLITE_NOTADB ? 1 : w;
 		}
+		if (a == 0)
+			a = prepare(c);
+		/* damage that only shows past the header, or a schema that is
+		 * not the one its version promises */
+		if (damaged(a) || (a & 0xff) == SQLITE_ERROR)
+			a = 1;
 		if (a == 1 && moved++ == 0) {
 			sqlite3_close(c->db);
 			c->db = NULL;
@@ -529,14 +558,6 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 		nanosleep(&ts, NULL);
 		waited_ms += 20;
 	}
-	if (rc == SQLITE_OK && c->db)
-		rc = load_files(c);
-	if (rc == SQLITE_OK && c->db)
-		rc = sqlite3_prepare_v2(c->db, "SELECT id, content, deps FROM tus WHERE path = ?1 "
-		                               "AND config = ?2", -1, &c->q_tu, NULL);
-	if (rc == SQLITE_OK && c->db)
-		rc = sqlite3_prepare_v2(c->db, "SELECT result FROM tus WHERE id = ?1", -1,
-		                        &c->q_result, NULL);
 	if (rc != SQLITE_OK || !c->db) {
 		const char *why = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
 		int err = cx_error(ctx, CX_EIO, "cannot open the cache '%s': %s", path, why);
@@ -583,6 +604,8 @@ void cx_cache_close(struct cx_cache *c)
 /* 1 when every (file id, digest) of deps still holds. */
 static int deps_hold(struct cx_cache *c, const uint8_t *p, size_t n)
 {
+	if (n == 0)
+		return 1; /* p may be NULL */
 	const uint8_t *end = p + n;
 	while (p < end) {
 		uint64_t id = 0;
@@ -677,14 +700,13 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 	}
 	memcpy(p->blob, blob, len);
 	p->len = len;
-	c->npend++;
 	for (size_t i = 0; i < ndeps; i++) {
 		long k = find_file(c, deps[i]);
-		if (k < 0 && (k = add_file(c, deps[i])) < 0)
-			return (int)k;
-		int rc = check_file(c, (size_t)k);
-		if (rc)
+		int rc = k < 0 && (k = add_file(c, deps[i])) < 0 ? (int)k : check_file(c, (size_t)k);
+		if (rc) { /* an entry missing a dependency must never be written */
+			release_pending(p);
 			return rc;
+		}
 		p->deps[p->ndeps] = (size_t)k;
 		/* changed while (or just before) it was parsed: the parse may
 		 * have seen other bytes; an all-zero digest never matches */
@@ -694,6 +716,7 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 			p->dep_digest[p->ndeps] = c->f[k].digest;
 		p->ndeps++;
 	}
+	c->npend++;
 	if (c->npend == 1)
 		c->batch_start_ns = now_ns();
 	if (c->npend >= BATCH_MAX || now_ns() - c->batch_start_ns >= BATCH_AGE_NS)
@@ -932,8 +955,10 @@ int cx_cache_clear(struct cx_cache *c)
 	                     "DELETE FROM meta; COMMIT");
 	if (rc == SQLITE_OK)
 		rc = exec(c->db, "VACUUM");
-	for (size_t i = 0; i < c->nf; i++)
+	for (size_t i = 0; i < c->nf; i++) {
 		c->f[i].id = 0;
+		c->f[i].dirty = c->f[i].state == F_PRESENT; /* rows to write again */
+	}
 	c->nloaded = 0;
 	if (rc != SQLITE_OK)
 		return db_fail(c, rc, "clear"), CX_EIO;

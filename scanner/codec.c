@@ -126,6 +126,8 @@ static uint64_t get_u(struct rd *r)
 			return 0;
 		}
 		uint8_t c = *r->p++;
+		if (shift == 63 && c > 1)
+			break; /* more than 64 bits */
 		v |= (uint64_t)(c & 0x7f) << shift;
 		if (!(c & 0x80))
 			return v;

@@ -27,7 +27,7 @@ case $runs in
 	;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
-targets="compdb shell_split args_sanitize glob source"
+targets="compdb shell_split args_sanitize glob source codec cache"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cxscan-fuzz-smoke.XXXXXX") || exit 2
 keep=${CX_FUZZ_KEEP:-}
@@ -75,13 +75,19 @@ for t in $targets; do
 	# when a crash skips their clean-up
 	mkdir -p "$work/$t/tmp"
 	log=$work/$t/log
+	# inputs of at most 4 KiB, but whole cache files for fuzz_cache (its
+	# seeds are SQLite files of several pages)
+	maxlen=4096
+	if [ "$t" = cache ]; then
+		maxlen=65536
+	fi
 	dict=$here/fuzz_$t.dict
 	if [ -f "$dict" ]; then
 		set -- -dict="$dict"
 	else
 		set --
 	fi
-	TMPDIR=$work/$t/tmp "$bin" -seed=1 -runs="$total" -max_len=4096 -timeout=30 \
+	TMPDIR=$work/$t/tmp "$bin" -seed=1 -runs="$total" -max_len="$maxlen" -timeout=30 \
 		-rss_limit_mb=4096 -artifact_prefix="$art/" -print_final_stats=1 "$@" \
 		"$corpus" >"$log" 2>&1
 	rc=$?
