@@ -503,7 +503,8 @@ static int prepare(struct cx_cache *c)
 		for (size_t i = 0; i < c->nf; i++)
 			free(c->f[i].path);
 		c->nf = c->nloaded = 0;
-		memset(c->slot, 0, c->nslot * sizeof *c->slot);
+		if (c->slot) /* memset(NULL, 0, 0) is undefined */
+			memset(c->slot, 0, c->nslot * sizeof *c->slot);
 	}
 	return rc;
 }
