@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154,SC1090  # ST_* and R_* come from eval and source
 # Cache and parallel-scan benchmark of cxscan.
 #
 # Usage: bench/scan.sh [--quick] [CXSCAN_BINARY]
@@ -18,26 +19,39 @@
 #   CLANG=...    clang for the baseline and the include sets (default clang-14)
 #   PREPARE=0    do not re-run the prepare scripts (their trees must exist)
 #
-# Per project, all in one run on the same files (times are wall seconds):
+# Per project, all in one run on the same files (times are wall seconds,
+# measured around the process; RSS from /usr/bin/time %M):
 #   1. TUs: `cxscan --list-tus` (the files and the exact clang arguments)
-#   2. `--parse-only -jN` vs cold `--no-cache -jN --format=json` scan
-#   3. `clang -fsyntax-only` of the same TUs with the same arguments, N at a time
-#   4. cold scan into a fresh `--cache`, then warm re-scan (median of 3),
-#      compared with the cold scan and with `cat` of the .c/.h files under
-#      the scanned subtree (median of 3)
+#   2. `--parse-only -jN` vs a cold `--no-cache -jN --format=json` scan
+#      (target cold/parse-only <= 1.2)
+#   3. `clang -fsyntax-only` of the same TUs with the same arguments, run in
+#      each TU's directory, N at a time (cold/clang: no target, for reference)
+#   4. cold scan into a fresh `--cache`, then warm re-scans with nothing
+#      changed (median of 3): warm/cold <= 0.05 with 40+ TUs; warm/cat of the
+#      .c/.h files under the scanned subtree (median of 3) <= 1.5 on kernel
+#      subtrees; also, for information, cat of every file the TUs read
 #   5. `touch` of a header (expect 0 TUs re-parsed), then a comment appended
 #      to it (expect exactly its includers, computed with `clang -M` over the
 #      same arguments, compared with stats.parsed_files)
-#   6. a comment appended to one .c: expect that TU alone re-parsed, in no
-#      more than warm time + its own `--parse-only -j1` time
-#   7. peak RSS of the cold scan per project and per TU
+#   6. a comment appended to one .c (3 times, a different one each time, with
+#      the original restored and re-scanned in between): that TU alone
+#      re-parsed, median time <= warm + its own `--parse-only -j1` (median 3)
+#   7. peak RSS of the cold scans per project, per TU, and a linear trend
 #   Every report (--no-cache, cold, warm, after each edit) must have the same
 #   "files" as the --no-cache one.
+#   Header and .c per project: kernel/ include/linux/seq_file.h kernel/fork.c;
+#   lib/ include/linux/slab.h lib/vsprintf.c; mm/ include/linux/swap.h
+#   mm/filemap.c; fs/ext4/ fs/ext4/ext4_jbd2.h fs/ext4/inode.c; sqlite
+#   src/sqliteInt.h src/where.c; own tree include/cx_util.h scanner/scan.c.
+# The CPU time other processes used during the cold runs is measured
+# (/proc/stat minus the run's own user+sys); above 0.15 cores the project and
+# the summary say the machine was busy: run on an idle machine.
 # Edited files (the header, the .c) are restored byte for byte with their
 # original mtime, also on failure or interrupt; a backup left by a killed run
 # is restored at the next start. cxscan's own tree is scanned as a snapshot
 # copy (WORK/src/cxscan, compile database rewritten to it), so the live work
-# tree is never edited.
+# tree is never edited. Packages installed when missing: time, python3,
+# clang-14, git (and, through the prepare scripts, what they need).
 #
 # Exit status: 0 all projects ran and every check passed, 1 some target or
 # check failed, 2 a project could not be run (error message printed).
@@ -101,17 +115,29 @@ mb()     { calc '%.0f' "$1 / 1024"; }
 # verdict VALUE TARGET: PASS/FAIL for VALUE <= TARGET
 verdict() { if le "$1" "$2"; then echo PASS; else echo FAIL; fi; }
 
-# run_timed TAG CMD...: stdout/stderr to PD/TAG.{out,err}; sets WALL (s), RSS (kB), RC.
+# cpu_busy: busy jiffies of the whole machine (user nice system irq softirq steal).
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+# run_timed TAG CMD...: stdout/stderr to PD/TAG.{out,err}; sets WALL (s), RSS (kB),
+# RC, and OTHER: CPU cores busy with other processes meanwhile (machine minus
+# CMD and its children), which says whether the machine was quiet.
 run_timed() {
-    local tag=$1 t0 t1
+    local tag=$1 t0 t1 b0 b1 u s
     shift
     RC=0
+    b0=$(cpu_busy)
     t0=$EPOCHREALTIME
-    /usr/bin/time -f '%e %M' -o "$PD/$tag.time" "$@" > "$PD/$tag.out" 2> "$PD/$tag.err" || RC=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$PD/$tag.time" "$@" > "$PD/$tag.out" 2> "$PD/$tag.err" || RC=$?
     t1=$EPOCHREALTIME
+    b1=$(cpu_busy)
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    RSS=$(tail -n 1 "$PD/$tag.time" | awk '{ print $2 }')
+    read -r _ RSS u s < <(tail -n 1 "$PD/$tag.time")
+    OTHER=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v u="$u" -v s="$s" -v w="$WALL" \
+        'BEGIN { o = w > 0 ? (b / hz - u - s) / w : 0; printf "%.2f", o < 0 ? 0 : o }')
 }
+# busy_note: remember the largest OTHER of the heavy runs (call after one).
+MAX_OTHER=0
+busy_note() { MAX_OTHER=$(awk -v a="$MAX_OTHER" -v b="$OTHER" 'BEGIN { print (b > a ? b : a) }'); }
 # cx_timed TAG ARGS...: cxscan with the project's options; exit 0 or 1 (findings) is fine.
 cx_timed() {
     local tag=$1
@@ -290,13 +316,13 @@ PY
 
 # --- projects -----------------------------------------------------------------
 # project_def ID: P_LABEL P_ROOT P_DB P_PATH P_EXTRA P_HEADER P_CFILE P_CAT_DIR
-# P_CAT_PRUNE P_CAT_DESC P_KERNEL. The header is included by many, not all, TUs
+# P_CAT_PRUNE P_CAT_DESC. The header is included by many, not all, TUs
 # (counts checked by the run); the .c is a mid-sized TU.
 project_def() {
-    P_ID=$1 P_EXTRA=() P_CAT_PRUNE=() P_KERNEL=0
+    P_ID=$1 P_EXTRA=() P_CAT_PRUNE=()
     case $1 in
     kernel|lib|mm|ext4)
-        P_KERNEL=1 P_ROOT=$LINUX P_DB=$LINUX
+        P_ROOT=$LINUX P_DB=$LINUX
         case $1 in
         kernel) P_PATH=kernel  P_HEADER=include/linux/seq_file.h P_CFILE=kernel/fork.c ;;
         lib)    P_PATH=lib     P_HEADER=include/linux/slab.h     P_CFILE=lib/vsprintf.c ;;
@@ -375,13 +401,14 @@ one_project() {
         || printf '   note: %s is included by %d of %d TUs (want many but not all)\n' "$P_HEADER" "$n_inc" "$T"
 
     # 2. parse-only vs cold scan without cache
-    local po cold0 rss0 clangt cold rss warm w1 w2 w3 warm_sum
+    local po cold0 rss0 clangt cold rss warm
     CXOPTS=("${CXOPTS[@]:0:4}" "${P_EXTRA[@]}")   # without -q: --parse-only prints its summary
-    cx_timed parse --parse-only -j"$JOBS" "$P_PATH"; po=$WALL
+    cx_timed parse --parse-only -j"$JOBS" "$P_PATH"; po=$WALL; busy_note
     CXOPTS=(--root "$P_ROOT" -p "$P_DB" -q "${P_EXTRA[@]}")
     printf '   %-40s %8.2f s   "%s"\n' "parse-only -j$JOBS" "$po" "$(grep -o 'parsed [0-9].*' "$PD/parse.err" | tail -n 1 | cut -c1-70)"
     cx_timed cold0 --no-cache -j"$JOBS" --stats --format=json -o "$PD/cold0.json" "$P_PATH"
     cold0=$WALL rss0=$RSS
+    busy_note
     load_stats "$PD/cold0.json" cold0
     [ -z "$ST_missing" ] || printf '   note: summary.stats lacks %s (printed as NA)\n' "$ST_missing"
     res po "$po"; res cold0 "$cold0"; res rss0 "$rss0"; res r_po "$(ratio "$cold0" "$po")"
@@ -392,6 +419,7 @@ one_project() {
     rm -f "$PD/tu/fail.txt"
     run_timed clang sh -c 'find "$1" -name "s_*.sh" -print0 | xargs -0 -r -n 1 -P "$2" sh' sh "$PD/tu" "$JOBS"
     clangt=$WALL
+    busy_note
     local cfail=0
     [ -f "$PD/tu/fail.txt" ] && cfail=$(wc -l < "$PD/tu/fail.txt")
     res clang "$clangt"; res r_clang "$(ratio "$cold0" "$clangt")"; res clang_fail "$cfail"
@@ -403,6 +431,7 @@ one_project() {
     rm -f "$cache"
     cx_timed cold --cache "$cache" -j"$JOBS" --stats --format=json -o "$PD/cold.json" "$P_PATH"
     cold=$WALL rss=$RSS
+    busy_note
     load_stats "$PD/cold.json" cold
     res cold "$cold"; res rss "$rss"; res rss_stats "$ST_peak_rss_kb"
     printf '   %-40s %8.2f s   RSS %s MB (stats %s MB)  parsed %s  cache %s MB\n' \
@@ -429,7 +458,7 @@ one_project() {
     ncat=$(tr -cd '\0' < "$PD/catset" | wc -c)
     catmb=$(cd "$P_ROOT/$P_CAT_DIR" && xargs -0 -r cat < "$PD/catset" | wc -c)
     for i in 1 2 3; do
-        run_timed "cat$i" sh -c 'cd "$1" && xargs -0 -r cat < "$2"' sh "$P_ROOT/$P_CAT_DIR" "$PD/catset"
+        run_timed "cat$i" sh -c 'cd "$1" && xargs -0 -r cat < "$2" > /dev/null' sh "$P_ROOT/$P_CAT_DIR" "$PD/catset"
         cs+=("$WALL")
     done
     catt=$(median "${cs[@]}")
@@ -440,7 +469,7 @@ one_project() {
     ndep=$(tr -cd '\0' < "$PD/depset" | wc -c)
     depmb=$(xargs -0 -r cat < "$PD/depset" | wc -c)
     for i in 1 2 3; do
-        run_timed "dcat$i" sh -c 'xargs -0 -r cat < "$1"' sh "$PD/depset"
+        run_timed "dcat$i" sh -c 'xargs -0 -r cat < "$1" > /dev/null' sh "$PD/depset"
         dcs+=("$WALL")
     done
     dcat=$(median "${dcs[@]}")
@@ -522,8 +551,12 @@ one_project() {
     res reports "$( [ -z "$diff" ] && echo OK || echo MISMATCH)"
     printf '   %-40s %8s   %s\n' "reports vs --no-cache (11 scans)" "" \
         "$( [ -z "$diff" ] && echo 'same files and functions: OK' || echo "MISMATCH: $diff(files in $PD)")"
+    res other "$MAX_OTHER"
+    if le 0.15 "$MAX_OTHER"; then
+        printf '   note: the machine was busy: other processes used up to %s cores during the cold runs\n' "$MAX_OTHER"
+    fi
     restore_all
-    res done 1
+    res finished 1
 }
 
 # --- summary ------------------------------------------------------------------
@@ -535,13 +568,12 @@ summary() {
     printf "$fmt" '' '' '<=1.2' '' '<=0.05 (40+)' '<=1.5 (kern)' '=0' '=includers' '=1 TU' '<=warm+TU' ''
     for id in "${SELECTED[@]}"; do
         f="$WORK/$id/result.env"
-        if [ ! -f "$f" ] || ! grep -q '^R_done=1' "$f"; then
+        if [ ! -f "$f" ] || ! grep -q '^R_finished=1' "$f"; then
             project_def "$id"
             printf "$fmt" "$P_LABEL" '-' 'ERROR' '' '' '' '' '' '' '' "not run to the end (see above)"
             errors=$((errors + 1))
             continue
         fi
-        # shellcheck disable=SC1090
         local line
         line=$( (
             source "$f"
@@ -561,6 +593,7 @@ summary() {
             [ "$R_reports" = OK ] || note+=("reports differ")
             [ "$R_warm_hits_ok" = 1 ] || note+=("warm: not all hits")
             [ "$R_clang_fail" = 0 ] || note+=("clang errors in $R_clang_fail TUs")
+            le 0.15 "$R_other" && note+=("busy machine: $R_other other cores")
             printf "$fmt" "$R_label" "$R_tus" "$c1" "$R_r_clang" "$c3" "$c4" "$c5" "$c6" "$c7" "$c8" \
                 "$( [ $bad = 0 ] && echo PASS || echo FAIL)$( [ ${#note[@]} = 0 ] || printf ' (%s)' "$(IFS=';'; echo "${note[*]}" | sed 's/;/; /g')")"
         ) )
@@ -589,106 +622,112 @@ summary() {
 }
 
 # --- main ---------------------------------------------------------------------
-declare -A KERNEL_IDS=([kernel]=1 [lib]=1 [mm]=1 [ext4]=1)
+# (in a function, so that bash reads the whole script before running it)
+main() {
+    declare -gA KERNEL_IDS=([kernel]=1 [lib]=1 [mm]=1 [ext4]=1)
 
-if [ "${1:-}" = --one ]; then
-    # child: one project; the parent exported CXB CX_ORIG WORK JOBS ...
-    one_project "$2"
-    exit 0
-fi
-
-QUICK=0 CX_ORIG="$TREE/build/cxscan"
-while [ $# -gt 0 ]; do
-    case $1 in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    -*) die "unknown option $1 (usage: bench/scan.sh [--quick] [CXSCAN_BINARY])" ;;
-    *) CX_ORIG=$1 ;;
-    esac
-    shift
-done
-if [ -n "${PROJECTS:-}" ]; then
-    read -r -a SELECTED <<< "$PROJECTS"
-elif [ $QUICK = 1 ]; then
-    SELECTED=(mm ext4 own)
-else
-    SELECTED=(kernel lib mm ext4 sqlite own)
-fi
-for id in "${SELECTED[@]}"; do project_def "$id"; done
-
-# packages (only the missing ones)
-missing=()
-for p in time python3 clang-14 git; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
-    echo "==> apt-get install ${missing[*]}"
-    apt-get update -q > /dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" > /dev/null
-fi
-command -v "$CLANG" > /dev/null || die "$CLANG not found"
-
-# cxscan and the features the benchmark needs
-mkdir -p "$WORK/bin" "$WORK/restore"
-restore_all || die "could not restore the files of an earlier run (see $MANIFEST)"
-[ -x "$CX_ORIG" ] || die "no cxscan binary at $CX_ORIG (build it, or pass its path)"
-CXB="$WORK/bin/cxscan"
-cp -- "$CX_ORIG" "$CXB.tmp" && mv -f -- "$CXB.tmp" "$CXB"
-# its analyzer module (dlopen'ed: $CXSCAN_ANALYZER, else next to the binary, else ../lib/cxscan)
-rm -f "$WORK/bin/cxscan-analyzer.so"
-cx_dir="$(dirname "$(realpath -- "$CX_ORIG")")"
-for m in "${CXSCAN_ANALYZER:-}" "$cx_dir/cxscan-analyzer.so" "$cx_dir/../lib/cxscan/cxscan-analyzer.so"; do
-    if [ -n "$m" ] && [ -f "$m" ]; then
-        cp -- "$m" "$WORK/bin/cxscan-analyzer.so"
-        export CXSCAN_ANALYZER="$WORK/bin/cxscan-analyzer.so"
-        break
+    if [ "${1:-}" = --one ]; then
+        # child: one project; the parent exported CXB CX_ORIG WORK JOBS ...
+        one_project "$2"
+        exit 0
     fi
-done
-help=$("$CXB" --help 2>&1) || die "$CX_ORIG --help failed: $(printf '%s' "$help" | tail -n 1)"
-lacking=()
-for feat in --parse-only --list-tus --stats --cache --no-cache; do
-    grep -qE -- "(^|[ ,])$feat([ =,]|$)" <<< "$help" || lacking+=("$feat")
-done
-grep -qE -- '(^|[ ,])-j([ ,]|$)|--jobs' <<< "$help" || lacking+=(-j)
-[ ${#lacking[@]} = 0 ] || die "$CX_ORIG lacks ${lacking[*]} (not in its --help); this benchmark needs them"
-export CXB CX_ORIG WORK JOBS LINUX SQLITE CLANG
 
-trap 'restore_all' EXIT
-trap 'exit 130' INT TERM
-write_helper
-printf '==> cxscan: %s (%s, sha1 %s, analyzer module %s), JOBS=%s, %s, %s cores, projects: %s\n' "$CX_ORIG" \
-    "$("$CXB" --version | head -n 1)" "$(sha1sum "$CXB" | cut -c1-12)" \
-    "$( [ -n "${CXSCAN_ANALYZER:-}" ] && sha1sum "$CXSCAN_ANALYZER" | cut -c1-12 || echo 'as installed')" \
-    "$JOBS" "$("$CLANG" --version | head -n 1)" "$(nproc)" "${SELECTED[*]}"
-
-# trees
-need_linux=0 need_sqlite=0 need_own=0
-for id in "${SELECTED[@]}"; do
-    case $id in kernel|lib|mm|ext4) need_linux=1 ;; sqlite) need_sqlite=1 ;; own) need_own=1 ;; esac
-done
-prepare() {  # prepare NAME SCRIPT DEST
-    local t0=$SECONDS
-    if [ "$PREPARE" = 1 ]; then
-        VERIFY_SAMPLE=0 bash "$TREE/bench/prepare/$2" "$3" > "$WORK/prepare-$1.log" 2>&1 \
-            || { tail -n 15 "$WORK/prepare-$1.log" >&2; die "bench/prepare/$2 failed (log: $WORK/prepare-$1.log)"; }
-        printf '==> prepared %s in %d s (log: %s)\n' "$3" $((SECONDS - t0)) "$WORK/prepare-$1.log"
+    QUICK=0 CX_ORIG="$TREE/build/cxscan"
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --quick) QUICK=1 ;;
+        -h|--help) sed -n '3,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -*) die "unknown option $1 (usage: bench/scan.sh [--quick] [CXSCAN_BINARY])" ;;
+        *) CX_ORIG=$1 ;;
+        esac
+        shift
+    done
+    if [ -n "${PROJECTS:-}" ]; then
+        read -r -a SELECTED <<< "$PROJECTS"
+    elif [ $QUICK = 1 ]; then
+        SELECTED=(mm ext4 own)
+    else
+        SELECTED=(kernel lib mm ext4 sqlite own)
     fi
-    [ -s "$3/compile_commands.json" ] || die "no $3/compile_commands.json (run bench/prepare/$2)"
+    for id in "${SELECTED[@]}"; do project_def "$id"; done
+
+    # packages (only the missing ones)
+    missing=()
+    for p in time python3 clang-14 git; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        [ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
+        echo "==> apt-get install ${missing[*]}"
+        apt-get update -q > /dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" > /dev/null
+    fi
+    command -v "$CLANG" > /dev/null || die "$CLANG not found"
+
+    # cxscan and the features the benchmark needs
+    mkdir -p "$WORK/bin" "$WORK/restore"
+    restore_all || die "could not restore the files of an earlier run (see $MANIFEST)"
+    [ -x "$CX_ORIG" ] || die "no cxscan binary at $CX_ORIG (build it, or pass its path)"
+    CXB="$WORK/bin/cxscan"
+    cp -- "$CX_ORIG" "$CXB.tmp" && mv -f -- "$CXB.tmp" "$CXB"
+    # its analyzer module (dlopen'ed: $CXSCAN_ANALYZER, else next to the binary, else ../lib/cxscan)
+    rm -f "$WORK/bin/cxscan-analyzer.so"
+    cx_dir="$(dirname "$(realpath -- "$CX_ORIG")")"
+    for m in "${CXSCAN_ANALYZER:-}" "$cx_dir/cxscan-analyzer.so" "$cx_dir/../lib/cxscan/cxscan-analyzer.so"; do
+        if [ -n "$m" ] && [ -f "$m" ]; then
+            cp -- "$m" "$WORK/bin/cxscan-analyzer.so"
+            export CXSCAN_ANALYZER="$WORK/bin/cxscan-analyzer.so"
+            break
+        fi
+    done
+    help=$("$CXB" --help 2>&1) || die "$CX_ORIG --help failed: $(printf '%s' "$help" | tail -n 1)"
+    lacking=()
+    for feat in --parse-only --list-tus --stats --cache --no-cache; do
+        grep -qE -- "(^|[ ,])$feat([ =,]|$)" <<< "$help" || lacking+=("$feat")
+    done
+    grep -qE -- '(^|[ ,])-j([ ,]|$)|--jobs' <<< "$help" || lacking+=(-j)
+    [ ${#lacking[@]} = 0 ] || die "$CX_ORIG lacks ${lacking[*]} (not in its --help); this benchmark needs them"
+    export CXB CX_ORIG WORK JOBS LINUX SQLITE CLANG
+
+    trap 'restore_all' EXIT
+    trap 'exit 130' INT TERM
+    write_helper
+    printf '==> cxscan: %s (%s, sha1 %s, analyzer module %s), JOBS=%s, %s, %s cores, projects: %s\n' "$CX_ORIG" \
+        "$("$CXB" --version | head -n 1)" "$(sha1sum "$CXB" | cut -c1-12)" \
+        "$( [ -n "${CXSCAN_ANALYZER:-}" ] && sha1sum "$CXSCAN_ANALYZER" | cut -c1-12 || echo 'as installed')" \
+        "$JOBS" "$("$CLANG" --version | head -n 1)" "$(nproc)" "${SELECTED[*]}"
+    printf '==> load average at the start: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+    # trees
+    need_linux=0 need_sqlite=0 need_own=0
+    for id in "${SELECTED[@]}"; do
+        case $id in kernel|lib|mm|ext4) need_linux=1 ;; sqlite) need_sqlite=1 ;; own) need_own=1 ;; esac
+    done
+    prepare() {  # prepare NAME SCRIPT DEST
+        local t0=$SECONDS
+        if [ "$PREPARE" = 1 ]; then
+            VERIFY_SAMPLE=0 bash "$TREE/bench/prepare/$2" "$3" > "$WORK/prepare-$1.log" 2>&1 \
+                || { tail -n 15 "$WORK/prepare-$1.log" >&2; die "bench/prepare/$2 failed (log: $WORK/prepare-$1.log)"; }
+            printf '==> prepared %s in %d s (log: %s)\n' "$3" $((SECONDS - t0)) "$WORK/prepare-$1.log"
+        fi
+        [ -s "$3/compile_commands.json" ] || die "no $3/compile_commands.json (run bench/prepare/$2)"
+    }
+    [ $need_linux = 0 ] || prepare linux linux.sh "$LINUX"
+    [ $need_sqlite = 0 ] || prepare sqlite sqlite.sh "$SQLITE"
+    if [ $need_own = 1 ]; then
+        snapshot_own
+        printf '==> own tree: snapshot of %s in %s\n' "$TREE" "$WORK/src/cxscan"
+    fi
+
+    T0=$SECONDS
+    for id in "${SELECTED[@]}"; do
+        rm -f "$WORK/$id/result.env"
+        bash "$SELF" --one "$id" || printf '   %s: stopped with an error (exit %s), going on\n' "$id" "$?"
+    done
+    printf '\n==> benchmark time: %d s\n' $((SECONDS - T0))
+    status=0
+    summary || status=$?
+    exit $status
 }
-[ $need_linux = 0 ] || prepare linux linux.sh "$LINUX"
-[ $need_sqlite = 0 ] || prepare sqlite sqlite.sh "$SQLITE"
-if [ $need_own = 1 ]; then
-    snapshot_own
-    printf '==> own tree: snapshot of %s in %s\n' "$TREE" "$WORK/src/cxscan"
-fi
 
-T0=$SECONDS
-for id in "${SELECTED[@]}"; do
-    rm -f "$WORK/$id/result.env"
-    bash "$SELF" --one "$id" || printf '   %s: stopped with an error (exit %s), going on\n' "$id" "$?"
-done
-printf '\n==> benchmark time: %d s\n' $((SECONDS - T0))
-status=0
-summary || status=$?
-exit $status
+main "$@"
