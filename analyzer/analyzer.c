@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cx_analyzer.h"
 #include "cx_limits.h"
@@ -462,13 +461,6 @@ static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file
 	return rc;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Parses job into *tu with the options every scan uses. */
 static enum CXErrorCode parse(struct cx_analyzer *self, const struct cx_tu_job *job,
                               CXTranslationUnit *tu)
@@ -491,7 +483,7 @@ int cx_analyzer_parse_only(struct cx_analyzer *self, const struct cx_tu_job *job
                            double *parse_s)
 {
 	CXTranslationUnit tu = NULL;
-	double t0 = now_s();
+	double t0 = cx_mono_s();
 	enum CXErrorCode ec = parse(self, job, &tu);
 	bool ok = ec == CXError_Success && tu;
 	for (unsigned i = 0, n = ok ? clang_getNumDiagnostics(tu) : 0; i < n && ok; i++) {
@@ -501,7 +493,7 @@ int cx_analyzer_parse_only(struct cx_analyzer *self, const struct cx_tu_job *job
 	}
 	if (tu)
 		clang_disposeTranslationUnit(tu);
-	*parse_s = now_s() - t0;
+	*parse_s = cx_mono_s() - t0;
 	return ok;
 }
 
@@ -544,9 +536,9 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 	if (rc <= 0)
 		goto out;
 	rc = 0;
-	double t0 = now_s();
+	double t0 = cx_mono_s();
 	enum CXErrorCode ec = parse(self, job, &tu);
-	double t1 = now_s();
+	double t1 = cx_mono_s();
 	out->parse_s = t1 - t0;
 	if (ec != CXError_Success || !tu) {
 		const char *why = ec == CXError_Crashed ? "libclang crashed" :
@@ -567,7 +559,7 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 		rc = measure_all(tu, &col, &files[0]);
 	if (rc == 0)
 		rc = assemble(col.v, col.n, &files, &nfiles);
-	out->analyze_s = now_s() - t1;
+	out->analyze_s = cx_mono_s() - t1;
 out:
 	for (size_t i = 0; i < col.n; i++) {
 		free(col.v[i].realpath);

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cx_cli.h"
@@ -135,13 +134,6 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 	return rc;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void print_stats(const struct cx_scan_stats *st, double wall)
 {
 	fprintf(stderr,
@@ -192,9 +184,9 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 			fprintf(stderr, "parsed %zu TUs (%zu with errors) in %.3f s with -j %zu\n",
 			        st->parsed, st->parse_errors, res.elapsed_s, st->jobs);
 	} else if (rc == 0) {
-		double t0 = now_s();
+		double t0 = cx_mono_s();
 		rc = write_report(o, &res, ctx);
-		res.stats.output_s = now_s() - t0;
+		res.stats.output_s = cx_mono_s() - t0;
 	}
 	if (rc == 0 && o->stats)
 		print_stats(&res.stats, res.elapsed_s + res.stats.output_s);

@@ -34,6 +34,11 @@ char *cx_path_relative(const char *root, const char *path);
 /* True when `path` is `dir` or below it (both normalized, absolute). */
 bool cx_path_under(const char *dir, const char *path);
 
+/* Seconds on the monotonic clock (for durations), and wall-clock
+ * nanoseconds (comparable with file mtimes). */
+double cx_mono_s(void);
+int64_t cx_wall_ns(void);
+
 /* A growable list of owned strings. */
 struct cx_strv {
 	char **v;

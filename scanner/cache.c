@@ -83,13 +83,6 @@ struct cx_cache {
 	sqlite3_stmt *q_tu, *q_result;
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* ---- digests ---- */
 
 static void to_digest(XXH128_hash_t h, struct cx_digest *d)
@@ -325,7 +318,7 @@ static int check_file(struct cx_cache *c, size_t i)
 		e->state = F_PRESENT;
 		return 0;
 	}
-	int64_t t = now_ns();
+	int64_t t = cx_wall_ns();
 	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
 	c->reads++;
 	int rc = fd < 0 ? CX_EIO : hash_fd(fd, &e->digest);
@@ -719,8 +712,8 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 	}
 	c->npend++;
 	if (c->npend == 1)
-		c->batch_start_ns = now_ns();
-	if (c->npend >= BATCH_MAX || now_ns() - c->batch_start_ns >= BATCH_AGE_NS)
+		c->batch_start_ns = cx_wall_ns();
+	if (c->npend >= BATCH_MAX || cx_wall_ns() - c->batch_start_ns >= BATCH_AGE_NS)
 		return cx_cache_flush(c);
 	return 0;
 }

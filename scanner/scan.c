@@ -140,20 +140,6 @@ struct scan {
 	size_t kill_after, stores;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* srcs.v is sorted by path */
 static bool is_tu(const struct cx_sources *srcs, const char *path)
 {
@@ -224,7 +210,7 @@ static void worker_run(void *arg, void *state, size_t i)
 	cx_tu_out_release(&t->out);
 	cx_skips_release(&t->skips);
 	struct filter_arg fa = {.s = s, .index = i, .skips = &t->skips};
-	t->parse_start_ns = wall_ns();
+	t->parse_start_ns = cx_wall_ns();
 	if (s->opts->parse_only) {
 		t->rc = s->api->parse_only(state, &job, &t->out.parse_s);
 		return;
@@ -280,7 +266,7 @@ static void config_digest(const struct scan *s, size_t i, struct cx_digest *d)
 
 static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 {
-	double t0 = now_s();
+	double t0 = cx_mono_s();
 	for (size_t i = 0; i < s->srcs.n; i++) {
 		bool present = false;
 		int rc = cx_cache_file_digest(s->cache, s->srcs.v[i].path, &s->tu[i].content,
@@ -289,7 +275,7 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 			return cx_error(s->ctx, rc, "out of memory");
 		s->tu[i].hit = present; /* absent: the analyzer reports it */
 	}
-	double t1 = now_s();
+	double t1 = cx_mono_s();
 	for (size_t i = 0; i < s->srcs.n; i++) {
 		if (!s->tu[i].hit)
 			continue;
@@ -302,7 +288,7 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 		s->tu[i].hit = rc == 1;
 	}
 	st->stat_hash_s = t1 - t0;
-	st->lookup_s = now_s() - t1;
+	st->lookup_s = cx_mono_s() - t1;
 	return 0;
 }
 
@@ -463,7 +449,7 @@ static int merge(struct scan *s, size_t i, struct cx_file *files, size_t n)
 static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 {
 	struct tu *t = &s->tu[i];
-	double t0 = now_s();
+	double t0 = cx_mono_s();
 	struct cx_buf b = {0};
 	cx_skips_normalize(&t->skips);
 	int rc = cx_codec_encode(&b, t->out.files, t->out.nfiles, &t->skips);
@@ -473,7 +459,7 @@ static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 		rc = cx_cache_store(s->cache, s->srcs.v[i].path, &cfg, &t->content, t->out.deps,
 		                    t->out.ndeps, t->parse_start_ns, b.p, b.n);
 	cx_buf_release(&b);
-	stt->store_s += now_s() - t0;
+	stt->store_s += cx_mono_s() - t0;
 	if (++s->stores == s->kill_after)
 		raise(SIGKILL);
 	return rc ? cx_error(s->ctx, rc, "out of memory") : 0;
@@ -490,7 +476,7 @@ static void progress_show(struct progress *p, size_t done, size_t total, bool fi
 {
 	if (!p->on)
 		return;
-	double t = now_s();
+	double t = cx_mono_s();
 	if (!final && t - p->last < 0.1)
 		return;
 	p->last = t;
@@ -554,15 +540,15 @@ static int take_result(struct scan *s, size_t i, struct cx_scan_stats *st)
 
 static int consume(struct scan *s, struct cx_scan_stats *st)
 {
-	struct progress pg = {.on = s->opts->progress, .start = now_s()};
+	struct progress pg = {.on = s->opts->progress, .start = cx_mono_s()};
 	int rc = 0;
 	for (size_t i = 0; i < s->srcs.n && rc == 0; i++) {
 		struct tu *t = &s->tu[i];
 		rc = take_result(s, i, st);
-		double t0 = now_s();
+		double t0 = cx_mono_s();
 		if (rc == 0 && merge(s, i, t->out.files, t->out.nfiles) != 0)
 			rc = cx_error(s->ctx, CX_ENOMEM, "out of memory");
-		st->merge_s += now_s() - t0;
+		st->merge_s += cx_mono_s() - t0;
 		cx_tu_out_release(&t->out);
 		cx_skips_release(&t->skips);
 		if (s->pool)
@@ -651,9 +637,9 @@ static int open_cache(struct scan *s)
 
 static int run(struct scan *s, struct cx_scan_stats *st)
 {
-	double t0 = now_s();
+	double t0 = cx_mono_s();
 	int rc = cx_sources_discover(s->opts, &s->srcs, s->ctx);
-	st->discovery_s = now_s() - t0;
+	st->discovery_s = cx_mono_s() - t0;
 	if (rc)
 		return rc;
 	st->tus = s->srcs.n;
@@ -682,7 +668,7 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 	if ((rc = clang_version(s)) != 0)
 		return rc;
 	if (s->cache) {
-		double t1 = now_s();
+		double t1 = cx_mono_s();
 		char **keep = malloc((s->srcs.n + 1) * sizeof *keep);
 		if (!keep)
 			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
@@ -695,7 +681,7 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 		if (rc)
 			return cx_error(s->ctx, rc, "out of memory");
 		cx_cache_io(s->cache, &st->files_read, &st->files_stated);
-		st->store_s += now_s() - t1;
+		st->store_s += cx_mono_s() - t1;
 	}
 	sort_result(s->res);
 	return 0;
@@ -703,7 +689,7 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 
 int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct cx_ctx *ctx)
 {
-	double t0 = now_s();
+	double t0 = cx_mono_s();
 	memset(res, 0, sizeof *res);
 	res->macros = opts->macros;
 	res->root = cx_strdup(opts->root);
@@ -716,9 +702,9 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct c
 	pthread_mutex_init(&s.claims.m, NULL);
 	int rc = run(&s, &res->stats);
 	cx_pool_stop(s.pool);
-	double t1 = now_s();
+	double t1 = cx_mono_s();
 	cx_cache_close(s.cache);
-	res->stats.store_s += now_s() - t1;
+	res->stats.store_s += cx_mono_s() - t1;
 	for (size_t i = 0; s.tu && i < s.srcs.n; i++) {
 		cx_tu_out_release(&s.tu[i].out);
 		cx_skips_release(&s.tu[i].skips);
@@ -733,6 +719,6 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct c
 	struct rusage ru;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		res->stats.peak_rss_kb = ru.ru_maxrss;
-	res->elapsed_s = now_s() - t0;
+	res->elapsed_s = cx_mono_s() - t0;
 	return rc;
 }
