@@ -19,6 +19,12 @@ struct cx_buf {
 	int err;
 };
 void cx_buf_release(struct cx_buf *b);
+void cx_buf_put(struct cx_buf *b, const void *p, size_t n);
+/* Little-endian base-128 varint. */
+void cx_buf_put_varint(struct cx_buf *b, uint64_t v);
+/* Reads a varint at p (not past end): the bytes it takes, or 0 when it is
+ * truncated or longer than 64 bits. */
+size_t cx_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v);
 
 /* Header functions a TU defines but did not measure because another TU
  * reports them, grouped by file: key = line << 32 | column. */

@@ -602,15 +602,11 @@ static int deps_hold(struct cx_cache *c, const uint8_t *p, size_t n)
 		return 1; /* p may be NULL */
 	const uint8_t *end = p + n;
 	while (p < end) {
-		uint64_t id = 0;
-		unsigned shift = 0;
-		while (p < end && (*p & 0x80) && shift < 63) {
-			id |= (uint64_t)(*p++ & 0x7f) << shift;
-			shift += 7;
-		}
-		if (p >= end || (size_t)(end - p) < 1 + sizeof(struct cx_digest))
+		uint64_t id;
+		size_t k = cx_varint_get(p, end, &id);
+		if (k == 0 || (size_t)(end - p) - k < sizeof(struct cx_digest))
 			return 0; /* malformed: a miss */
-		id |= (uint64_t)(*p++ & 0x7f) << shift;
+		p += k;
 		long i = find_file_id(c, (int64_t)id);
 		if (i < 0)
 			return 0;
@@ -747,22 +743,8 @@ static int write_tu(sqlite3_stmt *st, struct cx_cache *c, const struct pending *
 {
 	struct cx_buf b = {0};
 	for (size_t i = 0; i < p->ndeps; i++) {
-		uint64_t id = (uint64_t)c->f[p->deps[i]].id;
-		do {
-			uint8_t byte = (uint8_t)(id & 0x7f);
-			id >>= 7;
-			byte |= id ? 0x80 : 0;
-			if (cx_grow(&b.p, &b.cap, b.n + 1, 1) == 0)
-				b.p[b.n++] = byte;
-			else
-				b.err = CX_ENOMEM;
-		} while (id);
-		if (cx_grow(&b.p, &b.cap, b.n + 16, 1) == 0) {
-			memcpy(b.p + b.n, p->dep_digest[i].b, 16);
-			b.n += 16;
-		} else {
-			b.err = CX_ENOMEM;
-		}
+		cx_buf_put_varint(&b, (uint64_t)c->f[p->deps[i]].id);
+		cx_buf_put(&b, p->dep_digest[i].b, sizeof p->dep_digest[i].b);
 	}
 	if (b.err) {
 		cx_buf_release(&b);

@@ -26,7 +26,7 @@ void cx_buf_release(struct cx_buf *b)
 	memset(b, 0, sizeof *b);
 }
 
-static void put(struct cx_buf *b, const void *p, size_t n)
+void cx_buf_put(struct cx_buf *b, const void *p, size_t n)
 {
 	if (b->err || cx_grow(&b->p, &b->cap, b->n + n, 1)) {
 		b->err = CX_ENOMEM;
@@ -36,7 +36,7 @@ static void put(struct cx_buf *b, const void *p, size_t n)
 	b->n += n;
 }
 
-static void put_u(struct cx_buf *b, uint64_t v)
+void cx_buf_put_varint(struct cx_buf *b, uint64_t v)
 {
 	uint8_t tmp[10];
 	size_t n = 0;
@@ -45,14 +45,14 @@ static void put_u(struct cx_buf *b, uint64_t v)
 		v >>= 7;
 		tmp[n++] |= v ? 0x80 : 0;
 	} while (v);
-	put(b, tmp, n);
+	cx_buf_put(b, tmp, n);
 }
 
 static void put_str(struct cx_buf *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
-	put_u(b, n);
-	put(b, s, n);
+	cx_buf_put_varint(b, n);
+	cx_buf_put(b, s, n);
 }
 
 static void put_function(struct cx_buf *b, const struct cx_function *f)
@@ -63,47 +63,47 @@ static void put_function(struct cx_buf *b, const struct cx_function *f)
 	                         (uint64_t)f->variadic | (uint64_t)f->from_macro << 1,
 	                         f->nloc, f->tokens, f->statements, f->length};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
-		put_u(b, head[i]);
-	put_u(b, f->nblocks);
+		cx_buf_put_varint(b, head[i]);
+	cx_buf_put_varint(b, f->nblocks);
 	for (size_t i = 0; i < f->nblocks; i++) {
 		const struct cx_block *k = &f->blocks[i];
 		const uint64_t v[] = {k->kind, k->line, k->end_line, k->depth, k->ccn, k->cognitive};
 		for (size_t j = 0; j < 6; j++)
-			put_u(b, v[j]);
+			cx_buf_put_varint(b, v[j]);
 	}
-	put_u(b, f->nincs);
+	cx_buf_put_varint(b, f->nincs);
 	for (size_t i = 0; i < f->nincs; i++) {
 		const struct cx_increment *k = &f->incs[i];
 		const uint64_t v[] = {k->kind, k->line, k->column, k->ccn, k->cognitive, k->nesting};
 		for (size_t j = 0; j < 6; j++)
-			put_u(b, v[j]);
+			cx_buf_put_varint(b, v[j]);
 	}
 }
 
 int cx_codec_encode(struct cx_buf *b, const struct cx_file *files, size_t nfiles,
                     const struct cx_skips *skips)
 {
-	put(b, magic, sizeof magic);
-	put_u(b, nfiles);
+	cx_buf_put(b, magic, sizeof magic);
+	cx_buf_put_varint(b, nfiles);
 	for (size_t i = 0; i < nfiles; i++) {
 		const struct cx_file *f = &files[i];
 		put_str(b, f->path);
-		put_u(b, f->status);
-		put_u(b, f->ndiags);
+		cx_buf_put_varint(b, f->status);
+		cx_buf_put_varint(b, f->ndiags);
 		for (size_t d = 0; d < f->ndiags; d++)
 			put_str(b, f->diags[d]);
-		put_u(b, f->nfuncs);
+		cx_buf_put_varint(b, f->nfuncs);
 		for (size_t k = 0; k < f->nfuncs; k++)
 			put_function(b, &f->funcs[k]);
 	}
-	put_u(b, skips ? skips->n : 0);
+	cx_buf_put_varint(b, skips ? skips->n : 0);
 	for (size_t g = 0; skips && g < skips->n; g++) {
 		const struct cx_skip_group *sg = &skips->v[g];
 		put_str(b, sg->path);
-		put_u(b, sg->n);
+		cx_buf_put_varint(b, sg->n);
 		uint64_t prev = 0;
 		for (size_t k = 0; k < sg->n; k++) {
-			put_u(b, sg->keys[k] - prev);
+			cx_buf_put_varint(b, sg->keys[k] - prev);
 			prev = sg->keys[k];
 		}
 	}
@@ -117,23 +117,28 @@ struct rd {
 	bool bad;
 };
 
-static uint64_t get_u(struct rd *r)
+size_t cx_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
 {
-	uint64_t v = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (r->p >= r->end) {
-			r->bad = true;
-			return 0;
-		}
-		uint8_t c = *r->p++;
+	*v = 0;
+	for (unsigned shift = 0, i = 0; shift < 64 && p + i < end; shift += 7, i++) {
+		uint8_t c = p[i];
 		if (shift == 63 && c > 1)
 			break; /* more than 64 bits */
-		v |= (uint64_t)(c & 0x7f) << shift;
+		*v |= (uint64_t)(c & 0x7f) << shift;
 		if (!(c & 0x80))
-			return v;
+			return i + 1;
 	}
-	r->bad = true;
+	*v = 0;
 	return 0;
+}
+
+static uint64_t get_u(struct rd *r)
+{
+	uint64_t v;
+	size_t n = cx_varint_get(r->p, r->end, &v);
+	r->bad |= n == 0;
+	r->p += n;
+	return v;
 }
 
 /* A value that must fit in 32 bits. */
