@@ -139,7 +139,7 @@ static void print_stats(const struct cx_scan_stats *st, double wall)
 	fprintf(stderr,
 	        "stats: %zu TUs: %zu cache hits, %zu misses, %zu parsed (-j %zu%s)\n"
 	        "stats: discovery %.3f s, stat+hash %.3f s, cache lookups %.3f s\n"
-	        "stats: parsing %.3f s, analysis %.3f s (thread time, summed over workers)\n"
+	        "stats: parsing %.3f s, analysis %.3f s (summed over workers)\n"
 	        "stats: merge %.3f s, cache writes %.3f s, output %.3f s\n"
 	        "stats: files read %llu, stat'ed %llu; wall %.3f s; peak RSS %ld KiB\n",
 	        st->tus, st->hits, st->misses, st->parsed, st->jobs,

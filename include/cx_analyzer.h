@@ -34,7 +34,7 @@ struct cx_tu_out {
 	/* real paths of every file the TU included (main file excluded) */
 	char **deps;
 	size_t ndeps;
-	double parse_s, analyze_s; /* thread CPU seconds spent in each */
+	double parse_s, analyze_s; /* seconds (wall clock) spent in each */
 };
 
 /* Frees what out owns. */

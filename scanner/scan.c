@@ -111,7 +111,7 @@ static size_t claims_put(struct claims *c, uint64_t k, size_t index)
 /* ---- the scan ---- */
 
 struct tu {
-	struct cx_digest content;
+	struct cx_digest content, config; /* cache key parts (with a cache) */
 	bool hit;
 	int64_t cache_id;
 	int64_t parse_start_ns;
@@ -274,15 +274,15 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 		if (rc)
 			return cx_error(s->ctx, rc, "out of memory");
 		s->tu[i].hit = present; /* absent: the analyzer reports it */
+		config_digest(s, i, &s->tu[i].config);
 	}
 	double t1 = cx_mono_s();
 	for (size_t i = 0; i < s->srcs.n; i++) {
 		if (!s->tu[i].hit)
 			continue;
-		struct cx_digest cfg;
-		config_digest(s, i, &cfg);
-		int rc = cx_cache_lookup(s->cache, s->srcs.v[i].path, &cfg, &s->tu[i].content,
-		                         &s->tu[i].cache_id);
+		struct tu *t = &s->tu[i];
+		int rc = cx_cache_lookup(s->cache, s->srcs.v[i].path, &t->config, &t->content,
+		                         &t->cache_id);
 		if (rc < 0)
 			return cx_error(s->ctx, rc, "out of memory");
 		s->tu[i].hit = rc == 1;
@@ -453,10 +453,8 @@ static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 	struct cx_buf b = {0};
 	cx_skips_normalize(&t->skips);
 	int rc = cx_codec_encode(&b, t->out.files, t->out.nfiles, &t->skips);
-	struct cx_digest cfg;
-	config_digest(s, i, &cfg);
 	if (rc == 0)
-		rc = cx_cache_store(s->cache, s->srcs.v[i].path, &cfg, &t->content, t->out.deps,
+		rc = cx_cache_store(s->cache, s->srcs.v[i].path, &t->config, &t->content, t->out.deps,
 		                    t->out.ndeps, t->parse_start_ns, b.p, b.n);
 	cx_buf_release(&b);
 	stt->store_s += cx_mono_s() - t0;
