@@ -14,7 +14,8 @@
 #include "cx_analyzer.h"
 #include "cx_util.h"
 
-static char tmpdir[64];
+#define TMPDIR_PREFIX "cxscan-an"
+#include "tmpdir.h"
 
 static void put(const char *name, const char *text)
 {
@@ -246,22 +247,6 @@ static void test_braceless_branch_counts(void **state)
 	struct run r = analyse("bl.c", CX_MACROS_IGNORE, NULL);
 	assert_int_equal(fn(&r, "f")->cognitive, 3); /* clang-tidy says 1 */
 	release(&r);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/cxscan-an-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char *cmd = cx_asprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc;
 }
 
 int main(void)

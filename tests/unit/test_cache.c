@@ -22,7 +22,8 @@
 #include "cx_model.h"
 #include "cx_util.h"
 
-static char tmpdir[64];
+#define TMPDIR_PREFIX "cxscan-cache"
+#include "tmpdir.h"
 
 #define HOUR_NS (3600LL * 1000000000LL)
 #define SEC_NS 1000000000LL
@@ -1121,22 +1122,6 @@ static void test_digest_stream(void **state)
 	assert_memory_not_equal(a.b, z.b, sizeof a.b);
 	cx_digest_buf("ab\0ce", 6, &b);
 	assert_memory_not_equal(a.b, b.b, sizeof a.b);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/cxscan-cache-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char *cmd = cx_asprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-	free(cmd);
-	return rc;
 }
 
 int main(void)
