@@ -142,9 +142,23 @@ static void warn(struct cx_cache *c, const char *fmt, const char *a, const char 
 	fputc('\n', stderr);
 }
 
+/* SQLite reports some damage as SQLITE_NOMEM: a corrupt record or schema
+ * entry whose length asks for more than SQLite ever allocates (the sqlite3
+ * shell says "out of memory" on such a file too). Such an error while
+ * memory is plainly available is damage; a real shortage is not. */
+static bool memory_available(void)
+{
+	void *volatile p = malloc(1 << 20);
+	bool ok = p != NULL;
+	free(p);
+	return ok;
+}
+
 static bool damaged(int rc)
 {
 	rc &= 0xff;
+	if (rc == SQLITE_NOMEM)
+		return memory_available();
 	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
 }
 
@@ -381,19 +395,29 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* The file is shorter than the size its header records (the size as of
- * the last commit or checkpoint; pages still in the WAL do not count). */
-static bool truncated(const char *path)
+/* The header rules the file out: it is shorter than the size its header
+ * records (the size as of the last commit or checkpoint; pages still in
+ * the WAL do not count), or its file format versions (bytes 18 and 19)
+ * are not the 1 (rollback journal) or 2 (WAL) that SQLite writes: SQLite
+ * opens a file with a higher write version read-only, so it can never be
+ * a cache again. */
+static bool header_unusable(const char *path)
 {
 	uint8_t h[100];
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool ok = fstat(fd, &st) == 0 && read(fd, h, sizeof h) == (ssize_t)sizeof h;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return false;
+	}
+	bool ok = read(fd, h, sizeof h) == (ssize_t)sizeof h;
 	close(fd);
 	if (!ok)
 		return st.st_size > 0; /* not even a header */
+	if (h[18] < 1 || h[18] > 2 || h[19] < 1 || h[19] > 2)
+		return true;
 	uint32_t psize = (uint32_t)h[16] << 8 | h[17];
 	if (psize == 1)
 		psize = 65536;
@@ -415,7 +439,7 @@ static int adopt(sqlite3 *db, const char *path)
 		return 1;
 	if (rc != SQLITE_OK)
 		return rc;
-	if (truncated(path))
+	if (header_unusable(path))
 		return 1;
 	if (tables > 0 && app != APP_ID)
 		return 1; /* someone else's database */
@@ -858,7 +882,7 @@ int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
 		rc = rc == SQLITE_OK ? exec(c->db, "COMMIT") : (exec(c->db, "ROLLBACK"), rc);
 	}
 	cx_strv_release(&gone);
-	if (rc == SQLITE_NOMEM)
+	if (rc == SQLITE_NOMEM && !damaged(rc))
 		return CX_ENOMEM;
 	if (rc != SQLITE_OK)
 		db_fail(c, rc, "prune");

@@ -918,6 +918,33 @@ static void test_cache_foreign(void **state)
 	free(aside), free(cpath), free(dir);
 }
 
+/* A cache whose header has a file format write version SQLite does not
+ * write (it would open it read-only, for ever) is moved aside, as is one
+ * whose read version is unknown. */
+static void test_cache_format_version(void **state)
+{
+	(void)state;
+	static const uint8_t bad[][2] = {{2, 3}, {3, 2}, {0, 1}};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		char *name = cx_asprintf("version%zu", k);
+		char *dir = mkdir_t(name);
+		char *cpath = join(dir, "cache.sqlite");
+		struct cx_cache *c = open_c(cpath);
+		store(c, "/nowhere/v.c", "cfg", "v", NULL, 0, now_ns(), "v");
+		assert_int_equal(cx_cache_flush(c), 0);
+		cx_cache_close(c);
+		size_t n = 0;
+		char *orig = read_all(cpath, &n);
+		assert_true(n >= 100);
+		assert_int_equal(orig[18], 2); /* WAL */
+		orig[18] = (char)bad[k][0];
+		orig[19] = (char)bad[k][1];
+		write_bytes(cpath, orig, n);
+		check_moved_aside(dir, cpath, orig, n);
+		free(orig), free(cpath), free(dir), free(name);
+	}
+}
+
 /* TU paths in the tus table, sorted, joined with '\n'. */
 static char *tu_paths(const char *cpath, const char *dir)
 {
@@ -1136,6 +1163,7 @@ int main(void)
 		cmocka_unit_test(test_cache_garbage),
 		cmocka_unit_test(test_cache_truncated),
 		cmocka_unit_test(test_cache_foreign),
+		cmocka_unit_test(test_cache_format_version),
 		cmocka_unit_test(test_cache_prune),
 		cmocka_unit_test(test_cache_clear_meta),
 		cmocka_unit_test(test_cache_schema_version),
