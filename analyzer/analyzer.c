@@ -178,12 +178,12 @@ static int measure(CXTranslationUnit tu, struct found *f, enum cx_macro_mode mod
 	clang_visitChildren(c, find_body, &body);
 	if (clang_Cursor_isNull(body))
 		return 0;
-	struct written_set ws = {0};
+	struct fn_tokens ft = {0};
 	struct tree t = {0};
-	int rc = lexical_scan(tu, c, fn, &ws);
-	fn->from_macro = written_find(&ws, body) == NULL;
+	int rc = lexical_scan(tu, c, fn, &ft);
+	fn->from_macro = fn_token_at(&ft, clang_getRangeStart(clang_getCursorExtent(body))) != '{';
 	if (rc == 0)
-		rc = tree_build(&t, body, &ws, mode);
+		rc = tree_build(&t, body, &ft, mode);
 	if (rc == 0) {
 		rc = metrics_compute(&t, false, fn);
 		if (rc == CX_ELIMIT || t.truncated) {
@@ -195,7 +195,7 @@ static int measure(CXTranslationUnit tu, struct found *f, enum cx_macro_mode mod
 		t.calls = NULL;
 	}
 	tree_release(&t);
-	written_release(&ws);
+	fn_tokens_release(&ft);
 	return rc;
 }
 

@@ -47,24 +47,22 @@ struct tree {
 	uint32_t ncalls, callcap;
 };
 
-/* A token of the function's own text that names a decision point, keyed by
- * the cursor libclang annotated it with. */
-struct written {
-	unsigned hash;       /* clang_hashCursor */
-	enum CXCursorKind kind;
-	CXSourceRange extent;
-	char op;             /* '&' for &&, '|' for ||, 'b' another binary op,
-	                        'k' a keyword or '?' */
-};
-
-struct written_set {
-	struct written *v;
+/* The active tokens of a function's text (no comments, directives or
+ * inactive code), in file order: their offsets in `file` and classes
+ * ('i' if, 'f' for, 'w' while, 'd' do, 's' switch, 'c' case, 'D' default,
+ * 'g' goto, '&' &&, '|' ||, '?', '{', '(', 'p' other punctuation, 'x'
+ * anything else). */
+struct fn_tokens {
+	CXFile file; /* NULL: the function has no text of its own */
+	unsigned from, to; /* the function's span */
+	unsigned *off;
+	char *cls;
 	size_t n, cap;
 };
 
-/* Builds the tree of `body` (a function body). `ws` are the written
- * tokens (sorted by hash). Returns 0 or CX_ENOMEM. */
-int tree_build(struct tree *t, CXCursor body, const struct written_set *ws,
+/* Builds the tree of `body` (a function body). `ft` are the function's
+ * tokens. Returns 0 or CX_ENOMEM. */
+int tree_build(struct tree *t, CXCursor body, const struct fn_tokens *ft,
                enum cx_macro_mode mode);
 void tree_release(struct tree *t);
 
@@ -80,14 +78,20 @@ void loc_line_col(CXSourceLocation loc, unsigned *line, unsigned *col);
  * deeper than CX_MAX_AST_DEPTH (values then cover what was walked). */
 int metrics_compute(const struct tree *t, bool recursive, struct cx_function *fn);
 
-/* Lexical metrics and written tokens of a function: nloc and tokens over
- * [name token, closing brace], and the decision tokens of its text. */
 /* Forgets what lexical_scan cached about the current TU; call before
  * disposing of it. */
 void lexical_reset(void);
+/* nloc and tokens of a function over [name token, closing brace], and its
+ * active tokens. */
 int lexical_scan(CXTranslationUnit tu, CXCursor fn_cursor, struct cx_function *fn,
-                 struct written_set *ws);
-void written_release(struct written_set *ws);
-const struct written *written_find(const struct written_set *ws, CXCursor c);
+                 struct fn_tokens *ft);
+void fn_tokens_release(struct fn_tokens *ft);
+/* The class of the active token starting at loc's file location, 0 when
+ * none does (a macro body's location is its macro's name). */
+char fn_token_at(const struct fn_tokens *ft, CXSourceLocation loc);
+/* The class of the operator token between a left operand (its extent)
+ * and the start of what follows it, 0 when it is not in the function's
+ * text. */
+char fn_operator(const struct fn_tokens *ft, CXSourceRange lhs, CXSourceLocation rhs);
 
 #endif

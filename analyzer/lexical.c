@@ -2,11 +2,20 @@
  *
  * - nloc and tokens over [name token, closing brace]: non-comment tokens,
  *   leaving out preprocessor directive lines and inactive (#if 0) code.
- * - the written decision tokens: each `if`, `for`, `&&`, `?`, ... of the
- *   function's text with the cursor clang_annotateTokens attributes it to.
- *   The macro policy (tree.c) counts a decision node in ignore mode only
- *   when it is found here; `&&` vs `==` is also read here, since libclang
- *   < 17 has no API for a binary operator's opcode.
+ * - the active tokens themselves (file offset and class), which witness
+ *   whether a decision is written in the function's text: the macro policy
+ *   (tree.c) counts a decision node in ignore mode only when its keyword
+ *   token starts where the node starts, or its operator token is the first
+ *   token after its left operand. libclang maps a location in a macro body
+ *   to the macro's name, in a macro argument to the argument's text
+ *   (clang_getFileLocation), so a keyword from a macro body is never found
+ *   there. `&&` vs `==` is also read here, since libclang < 17 has no API
+ *   for a binary operator's opcode.
+ *
+ *   (An earlier version asked clang_annotateTokens for the cursor of each
+ *   token, once per function: each call walks every top-level declaration
+ *   of the TU, 1.5 ms on a kernel TU, 9 of 10 s of analysing
+ *   fs/ext4/inode.c with its 5,756 functions.)
  *
  * The function's extent may begin inside a macro (`API int f(void)`), so
  * both ends are mapped to file offsets before clang_tokenize. */
@@ -16,105 +25,120 @@
 #include "cx_err.h"
 #include "internal.h"
 
-static int cmp_written(const void *a, const void *b)
+/* ---- the function's active tokens ---- */
+
+/* The class of a token of the function's text: the decision keywords and
+ * the punctuation that opens or names a decision, 'p' for any other
+ * punctuation, 'x' for anything else. */
+static char token_class(CXToken tok, const char *text, size_t size, unsigned off)
 {
-	unsigned x = ((const struct written *)a)->hash, y = ((const struct written *)b)->hash;
-	return x < y ? -1 : x > y;
+	static const struct {
+		const char *kw;
+		char cls;
+	} kws[] = {
+		{"if", 'i'},     {"for", 'f'},  {"while", 'w'},   {"do", 'd'},
+		{"switch", 's'}, {"case", 'c'}, {"default", 'D'}, {"goto", 'g'},
+	};
+	CXTokenKind tk = clang_getTokenKind(tok);
+	if (!text || off >= size)
+		return 'x';
+	const char *p = text + off;
+	size_t left = size - off;
+	if (tk == CXToken_Keyword) {
+		for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+			size_t n = strlen(kws[i].kw);
+			if (left >= n && memcmp(p, kws[i].kw, n) == 0 &&
+			    (left == n || !(p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
+			                    (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9'))))
+				return kws[i].cls;
+		}
+		return 'x';
+	}
+	if (tk != CXToken_Punctuation)
+		return 'x';
+	if (left >= 2 && p[0] == '&' && p[1] == '&')
+		return '&';
+	if (left >= 2 && p[0] == '|' && p[1] == '|')
+		return '|';
+	if (p[0] == '?' || p[0] == '{' || p[0] == '(')
+		return p[0];
+	return 'p';
 }
 
-const struct written *written_find(const struct written_set *ws, CXCursor c)
+static int add_token(struct fn_tokens *ft, unsigned off, char cls)
 {
-	if (!ws || ws->n == 0)
-		return NULL;
-	unsigned h = clang_hashCursor(c);
-	size_t lo = 0, hi = ws->n;
+	if (ft->n == ft->cap) {
+		size_t nc = ft->cap ? ft->cap * 2 : 64;
+		unsigned *no = realloc(ft->off, nc * sizeof *no);
+		if (no)
+			ft->off = no;
+		char *ncl = no ? realloc(ft->cls, nc) : NULL;
+		if (!ncl)
+			return CX_ENOMEM;
+		ft->cls = ncl;
+		ft->cap = nc;
+	}
+	ft->off[ft->n] = off;
+	ft->cls[ft->n++] = cls;
+	return 0;
+}
+
+void fn_tokens_release(struct fn_tokens *ft)
+{
+	free(ft->off);
+	free(ft->cls);
+	memset(ft, 0, sizeof *ft);
+}
+
+/* Index of the first active token at or after the file location of loc,
+ * or ft->n when there is none or loc is not in the function's text; *off
+ * gets loc's offset. */
+static size_t first_at(const struct fn_tokens *ft, CXSourceLocation loc, unsigned *off)
+{
+	CXFile f;
+	clang_getFileLocation(loc, &f, NULL, NULL, off);
+	if (!ft->file || !f || !clang_File_isEqual(f, ft->file) || *off < ft->from ||
+	    *off > ft->to)
+		return ft->n;
+	size_t lo = 0, hi = ft->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ws->v[mid].hash < h)
+		if (ft->off[mid] < *off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	enum CXCursorKind k = clang_getCursorKind(c);
-	CXSourceRange ext = clang_getCursorExtent(c);
-	for (; lo < ws->n && ws->v[lo].hash == h; lo++)
-		if (ws->v[lo].kind == k && clang_equalRanges(ws->v[lo].extent, ext))
-			return &ws->v[lo];
-	return NULL;
+	return lo;
 }
 
-void written_release(struct written_set *ws)
+char fn_token_at(const struct fn_tokens *ft, CXSourceLocation loc)
 {
-	free(ws->v);
-	memset(ws, 0, sizeof *ws);
+	unsigned off;
+	size_t i = first_at(ft, loc, &off);
+	return i < ft->n && ft->off[i] == off ? ft->cls[i] : 0;
 }
 
-/* The cursor kind a decision keyword must be annotated with to count. */
-static enum CXCursorKind keyword_kind(const char *s)
+char fn_operator(const struct fn_tokens *ft, CXSourceRange lhs, CXSourceLocation rhs)
 {
-	static const struct {
-		const char *kw;
-		enum CXCursorKind kind;
-	} map[] = {
-		{"if", CXCursor_IfStmt},         {"for", CXCursor_ForStmt},
-		{"while", CXCursor_WhileStmt},   {"do", CXCursor_DoStmt},
-		{"switch", CXCursor_SwitchStmt}, {"case", CXCursor_CaseStmt},
-		{"default", CXCursor_DefaultStmt}, {"goto", CXCursor_GotoStmt},
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(s, map[i].kw) == 0)
-			return map[i].kind;
-	return CXCursor_InvalidFile;
-}
-
-/* Classifies token i; returns its op code or 0 when it names no decision. */
-static char token_op(CXTranslationUnit tu, CXToken tok, CXCursor cur)
-{
-	enum CXCursorKind ck = clang_getCursorKind(cur);
-	CXTokenKind tk = clang_getTokenKind(tok);
-	bool interesting = ck == CXCursor_BinaryOperator || ck == CXCursor_ConditionalOperator ||
-	                   ck == CXCursor_UnexposedExpr || ck == CXCursor_StmtExpr ||
-	                   clang_isStatement(ck);
-	if (!interesting || (tk != CXToken_Keyword && tk != CXToken_Punctuation))
+	unsigned ls, le, rs;
+	size_t i = first_at(ft, clang_getRangeStart(lhs), &ls);
+	size_t k = first_at(ft, rhs, &rs);
+	if (i == ft->n || k == ft->n || ft->off[k] != rs || ls >= rs)
 		return 0;
-	CXString sp = clang_getTokenSpelling(tu, tok);
-	const char *s = clang_getCString(sp);
-	char op = 0;
-	if (!s) {
-		op = 0;
-	} else if (tk == CXToken_Keyword) {
-		enum CXCursorKind want = keyword_kind(s);
-		if (want == ck || (want == CXCursor_GotoStmt && ck == CXCursor_IndirectGotoStmt))
-			op = 'k';
-	} else if ((s[0] == '{' && ck == CXCursor_CompoundStmt) ||
-	           (s[0] == '(' && ck == CXCursor_StmtExpr)) {
-		op = 'k';
-	} else if (ck == CXCursor_BinaryOperator) {
-		op = strcmp(s, "&&") == 0 ? '&' : strcmp(s, "||") == 0 ? '|' : 'b';
-	} else if (strcmp(s, "?") == 0 &&
-	           (ck == CXCursor_ConditionalOperator || ck == CXCursor_UnexposedExpr)) {
-		op = '?';
-	}
-	clang_disposeString(sp);
-	return op;
-}
-
-static int add_written(struct written_set *ws, CXCursor c, char op)
-{
-	if (ws->n == ws->cap) {
-		size_t nc = ws->cap ? ws->cap * 2 : 64;
-		struct written *nv = realloc(ws->v, nc * sizeof *nv);
-		if (!nv)
-			return CX_ENOMEM;
-		ws->v = nv;
-		ws->cap = nc;
-	}
-	struct written *w = &ws->v[ws->n++];
-	w->hash = clang_hashCursor(c);
-	w->kind = clang_getCursorKind(c);
-	w->extent = clang_getCursorExtent(c);
-	w->op = op;
-	return 0;
+	size_t j = first_at(ft, clang_getRangeEnd(lhs), &le);
+	if (j < ft->n && ls < le && le <= rs)
+		return j < k ? ft->cls[j] : 0; /* the first token after the operand */
+	/* The operand's end is not where it ends: it ends inside a macro
+	 * invoked inside another macro's argument (`NEVER(isOpen(p) && x)`),
+	 * and libclang gives the end of the outer invocation, or the start of
+	 * the inner one. When what follows is written in that argument (its
+	 * expansion location is the outer macro, not itself), the operator is
+	 * the token before it. */
+	unsigned ex;
+	clang_getExpansionLocation(rhs, NULL, NULL, NULL, &ex);
+	if (ex == rs || k == 0 || ft->off[k - 1] <= ls)
+		return 0;
+	return ft->cls[k - 1];
 }
 
 /* Marks in `dir` (indexed by line - first) the lines of preprocessor
@@ -169,84 +193,140 @@ static bool function_span(CXCursor fnc, struct span *sp)
 	return true;
 }
 
-/* The inactive (#if'd out) ranges of one file as offsets, sorted. Asking
- * libclang walks every skipped range of the whole TU, so it is done once
- * per file and TU, not once per function (kernel TUs have thousands of
- * ranges and of inline functions). Per thread: each worker has its TU. */
-static _Thread_local struct {
-	CXTranslationUnit tu;
+/* What lexical_scan needs of one file, asked of libclang once per file and
+ * TU rather than once per function: libclang finds a CXFile's FileID by a
+ * linear search over every source location entry of the TU (each macro
+ * expansion has one; a kernel TU has hundreds of thousands), and walks
+ * every skipped range of the TU to list one file's. Per thread: each
+ * worker has its TU.
+ * - the inactive (#if'd out) ranges as offsets, sorted;
+ * - the file's text;
+ * - the location of its offset 0: the location of offset k is that plus k
+ *   (libclang's locations of one file are consecutive numbers); every
+ *   location made so is checked against clang_getFileLocation, and
+ *   clang_getLocationForOffset is asked when that does not hold. */
+struct file_info {
 	CXFile file;
 	unsigned *b, *e, n;
-} skip_cache;
+	const char *text;
+	size_t size;
+	CXSourceLocation base;
+};
+
+static _Thread_local struct {
+	CXTranslationUnit tu;
+	struct file_info *v;
+	size_t n, cap;
+	struct file_info *cur; /* the file of the last function */
+} file_cache;
 
 void lexical_reset(void)
 {
-	free(skip_cache.b);
-	free(skip_cache.e);
-	memset(&skip_cache, 0, sizeof skip_cache);
+	for (size_t i = 0; i < file_cache.n; i++) {
+		free(file_cache.v[i].b);
+		free(file_cache.v[i].e);
+	}
+	free(file_cache.v);
+	memset(&file_cache, 0, sizeof file_cache);
 }
 
-static int load_skipped(CXTranslationUnit tu, CXFile file)
+/* Makes file_cache.cur the entry of `file`. */
+static int load_file(CXTranslationUnit tu, CXFile file)
 {
-	if (skip_cache.tu == tu && skip_cache.file && clang_File_isEqual(skip_cache.file, file))
+	if (file_cache.tu != tu)
+		lexical_reset();
+	file_cache.tu = tu;
+	if (file_cache.cur && file_cache.cur->file == file)
 		return 0;
-	lexical_reset();
+	for (size_t i = 0; i < file_cache.n; i++)
+		if (file_cache.v[i].file == file || clang_File_isEqual(file_cache.v[i].file, file)) {
+			file_cache.cur = &file_cache.v[i];
+			return 0;
+		}
+	if (file_cache.n == file_cache.cap) {
+		size_t nc = file_cache.cap ? file_cache.cap * 2 : 32;
+		struct file_info *nv = realloc(file_cache.v, nc * sizeof *nv);
+		if (!nv)
+			return CX_ENOMEM;
+		file_cache.v = nv;
+		file_cache.cap = nc;
+	}
+	struct file_info *fi = &file_cache.v[file_cache.n];
+	memset(fi, 0, sizeof *fi);
 	CXSourceRangeList *l = clang_getSkippedRanges(tu, file);
 	unsigned n = l ? l->count : 0;
-	skip_cache.b = malloc((n ? n : 1) * sizeof *skip_cache.b);
-	skip_cache.e = malloc((n ? n : 1) * sizeof *skip_cache.e);
-	if (!skip_cache.b || !skip_cache.e) {
+	fi->b = malloc((n ? n : 1) * sizeof *fi->b);
+	fi->e = malloc((n ? n : 1) * sizeof *fi->e);
+	if (!fi->b || !fi->e) {
 		if (l)
 			clang_disposeSourceRangeList(l);
-		lexical_reset();
+		free(fi->b);
+		free(fi->e);
 		return CX_ENOMEM;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		clang_getFileLocation(clang_getRangeStart(l->ranges[i]), NULL, NULL, NULL,
-		                      &skip_cache.b[i]);
-		clang_getFileLocation(clang_getRangeEnd(l->ranges[i]), NULL, NULL, NULL,
-		                      &skip_cache.e[i]);
+		clang_getFileLocation(clang_getRangeStart(l->ranges[i]), NULL, NULL, NULL, &fi->b[i]);
+		clang_getFileLocation(clang_getRangeEnd(l->ranges[i]), NULL, NULL, NULL, &fi->e[i]);
 	}
 	if (l)
 		clang_disposeSourceRangeList(l);
-	skip_cache.n = n;
-	skip_cache.tu = tu;
-	skip_cache.file = file;
+	fi->n = n;
+	fi->text = clang_getFileContents(tu, file, &fi->size);
+	fi->base = clang_getLocationForOffset(tu, file, 0);
+	fi->file = file;
+	file_cache.cur = fi;
+	file_cache.n++;
 	return 0;
 }
 
+/* The location of offset off of the cached file. */
+static CXSourceLocation file_location(CXTranslationUnit tu, unsigned off)
+{
+	const struct file_info *fi = file_cache.cur;
+	CXSourceLocation loc = fi->base;
+	if (loc.int_data && loc.int_data + off > loc.int_data) {
+		loc.int_data += off;
+		CXFile f;
+		unsigned got;
+		clang_getFileLocation(loc, &f, NULL, NULL, &got);
+		if (got == off && f && clang_File_isEqual(f, fi->file))
+			return loc;
+	}
+	return clang_getLocationForOffset(tu, fi->file, off);
+}
+
 int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
-                 struct written_set *ws)
+                 struct fn_tokens *ft)
 {
 	struct span sp;
 	fn->nloc = fn->tokens = 0;
 	if (!function_span(fnc, &sp))
 		return 0;
-	CXSourceRange r = clang_getRange(clang_getLocationForOffset(tu, sp.file, sp.from),
-	                                 clang_getLocationForOffset(tu, sp.file, sp.to));
+	int rc = load_file(tu, sp.file);
+	if (rc)
+		return rc;
+	CXSourceRange r = clang_getRange(file_location(tu, sp.from), file_location(tu, sp.to));
 	CXToken *toks = NULL;
 	unsigned n = 0;
 	clang_tokenize(tu, r, &toks, &n);
-	CXCursor *curs = n ? malloc(n * sizeof *curs) : NULL;
 	unsigned char *dir = calloc(sp.nlines, 2); /* directive, has-code */
-	int rc = 0;
-	if ((n && !curs) || !dir) {
+	if (!dir) {
 		rc = CX_ENOMEM;
 		goto out;
 	}
-	if (n)
-		clang_annotateTokens(tu, toks, n, curs);
-	size_t size = 0;
-	const char *text = clang_getFileContents(tu, sp.file, &size);
+	ft->file = sp.file;
+	ft->from = sp.from;
+	ft->to = sp.to;
+	const struct file_info *fi = file_cache.cur;
+	const char *text = fi->text;
+	size_t size = fi->size;
 	if (text)
 		directive_lines(text, size, sp.from, sp.to, sp.first_line, sp.nlines, dir);
-	if ((rc = load_skipped(tu, sp.file)) != 0)
-		goto out;
 	/* ranges come in file order: start at the first one ending after us */
-	unsigned si = 0, hi = skip_cache.n;
+	unsigned si = 0, hi = fi->n;
 	while (si < hi) {
 		unsigned mid = si + (hi - si) / 2;
-		if (skip_cache.e[mid] <= sp.from)
+		if (fi->e[mid] <= sp.from)
 			si = mid + 1;
 		else
 			hi = mid;
@@ -260,29 +340,24 @@ int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
 		    dir[line - sp.first_line])
 			continue;
 		bool inactive = false;
-		while (si < skip_cache.n) {
-			if (off >= skip_cache.e[si]) {
+		while (si < fi->n) {
+			if (off >= fi->e[si]) {
 				si++;
 				continue;
 			}
-			inactive = off >= skip_cache.b[si];
+			inactive = off >= fi->b[si];
 			break;
 		}
 		if (inactive)
 			continue;
 		fn->tokens++;
 		dir[sp.nlines + line - sp.first_line] = 1;
-		char op = token_op(tu, toks[i], curs[i]);
-		if (op)
-			rc = add_written(ws, curs[i], op);
+		rc = add_token(ft, off, token_class(toks[i], text, size, off));
 	}
 	for (unsigned l = 0; l < sp.nlines; l++)
 		fn->nloc += dir[sp.nlines + l];
-	if (ws->n > 1)
-		qsort(ws->v, ws->n, sizeof *ws->v, cmp_written);
 out:
 	free(dir);
-	free(curs);
 	if (toks)
 		clang_disposeTokens(tu, toks, n);
 	return rc;

@@ -6,8 +6,8 @@
  * node are appended together and stay contiguous.
  *
  * Classification needs the macro policy: in ignore mode a decision node
- * counts only when a token of the function's text was annotated with it
- * (lexical.c collects those); in expand mode every decision node of the AST
+ * counts only when its keyword or operator is a token of the function's
+ * text (lexical.c collects those, witness() looks them up); in expand mode every decision node of the AST
  * counts. libclang < 17 cannot tell a BinaryOperator's opcode: the opcode
  * is read off the operator token of the function's text, so with libclang
  * < 17 an `&&`/`||` that comes from a macro body is not seen in expand mode
@@ -23,7 +23,7 @@ struct build {
 	struct tree *t;
 	CXCursor *cur; /* cursor of each node, parallel to t->v */
 	size_t curcap;
-	const struct written_set *ws;
+	const struct fn_tokens *ft;
 	enum cx_macro_mode mode;
 	/* children of the node being expanded */
 	CXCursor *kids;
@@ -158,6 +158,64 @@ static int append(struct build *b, CXCursor c)
 	memset(n, 0, sizeof *n);
 	n->kind = (uint8_t)base_kind(ck);
 	n->is_expr = clang_isExpression(ck) != 0;
+	b->cur[t->n] = c;
+	t->n++;
+	return 0;
+}
+
+/* The class of the token a node of kind ck must start with, 0 for none. */
+static char keyword_class(enum CXCursorKind ck)
+{
+	switch (ck) {
+	case CXCursor_IfStmt: return 'i';
+	case CXCursor_ForStmt: return 'f';
+	case CXCursor_WhileStmt: return 'w';
+	case CXCursor_DoStmt: return 'd';
+	case CXCursor_SwitchStmt: return 's';
+	case CXCursor_CaseStmt: return 'c';
+	case CXCursor_DefaultStmt: return 'D';
+	case CXCursor_GotoStmt:
+	case CXCursor_IndirectGotoStmt: return 'g';
+	case CXCursor_CompoundStmt: return '{';
+	case CXCursor_StmtExpr: return '(';
+	default: return 0;
+	}
+}
+
+static CXSourceLocation start_of(CXCursor c)
+{
+	return clang_getRangeStart(clang_getCursorExtent(c));
+}
+
+/* The token of the function's text that witnesses node c (its children
+ * in b->kids): its keyword or brace where it starts, or its operator
+ * right after its first operand ('&', '|', 'p' another punctuation; '?'
+ * for a conditional). 0 when it is not written there. */
+static char witness(const struct build *b, CXCursor c, enum CXCursorKind ck)
+{
+	char want = keyword_class(ck);
+	if (want)
+		return fn_token_at(b->ft, start_of(c)) == want ? want : 0;
+	if (ck == CXCursor_BinaryOperator && b->nkids == 2) {
+		char t = fn_operator(b->ft, clang_getCursorExtent(b->kids[0]), start_of(b->kids[1]));
+		return t == '&' || t == '|' ? t : t == 'p' || t == '?' || t == '(' || t == '{' ? 'p' : 0;
+	}
+	if ((ck == CXCursor_ConditionalOperator && b->nkids == 3) ||
+	    (ck == CXCursor_UnexposedExpr && b->nkids == 4))
+		/* the `?` before the true branch; a GNU `?:` has the false one at 3 */
+		return fn_operator(b->ft, clang_getCursorExtent(b->kids[0]),
+		                   start_of(b->kids[b->nkids == 4 ? 3 : 1])) == '?'
+		               ? '?'
+		               : 0;
+	return 0;
+}
+
+/* Where a node is. Asked only of the nodes that can be reported:
+ * statements and decisions have increments and blocks, an else branch
+ * (which may be an expression statement) its increment; plain expressions,
+ * most nodes, never are. */
+static void locate(struct node *n, CXCursor c)
+{
 	CXSourceRange ext = clang_getCursorExtent(c);
 	unsigned line, col, eline;
 	loc_line_col(clang_getRangeStart(ext), &line, &col);
@@ -165,9 +223,6 @@ static int append(struct build *b, CXCursor c)
 	n->line = line;
 	n->column = col;
 	n->end_line = eline;
-	b->cur[t->n] = c;
-	t->n++;
-	return 0;
 }
 
 /* Final kind and `counted` of node i, now that its children are known. */
@@ -176,14 +231,10 @@ static void classify(struct build *b, uint32_t i)
 	struct node *n = &b->t->v[i];
 	CXCursor c = b->cur[i];
 	enum CXCursorKind ck = clang_getCursorKind(c);
-	const struct written *w = NULL;
-
-	if (ck == CXCursor_BinaryOperator || ck == CXCursor_UnexposedExpr ||
-	    is_decision((enum nk)n->kind) || n->kind == NK_COMPOUND || n->kind == NK_STMT_EXPR)
-		w = written_find(b->ws, c);
+	char w = witness(b, c, ck);
 
 	if (ck == CXCursor_BinaryOperator && b->nkids == 2) {
-		char op = w ? w->op : 0;
+		char op = w;
 #if CINDEX_VERSION_MINOR >= 64
 		/* libclang >= 17 tells the opcode of an operator from a macro body */
 		if (!w) {
@@ -196,7 +247,7 @@ static void classify(struct build *b, uint32_t i)
 		else if (op == '|')
 			n->kind = NK_LOR;
 	} else if (ck == CXCursor_UnexposedExpr && b->nkids == 4 &&
-	           ((w && w->op == '?') || gnu_ternary_shape(b->kids))) {
+	           (w == '?' || gnu_ternary_shape(b->kids))) {
 		/* GNU `a ?: b`: common, two opaque copies of it, false branch */
 		n->kind = NK_GNU_TERNARY;
 		b->kids[1] = b->kids[3];
@@ -205,21 +256,24 @@ static void classify(struct build *b, uint32_t i)
 		n->kind = NK_CASE_RANGE;
 	}
 
+	if (!n->is_expr || is_decision((enum nk)n->kind) || n->kind == NK_STMT_EXPR)
+		locate(n, c);
+
 	/* Whether a statement's own keyword (or brace) is in the function's
-	 * text: libclang 14 maps macro-body locations to the expansion, so the
-	 * token annotation is the only reliable witness. */
+	 * text: libclang 14 maps macro-body locations to the expansion, so
+	 * the text at that location is the witness. */
 	if (is_decision((enum nk)n->kind) || n->kind == NK_COMPOUND || n->kind == NK_STMT_EXPR)
-		n->in_macro = w == NULL;
+		n->in_macro = w == 0;
 	if (b->mode == CX_MACROS_EXPAND)
 		n->counted = is_decision((enum nk)n->kind) || n->kind == NK_STMT_EXPR;
 	else
 		n->counted = (is_decision((enum nk)n->kind) || n->kind == NK_STMT_EXPR) && w;
 }
 
-int tree_build(struct tree *t, CXCursor body, const struct written_set *ws,
+int tree_build(struct tree *t, CXCursor body, const struct fn_tokens *ft,
                enum cx_macro_mode mode)
 {
-	struct build b = {.t = t, .ws = ws, .mode = mode};
+	struct build b = {.t = t, .ft = ft, .mode = mode};
 	int rc = append(&b, body);
 	for (uint32_t i = 0; rc == 0 && i < t->n; i++) {
 		struct node *n = &t->v[i];
@@ -239,6 +293,8 @@ int tree_build(struct tree *t, CXCursor body, const struct written_set *ws,
 			rc = append(&b, b.kids[k]);
 		/* append() may have moved t->v */
 		t->v[i].nchild = t->n - t->v[i].first;
+		if (t->v[i].kind == NK_IF && t->v[i].nchild > 2)
+			locate(&t->v[t->v[i].first + 2], b.cur[t->v[i].first + 2]);
 	}
 	free(b.cur);
 	free(b.kids);

@@ -163,6 +163,32 @@ static void test_blocks_and_increments(void **state)
 	release(&r);
 }
 
+/* Every increment is where its node starts, whatever the node: a braceless
+ * else that is an expression statement, a ternary, && inside a call. */
+static void test_increment_positions(void **state)
+{
+	(void)state;
+	put("pos.c", "int g(int);\n"
+	             "int pos(int a, int b)\n{\n"
+	             "    if (a)\n        return 1;\n    else\n        b++;\n"
+	             "    return g(a && b) + (a > 0 ? b : -b);\n}\n");
+	struct run r = analyse("pos.c", CX_MACROS_IGNORE, NULL);
+	const struct cx_function *f = fn(&r, "pos");
+	static const struct {
+		enum cx_kind kind;
+		uint32_t line, column;
+	} want[] = {
+		{CX_K_IF, 4, 5}, {CX_K_ELSE, 7, 9}, {CX_K_AND, 8, 14}, {CX_K_TERNARY, 8, 25},
+	};
+	assert_int_equal(f->nincs, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < f->nincs; i++) {
+		assert_int_equal(f->incs[i].kind, want[i].kind);
+		assert_int_equal(f->incs[i].line, want[i].line);
+		assert_int_equal(f->incs[i].column, want[i].column);
+	}
+	release(&r);
+}
+
 static void test_inactive_code_and_directives(void **state)
 {
 	(void)state;
@@ -254,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gnu_extensions), cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_blocks_and_increments),
+		cmocka_unit_test(test_increment_positions),
 		cmocka_unit_test(test_inactive_code_and_directives),
 		cmocka_unit_test(test_npath_saturates), cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_degraded_and_errors),
