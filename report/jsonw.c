@@ -1,5 +1,6 @@
 /* jsonw.c: the streaming JSON writer of jsonw.h. Reports are written by
- * one thread, so the _unlocked stdio calls skip a lock per character. */
+ * one thread: bytes are copied into the writer's buffer (no stdio call, no
+ * lock per token) and handed to the FILE in 64 KiB pieces. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -7,10 +8,43 @@
 
 void jw_init(struct jw *w, FILE *f)
 {
-	memset(w, 0, sizeof *w);
 	w->f = f;
+	w->n = 0;
+	w->depth = 0;
+	w->key_pending = false;
+	memset(w->first, 0, sizeof w->first);
+	memset(w->inline_, 0, sizeof w->inline_);
 	w->first[0] = true;
 }
+
+static void flush(struct jw *w)
+{
+	if (w->n)
+		fwrite_unlocked(w->buf, 1, w->n, w->f);
+	w->n = 0;
+}
+
+static void put(struct jw *w, const void *p, size_t n)
+{
+	if (w->n + n > sizeof w->buf) {
+		flush(w);
+		if (n > sizeof w->buf) {
+			fwrite_unlocked(p, 1, n, w->f);
+			return;
+		}
+	}
+	memcpy(w->buf + w->n, p, n);
+	w->n += n;
+}
+
+static void putch(struct jw *w, char c)
+{
+	if (w->n == sizeof w->buf)
+		flush(w);
+	w->buf[w->n++] = c;
+}
+
+#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_len(const unsigned char *s)
@@ -32,36 +66,57 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void jw_quote(FILE *f, const char *str)
+static void quote(struct jw *w, const char *str)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
-	putc_unlocked('"', f);
+	putch(w, '"');
 	while (*s) {
+		/* the run of bytes that are copied as they are */
+		const unsigned char *run = s;
+		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+			s++;
+		if (s > run)
+			put(w, run, (size_t)(s - run));
+		if (!*s)
+			break;
 		unsigned char c = *s;
 		if (c == '"' || c == '\\') {
-			putc_unlocked('\\', f);
-			putc_unlocked(c, f);
+			putch(w, '\\');
+			putch(w, (char)c);
 			s++;
 		} else if (c < 0x20) {
 			switch (c) {
-			case '\n': fputs_unlocked("\\n", f); break;
-			case '\t': fputs_unlocked("\\t", f); break;
-			case '\r': fputs_unlocked("\\r", f); break;
-			default: fprintf(f, "\\u%04x", c);
+			case '\n': PUTS(w, "\\n"); break;
+			case '\t': PUTS(w, "\\t"); break;
+			case '\r': PUTS(w, "\\r"); break;
+			default: {
+				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				put(w, u, sizeof u);
+			}
 			}
 			s++;
 		} else {
 			size_t n = utf8_len(s);
 			if (n == 0) {
-				fputs_unlocked("\\ufffd", f);
+				PUTS(w, "\\ufffd");
 				s++;
 			} else {
-				fwrite_unlocked(s, 1, n, f);
+				put(w, s, n);
 				s += n;
 			}
 		}
 	}
-	putc_unlocked('"', f);
+	putch(w, '"');
+}
+
+static void newline(struct jw *w)
+{
+	static const char spaces[] = "\n                                                                ";
+	size_t n = 1 + 2 * (size_t)w->depth;
+	if (n > sizeof spaces - 1)
+		n = sizeof spaces - 1;
+	put(w, spaces, n);
 }
 
 static void sep(struct jw *w)
@@ -73,29 +128,28 @@ static void sep(struct jw *w)
 	if (w->depth == 0)
 		return;
 	if (!w->first[w->depth])
-		putc_unlocked(',', w->f);
+		putch(w, ',');
 	w->first[w->depth] = false;
-	if (w->inline_[w->depth]) {
-		putc_unlocked(' ', w->f);
-	} else {
-		putc_unlocked('\n', w->f);
-		for (int i = 0; i < w->depth; i++)
-			fputs_unlocked("  ", w->f);
-	}
+	if (w->inline_[w->depth])
+		putch(w, ' ');
+	else
+		newline(w);
 }
 
 void jw_key(struct jw *w, const char *key)
 {
 	sep(w);
-	jw_quote(w->f, key);
-	fputs_unlocked(": ", w->f);
+	/* keys are the report's own ASCII names: nothing to escape */
+	putch(w, '"');
+	put(w, key, strlen(key));
+	PUTS(w, "\": ");
 	w->key_pending = true;
 }
 
 static void begin(struct jw *w, char c, bool one_line)
 {
 	sep(w);
-	putc_unlocked(c, w->f);
+	putch(w, c);
 	if (w->depth + 1 < JW_MAX_DEPTH) {
 		w->depth++;
 		w->first[w->depth] = true;
@@ -107,14 +161,13 @@ static void end(struct jw *w, char c)
 {
 	bool empty = w->first[w->depth], inl = w->inline_[w->depth];
 	w->depth--;
-	if (!empty && !inl) {
-		putc_unlocked('\n', w->f);
-		for (int i = 0; i < w->depth; i++)
-			fputs_unlocked("  ", w->f);
+	if (!empty && !inl)
+		newline(w);
+	putch(w, c);
+	if (w->depth == 0) {
+		putch(w, '\n');
+		flush(w);
 	}
-	putc_unlocked(c, w->f);
-	if (w->depth == 0)
-		putc_unlocked('\n', w->f);
 }
 
 void jw_begin_object(struct jw *w, bool one_line) { begin(w, '{', one_line); }
@@ -125,7 +178,7 @@ void jw_end_array(struct jw *w) { end(w, ']'); }
 void jw_string(struct jw *w, const char *s)
 {
 	sep(w);
-	jw_quote(w->f, s);
+	quote(w, s);
 }
 
 void jw_int(struct jw *w, int64_t v)
@@ -139,23 +192,29 @@ void jw_int(struct jw *w, int64_t v)
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	fwrite_unlocked(p, 1, (size_t)(buf + sizeof buf - p), w->f);
+	put(w, p, (size_t)(buf + sizeof buf - p));
 }
 
 void jw_bool(struct jw *w, bool v)
 {
 	sep(w);
-	fputs_unlocked(v ? "true" : "false", w->f);
+	if (v)
+		PUTS(w, "true");
+	else
+		PUTS(w, "false");
 }
 
 void jw_double(struct jw *w, double v, int decimals)
 {
 	sep(w);
-	fprintf(w->f, "%.*f", decimals, v);
+	char buf[64];
+	int n = snprintf(buf, sizeof buf, "%.*f", decimals, v);
+	if (n > 0)
+		put(w, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 void jw_null(struct jw *w)
 {
 	sep(w);
-	fputs_unlocked("null", w->f);
+	PUTS(w, "null");
 }

@@ -1,5 +1,6 @@
-/* jsonw.h: a streaming JSON writer (private to report/). Output is written
- * as it is produced, never held whole; integers are printed exactly (NPATH
+/* jsonw.h: a streaming JSON writer (private to report/). Output goes
+ * through a 64 KiB buffer of the writer's own to the FILE, never held whole
+ * (the buffer is written out when full and when the top-level value ends); integers are printed exactly (NPATH
  * goes past 2^53, where a double would lose digits); strings are escaped
  * and invalid UTF-8 becomes U+FFFD, so the output always parses. */
 #ifndef CX_JSONW_H
@@ -11,15 +12,20 @@
 
 #define JW_MAX_DEPTH 32
 
+#define JW_BUF 65536
+
 struct jw {
 	FILE *f;
+	size_t n; /* bytes in buf */
 	int depth;
 	bool first[JW_MAX_DEPTH];
 	bool inline_[JW_MAX_DEPTH]; /* members on one line */
 	bool key_pending;
+	char buf[JW_BUF];
 };
 
 void jw_init(struct jw *w, FILE *f);
+/* key: a name of the report, printable ASCII without '"' or '\\' */
 void jw_key(struct jw *w, const char *key);
 void jw_begin_object(struct jw *w, bool one_line);
 void jw_begin_array(struct jw *w, bool one_line);
@@ -30,7 +36,5 @@ void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_double(struct jw *w, double v, int decimals);
 void jw_null(struct jw *w);
-/* Writes s as a JSON string literal (quotes included) to f. */
-void jw_quote(FILE *f, const char *s);
 
 #endif
