@@ -137,13 +137,14 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 static void print_stats(const struct cx_scan_stats *st, double wall)
 {
 	fprintf(stderr,
-	        "stats: %zu TUs: %zu cache hits, %zu misses, %zu parsed (-j %zu%s)\n"
+	        "stats: %zu TUs: %zu cache hits, %zu misses, %zu parsed (-j %zu%s%s)\n"
 	        "stats: discovery %.3f s, stat+hash %.3f s, cache lookups %.3f s\n"
 	        "stats: parsing %.3f s, analysis %.3f s (summed over workers)\n"
 	        "stats: merge %.3f s, cache writes %.3f s, output %.3f s\n"
 	        "stats: files read %llu, stat'ed %llu; wall %.3f s; peak RSS %ld KiB\n",
 	        st->tus, st->hits, st->misses, st->parsed, st->jobs,
-	        st->cached ? "" : ", no cache", st->discovery_s, st->stat_hash_s, st->lookup_s,
+	        st->cached ? "" : ", no cache", st->memo ? ", merged result from the cache" : "",
+	        st->discovery_s, st->stat_hash_s, st->lookup_s,
 	        st->parse_s, st->analysis_s, st->merge_s, st->store_s, st->output_s,
 	        (unsigned long long)st->files_read, (unsigned long long)st->files_stated, wall,
 	        st->peak_rss_kb);
@@ -153,7 +154,7 @@ static void print_stats(const struct cx_scan_stats *st, double wall)
 static int list_tus(const struct prepared *pr, struct cx_ctx *ctx)
 {
 	struct cx_sources srcs;
-	int rc = cx_sources_discover(&pr->so, &srcs, ctx);
+	int rc = cx_sources_discover(&pr->so, NULL, &srcs, ctx);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < srcs.n; i++) {

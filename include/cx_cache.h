@@ -54,6 +54,14 @@ int cx_codec_encode(struct cx_buf *b, const struct cx_file *files, size_t nfiles
 int cx_codec_decode(const void *data, size_t len, struct cx_file **files, size_t *nfiles,
                     struct cx_skips *skips) CX_MUST_CHECK;
 
+/* The TUs a compile database gave a scan (struct cx_source, cx_scanner.h):
+ * appended to b / to out. Decoding is as strict as cx_codec_decode; on an
+ * error nothing is appended. */
+struct cx_source;
+struct cx_sources;
+int cx_sources_encode(struct cx_buf *b, const struct cx_source *v, size_t n);
+int cx_sources_decode(const void *data, size_t len, struct cx_sources *out) CX_MUST_CHECK;
+
 /* ---- the cache ---- */
 
 struct cx_cache;
@@ -89,16 +97,30 @@ int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len) CX_M
 /* Stores (replaces) a TU's entry. deps are real paths; a dependency
  * modified after (or just before: 10 ms, 2 s on whole-second file systems)
  * `since_ns`, when the parse started, is recorded as unknown, so the entry
- * misses next time (the parse may have seen other bytes). */
+ * misses next time (the parse may have seen other bytes). When the batch
+ * is written, *id (id may be NULL) gets the entry's id, the one a lookup
+ * of it returns; it stays 0 if the entry is not written. */
 int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
                    const struct cx_digest *content, char *const *deps, size_t ndeps,
-                   int64_t since_ns, const void *blob, size_t len) CX_MUST_CHECK;
+                   int64_t since_ns, const void *blob, size_t len, int64_t *id) CX_MUST_CHECK;
 /* Batched transactions: stores go into the open batch, committed when it
  * is large or old enough, and at close. */
 int cx_cache_flush(struct cx_cache *c) CX_MUST_CHECK;
 /* Deletes the entries of TUs that are not in `keep` (sorted) and no longer
  * exist, and the rows of files this object found missing. */
 int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep) CX_MUST_CHECK;
+
+/* Memos: a blob of a configuration `key` that a later run may reuse (the
+ * TU list a compile database gave a scan, the merged result of a scan).
+ * get returns 1 and a copy the caller frees, or 0; put replaces it, keeps
+ * the 32 latest keys, and writes at once, not in a batch. */
+int cx_cache_memo_get(struct cx_cache *c, const struct cx_digest *key, void **blob,
+                      size_t *len);
+int cx_cache_memo_put(struct cx_cache *c, const struct cx_digest *key, const void *blob,
+                      size_t len);
+/* How long after its mtime a file's bytes may still change unseen: a
+ * stat-based key is trusted only for files older than this. */
+int64_t cx_cache_racy_ns(int64_t mtime_ns);
 
 /* Small key/value store for the cache's own facts (libclang version). */
 char *cx_cache_meta_get(struct cx_cache *c, const char *key);

@@ -78,6 +78,7 @@ struct cx_scan_stats {
 	char **parsed_files; /* report paths of the TUs parsed */
 	size_t nparsed_files;
 	bool cached;         /* a cache was used */
+	bool memo;           /* the merged result came whole from the cache */
 };
 
 struct cx_result {

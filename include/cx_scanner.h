@@ -43,9 +43,12 @@ struct cx_scan_opts {
 
 /* Finds the sources to scan. On error (unreadable or malformed compile
  * database, missing path) returns a negative cx_err with the message in
- * ctx. The caller releases `out` with cx_sources_release. */
-int cx_sources_discover(const struct cx_scan_opts *opts, struct cx_sources *out,
-                        struct cx_ctx *ctx) CX_MUST_CHECK;
+ * ctx. The caller releases `out` with cx_sources_release. With a cache
+ * (may be NULL), the TUs taken from a compile database are memoized in it,
+ * keyed by the database's stat and the options. */
+struct cx_cache;
+int cx_sources_discover(const struct cx_scan_opts *opts, struct cx_cache *cache,
+                        struct cx_sources *out, struct cx_ctx *ctx) CX_MUST_CHECK;
 void cx_sources_release(struct cx_sources *s);
 
 /* Drops every entry whose path repeats an earlier entry's, keeping the

@@ -73,6 +73,8 @@ static void write_stats(struct jw *w, const struct cx_scan_stats *st)
 	kv_int(w, "jobs", (int64_t)st->jobs);
 	jw_key(w, "cache");
 	jw_bool(w, st->cached);
+	jw_key(w, "memo");
+	jw_bool(w, st->memo);
 	kv_s(w, "discovery_s", st->discovery_s);
 	kv_s(w, "stat_hash_s", st->stat_hash_s);
 	kv_s(w, "lookup_s", st->lookup_s);

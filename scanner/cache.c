@@ -30,10 +30,11 @@
 
 #define APP_ID 0x43585343 /* "CXSC" */
 #define APP_ID_STR "1129861955"
-#define SCHEMA_VERSION 1
-#define SCHEMA_VERSION_STR "1"
+#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION_STR "2"
 _Static_assert(APP_ID == 1129861955, "APP_ID_STR is APP_ID in decimal");
 #define BATCH_MAX 32
+#define MEMO_KEEP_STR "32"
 #define BATCH_AGE_NS 1000000000LL
 #define BUSY_TIMEOUT_MS 30000
 
@@ -43,7 +44,9 @@ static const char schema[] =
 	" size INTEGER, mtime_ns INTEGER, ino INTEGER, digest BLOB, checked_ns INTEGER);"
 	"CREATE TABLE IF NOT EXISTS tus(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL,"
 	" config BLOB NOT NULL, content BLOB NOT NULL, deps BLOB NOT NULL,"
-	" result BLOB NOT NULL, UNIQUE(path, config));";
+	" result BLOB NOT NULL, UNIQUE(path, config));"
+	"CREATE TABLE IF NOT EXISTS memo(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" key BLOB UNIQUE NOT NULL, value BLOB NOT NULL);";
 
 enum fstate { F_UNCHECKED, F_PRESENT, F_MISSING };
 
@@ -64,6 +67,7 @@ struct pending {
 	size_t ndeps;
 	void *blob;
 	size_t len;
+	int64_t *id; /* where to put the row id once written (may be NULL) */
 };
 
 struct cx_cache {
@@ -314,6 +318,11 @@ static int64_t racy_window(int64_t mtime_ns)
 	return mtime_ns % 1000000000LL ? 10000000LL : 2000000000LL;
 }
 
+int64_t cx_cache_racy_ns(int64_t mtime_ns)
+{
+	return racy_window(mtime_ns);
+}
+
 /* Brings entry i up to date for this run. */
 static int check_file(struct cx_cache *c, size_t i)
 {
@@ -454,7 +463,7 @@ static int adopt(sqlite3 *db, const char *path)
 		rc = pragma_int(db, "PRAGMA user_version", &ver); /* re-check under the lock */
 		if (rc == SQLITE_OK && ver != SCHEMA_VERSION)
 			rc = exec(db, "DROP TABLE IF EXISTS tus; DROP TABLE IF EXISTS files;"
-			              "DROP TABLE IF EXISTS meta;");
+			              "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS memo;");
 		if (rc == SQLITE_OK)
 			rc = exec(db, schema);
 		if (rc == SQLITE_OK)
@@ -694,7 +703,8 @@ int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len)
 
 int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
                    const struct cx_digest *content, char *const *deps, size_t ndeps,
-                   int64_t since_ns, const void *blob, size_t len)
+                   int64_t since_ns, const void *blob, size_t len,
+                   int64_t *id)
 {
 	if (c->broken || c->nowrite)
 		return 0;
@@ -714,6 +724,9 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 	}
 	memcpy(p->blob, blob, len);
 	p->len = len;
+	p->id = id;
+	if (id)
+		*id = 0;
 	for (size_t i = 0; i < ndeps; i++) {
 		long k = find_file(c, deps[i]);
 		int rc = k < 0 && (k = add_file(c, deps[i])) < 0 ? (int)k : check_file(c, (size_t)k);
@@ -780,6 +793,8 @@ static int write_tu(sqlite3_stmt *st, struct cx_cache *c, const struct pending *
 	sqlite3_bind_blob(st, 4, b.p ? (const void *)b.p : "", (int)b.n, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, p->blob, (int)p->len, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE && p->id)
+		*p->id = sqlite3_last_insert_rowid(c->db);
 	sqlite3_reset(st);
 	cx_buf_release(&b);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -818,6 +833,9 @@ int cx_cache_flush(struct cx_cache *c)
 	if (rc != SQLITE_OK) {
 		exec(c->db, "ROLLBACK");
 		/* ids read inside the rolled-back transaction may be void */
+		for (size_t i = 0; i < c->npend; i++)
+			if (c->pend[i].id)
+				*c->pend[i].id = 0;
 		c->nowrite = true;
 		db_fail(c, rc, "write");
 	}
@@ -889,6 +907,60 @@ int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
 	return 0;
 }
 
+/* ---- memos ---- */
+
+int cx_cache_memo_get(struct cx_cache *c, const struct cx_digest *key, void **blob,
+                           size_t *len)
+{
+	sqlite3_stmt *st;
+	*blob = NULL;
+	*len = 0;
+	if (c->broken || sqlite3_prepare_v2(c->db, "SELECT value FROM memo WHERE key = ?1",
+	                                    -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_blob(st, 1, key->b, sizeof key->b, SQLITE_STATIC);
+	int rc = sqlite3_step(st), hit = 0;
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		const void *p = sqlite3_column_blob(st, 0);
+		if ((*blob = malloc(n ? n : 1)) != NULL) {
+			if (n)
+				memcpy(*blob, p, n);
+			*len = n;
+			hit = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		db_fail(c, rc, "read");
+	}
+	sqlite3_finalize(st);
+	return hit;
+}
+
+int cx_cache_memo_put(struct cx_cache *c, const struct cx_digest *key, const void *blob,
+                           size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	if (c->broken || c->nowrite)
+		return 0;
+	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO memo(key, value) "
+		                               "VALUES (?1, ?2)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(st, 1, key->b, sizeof key->b, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, len ? blob : "", (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK) /* the latest ones */
+		rc = exec(c->db, "DELETE FROM memo WHERE id <= (SELECT max(id) - " MEMO_KEEP_STR
+		                 " FROM memo)");
+	rc = rc == SQLITE_OK ? exec(c->db, "COMMIT") : (exec(c->db, "ROLLBACK"), rc);
+	if (rc != SQLITE_OK)
+		db_fail(c, rc, "write");
+	return 0;
+}
+
 char *cx_cache_meta_get(struct cx_cache *c, const char *key)
 {
 	sqlite3_stmt *st;
@@ -952,7 +1024,7 @@ void cx_cache_io(const struct cx_cache *c, uint64_t *reads, uint64_t *stats)
 int cx_cache_clear(struct cx_cache *c)
 {
 	int rc = exec(c->db, "BEGIN IMMEDIATE; DELETE FROM tus; DELETE FROM files; "
-	                     "DELETE FROM meta; COMMIT");
+	                     "DELETE FROM meta; DELETE FROM memo; COMMIT");
 	if (rc == SQLITE_OK)
 		rc = exec(c->db, "VACUUM");
 	for (size_t i = 0; i < c->nf; i++) {

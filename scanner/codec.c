@@ -11,11 +11,17 @@
  *             statements length) u(nblocks) block* u(nincs) inc*
  *   block  := u(kind line end_line depth ccn cognitive)
  *   inc    := u(kind line column ccn cognitive nesting)
- *   group  := str(path) u(n) u(key)*      (keys ascending, delta-coded) */
+ *   group  := str(path) u(n) u(key)*      (keys ascending, delta-coded)
+ *
+ * and the TUs a compile database gave a scan (the discovery memo):
+ *
+ *   list   := "CXD1" n source*
+ *   source := str(path) str(directory) u(nargs) str* */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cx_cache.h"
+#include "cx_scanner.h"
 #include "cx_util.h"
 
 static const char magic[4] = {'C', 'X', 'R', '1'};
@@ -381,4 +387,73 @@ void cx_skips_normalize(struct cx_skips *s)
 				g->keys[w++] = g->keys[k];
 		g->n = w;
 	}
+}
+
+/* ---- the discovery memo ---- */
+
+static const char sources_magic[4] = {'C', 'X', 'D', '1'};
+
+int cx_sources_encode(struct cx_buf *b, const struct cx_source *v, size_t n)
+{
+	cx_buf_put(b, sources_magic, sizeof sources_magic);
+	cx_buf_put_varint(b, n);
+	for (size_t i = 0; i < n; i++) {
+		put_str(b, v[i].path);
+		put_str(b, v[i].directory);
+		cx_buf_put_varint(b, v[i].nargs);
+		for (size_t k = 0; k < v[i].nargs; k++)
+			put_str(b, v[i].args[k]);
+	}
+	return b->err;
+}
+
+static void source_free(struct cx_source *s)
+{
+	free(s->path);
+	free(s->directory);
+	for (size_t k = 0; k < s->nargs; k++)
+		free(s->args[k]);
+	free(s->args);
+}
+
+int cx_sources_decode(const void *data, size_t len, struct cx_sources *out)
+{
+	struct rd r = {.p = data, .end = (const uint8_t *)data + len};
+	if (len < sizeof sources_magic || memcmp(data, sources_magic, sizeof sources_magic))
+		return CX_EINVAL;
+	r.p += sizeof sources_magic;
+	size_t n = get_count(&r, 3); /* two strings and a count, a byte each at least */
+	size_t base = out->n;
+	int rc = r.bad ? CX_EINVAL : cx_grow(&out->v, &out->cap, base + n, sizeof *out->v);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct cx_source *s = &out->v[out->n];
+		memset(s, 0, sizeof *s);
+		s->path = get_str(&r);
+		s->directory = s->path ? get_str(&r) : NULL;
+		size_t na = s->directory ? get_count(&r, 1) : 0;
+		if (s->directory && !r.bad)
+			s->args = calloc(na + 1, sizeof *s->args);
+		for (size_t k = 0; s->args && k < na && !r.bad; k++) {
+			if (!(s->args[k] = get_str(&r)))
+				break;
+			s->nargs++;
+		}
+		if (r.bad || !s->path || !s->directory || !s->args || s->nargs != na ||
+		    !s->path[0] || !s->directory[0]) {
+			rc = r.bad || (s->path && !s->path[0]) || (s->directory && !s->directory[0])
+			             ? CX_EINVAL
+			             : CX_ENOMEM;
+			source_free(s);
+			break;
+		}
+		out->n++;
+	}
+	if (rc == 0 && r.p != r.end)
+		rc = CX_EINVAL;
+	if (rc) {
+		for (size_t i = base; i < out->n; i++)
+			source_free(&out->v[i]);
+		out->n = base;
+	}
+	return rc;
 }

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cx_cache.h"
 #include "cx_limits.h"
 #include "cx_scanner.h"
 #include "cx_util.h"
@@ -391,17 +392,79 @@ static int add_fallback(const struct cx_scan_opts *o, struct walk_state *ws,
 	return rc;
 }
 
-int cx_sources_discover(const struct cx_scan_opts *o, struct cx_sources *out,
-                        struct cx_ctx *ctx)
+/* The key of the compile database's TUs for this scan: the database's
+ * identity (path, size, mtime, ctime, inode) and every option that selects
+ * or changes entries. false when the database is too recent for its stat
+ * to tell a later rewrite apart (or cannot be stat'ed). */
+static bool memo_key(const struct cx_scan_opts *o, const char *compdb, struct cx_digest *key)
+{
+	struct stat st;
+	if (stat(compdb, &st) != 0)
+		return false;
+	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	int64_t newest = mt > ct ? mt : ct;
+	if (newest + cx_cache_racy_ns(newest) > cx_wall_ns())
+		return false;
+	struct cx_digest_state *d = cx_digest_begin();
+	if (!d)
+		return false;
+	int64_t id[4] = {(int64_t)st.st_size, mt, ct, (int64_t)st.st_ino};
+	cx_digest_add_str(d, "cxscan discovery 1");
+	cx_digest_add_str(d, compdb);
+	cx_digest_add(d, id, sizeof id);
+	cx_digest_add_str(d, o->root);
+	const char *const *lists[] = {o->paths, o->includes, o->excludes, o->extra_args};
+	size_t counts[] = {o->npaths, o->nincludes, o->nexcludes, o->nextra};
+	for (size_t l = 0; l < 4; l++) {
+		uint64_t n = counts[l];
+		cx_digest_add(d, &n, sizeof n);
+		for (size_t i = 0; i < counts[l]; i++)
+			cx_digest_add_str(d, lists[l][i]);
+	}
+	cx_digest_end(d, key);
+	return true;
+}
+
+/* The database's TUs under the scanned paths, with the extra arguments:
+ * from the cache's memo when it holds this configuration (parsing a big
+ * compile_commands.json is most of a warm re-scan), else from the file. */
+static int compdb_sources(const struct cx_scan_opts *o, struct cx_cache *cache,
+                          struct cx_sources *out, struct cx_ctx *ctx)
+{
+	struct cx_digest key;
+	bool keyed = cache && memo_key(o, out->compdb, &key);
+	void *blob = NULL;
+	size_t len = 0;
+	if (keyed && cx_cache_memo_get(cache, &key, &blob, &len)) {
+		int rc = cx_sources_decode(blob, len, out);
+		free(blob);
+		if (rc == 0)
+			return 0;
+		if (rc == CX_ENOMEM)
+			return cx_error(ctx, rc, "out of memory");
+		/* a damaged memo: read the database */
+	}
+	int rc = cx_compdb_load_filtered(out->compdb, want_compdb_entry, (void *)o, out, ctx);
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		rc = add_extra(o, &out->v[i]);
+	if (rc == 0 && keyed) {
+		struct cx_buf b = {0};
+		if (cx_sources_encode(&b, out->v, out->n) == 0)
+			rc = cx_cache_memo_put(cache, &key, b.p, b.n);
+		cx_buf_release(&b);
+	}
+	return rc;
+}
+
+int cx_sources_discover(const struct cx_scan_opts *o, struct cx_cache *cache,
+                        struct cx_sources *out, struct cx_ctx *ctx)
 {
 	struct walk_state ws = {.opts = o, .ctx = ctx};
 	memset(out, 0, sizeof *out);
 	int rc = find_compdb(o, &out->compdb, ctx);
-	if (rc == 0 && out->compdb) {
-		rc = cx_compdb_load_filtered(out->compdb, want_compdb_entry, (void *)o, out, ctx);
-		for (size_t i = 0; rc == 0 && i < out->n; i++)
-			rc = add_extra(o, &out->v[i]);
-	}
+	if (rc == 0 && out->compdb)
+		rc = compdb_sources(o, cache, out, ctx);
 	/* walk the directories only without a database (git's list is only
 	 * needed then); files named on the command line are scanned either way */
 	if (rc == 0 && (out->compdb || (rc = git_files(o->root, &ws)) == 0)) {

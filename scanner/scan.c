@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -42,10 +43,27 @@ struct claims {
 	int err;
 };
 
+/* A function's claim key: its path hashed once (a TU's skip list holds
+ * thousands of functions of a few headers), then mixed with its position. */
+static uint64_t path_hash(const char *path)
+{
+	return XXH3_64bits(path, strlen(path));
+}
+
+static uint64_t fn_key_h(uint64_t path_h, uint32_t line, uint32_t column)
+{
+	uint8_t pos[8];
+	for (int b = 0; b < 4; b++) {
+		pos[b] = (uint8_t)(line >> (8 * b));
+		pos[4 + b] = (uint8_t)(column >> (8 * b));
+	}
+	uint64_t k = XXH3_64bits_withSeed(pos, sizeof pos, path_h);
+	return k ? k : 1;
+}
+
 static uint64_t fn_key(const char *path, uint32_t line, uint32_t column)
 {
-	uint64_t k = XXH3_64bits_withSeed(path, strlen(path), (uint64_t)line << 32 | column);
-	return k ? k : 1;
+	return fn_key_h(path_hash(path), line, column);
 }
 
 static size_t *claims_slot(struct claims *c, uint64_t k, bool insert)
@@ -286,6 +304,8 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 		if (rc < 0)
 			return cx_error(s->ctx, rc, "out of memory");
 		s->tu[i].hit = rc == 1;
+		if (rc != 1)
+			t->cache_id = 0; /* a row that did not hit is not this run's entry */
 	}
 	st->stat_hash_s = t1 - t0;
 	st->lookup_s = cx_mono_s() - t1;
@@ -301,15 +321,15 @@ static bool skips_covered(struct scan *s, size_t i, const struct cx_skips *sk)
 		const struct cx_skip_group *grp = &sk->v[g];
 		if (is_tu(&s->srcs, grp->path))
 			continue;
-		for (size_t k = 0; k < grp->n; k++) {
-			uint64_t key = fn_key(grp->path, (uint32_t)(grp->keys[k] >> 32),
-			                      (uint32_t)grp->keys[k]);
-			pthread_mutex_lock(&s->claims.m);
-			size_t c = claims_get(&s->claims, key);
-			pthread_mutex_unlock(&s->claims.m);
-			if (c >= i)
-				return false;
-		}
+		uint64_t ph = path_hash(grp->path);
+		bool covered = true;
+		pthread_mutex_lock(&s->claims.m);
+		for (size_t k = 0; k < grp->n && covered; k++)
+			covered = claims_get(&s->claims, fn_key_h(ph, (uint32_t)(grp->keys[k] >> 32),
+			                                          (uint32_t)grp->keys[k])) < i;
+		pthread_mutex_unlock(&s->claims.m);
+		if (!covered)
+			return false;
 	}
 	return true;
 }
@@ -319,12 +339,13 @@ static void keep_owned(struct scan *s, size_t i, struct cx_file *f)
 {
 	size_t w = 0;
 	bool tu = is_tu(&s->srcs, f->path);
+	uint64_t ph = tu ? 0 : path_hash(f->path);
 	for (size_t k = 0; k < f->nfuncs; k++) {
 		struct cx_function *fn = &f->funcs[k];
 		bool keep = !tu;
 		if (keep) {
 			pthread_mutex_lock(&s->claims.m);
-			keep = claims_put(&s->claims, fn_key(f->path, fn->line, fn->column), i) == i;
+			keep = claims_put(&s->claims, fn_key_h(ph, fn->line, fn->column), i) == i;
 			pthread_mutex_unlock(&s->claims.m);
 		}
 		if (keep)
@@ -455,7 +476,7 @@ static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 	int rc = cx_codec_encode(&b, t->out.files, t->out.nfiles, &t->skips);
 	if (rc == 0)
 		rc = cx_cache_store(s->cache, s->srcs.v[i].path, &t->config, &t->content, t->out.deps,
-		                    t->out.ndeps, t->parse_start_ns, b.p, b.n);
+		                    t->out.ndeps, t->parse_start_ns, b.p, b.n, &t->cache_id);
 	cx_buf_release(&b);
 	stt->store_s += cx_mono_s() - t0;
 	if (++s->stores == s->kill_after)
@@ -582,6 +603,100 @@ static void sort_result(struct cx_result *res)
 			      cmp_func);
 }
 
+/* ---- the scan memo ----
+ *
+ * The merged, sorted result of a whole scan, kept in the cache with the
+ * ids of the TU entries it was merged from. When every TU of a later run
+ * hits the very same entries, the merged result is that memo: no per-TU
+ * blob, skip list or claim is read (on mm/, a third of a warm re-scan).
+ * Merging depends on the entries, their order and this program, so the
+ * key holds the TUs (path and configuration), the options that shape the
+ * result, and the identity of this executable. */
+
+static const char memo_magic[4] = {'C', 'X', 'S', '1'};
+
+static int scan_memo_key(const struct scan *s, struct cx_digest *key)
+{
+	struct cx_digest_state *d = cx_digest_begin();
+	if (!d)
+		return CX_ENOMEM;
+	struct stat st;
+	int64_t self[3] = {0, 0, 0};
+	if (stat("/proc/self/exe", &st) == 0) {
+		self[0] = (int64_t)st.st_size;
+		self[1] = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		self[2] = (int64_t)st.st_ino;
+	}
+	cx_digest_add_str(d, "cxscan scan memo 1");
+	cx_digest_add(d, self, sizeof self);
+	uint8_t flags[2] = {(uint8_t)s->opts->macros, s->opts->keep_increments};
+	cx_digest_add(d, flags, sizeof flags);
+	cx_digest_add_str(d, s->res->root);
+	uint64_t n = s->srcs.n;
+	cx_digest_add(d, &n, sizeof n);
+	for (size_t i = 0; i < s->srcs.n; i++) {
+		cx_digest_add_str(d, s->srcs.v[i].path);
+		cx_digest_add(d, s->tu[i].config.b, sizeof s->tu[i].config.b);
+	}
+	cx_digest_end(d, key);
+	return 0;
+}
+
+/* 1 when the memo of this scan holds for the entries every TU hit (the
+ * result is then in s->res), 0 when not, or CX_ENOMEM. */
+static int scan_memo_get(struct scan *s, const struct cx_digest *key)
+{
+	void *blob = NULL;
+	size_t len = 0;
+	if (!cx_cache_memo_get(s->cache, key, &blob, &len))
+		return 0;
+	const uint8_t *p = blob, *end = p + len;
+	bool ok = len >= sizeof memo_magic && memcmp(p, memo_magic, sizeof memo_magic) == 0;
+	p += ok ? sizeof memo_magic : 0;
+	uint64_t n = 0, id;
+	size_t k = ok ? cx_varint_get(p, end, &n) : 0;
+	ok = k && n == s->srcs.n;
+	p += k;
+	for (size_t i = 0; ok && i < s->srcs.n; i++) {
+		k = cx_varint_get(p, end, &id);
+		ok = k && (int64_t)id == s->tu[i].cache_id;
+		p += k;
+	}
+	int rc = 0;
+	if (ok) {
+		struct cx_skips none = {0};
+		rc = cx_codec_decode(p, (size_t)(end - p), &s->res->files, &s->res->nfiles, &none);
+		cx_skips_release(&none);
+		ok = rc == 0;
+		rc = rc == CX_ENOMEM ? rc : 0; /* a damaged memo is a miss */
+	}
+	free(blob);
+	return rc ? rc : ok;
+}
+
+/* Records this scan's merged result (after a scan that did not use it). */
+static int scan_memo_put(struct scan *s, const struct cx_digest *key)
+{
+	struct cx_buf b = {0};
+	cx_buf_put(&b, memo_magic, sizeof memo_magic);
+	cx_buf_put_varint(&b, s->srcs.n);
+	for (size_t i = 0; i < s->srcs.n; i++) {
+		/* the entry this run hit, or the one it wrote (not one another
+		 * process may have written since) */
+		if (s->tu[i].cache_id <= 0) {
+			cx_buf_release(&b);
+			return 0;
+		}
+		cx_buf_put_varint(&b, (uint64_t)s->tu[i].cache_id);
+	}
+	int rc = cx_codec_encode(&b, s->res->files, s->res->nfiles, NULL);
+	if (rc == 0 && !b.err)
+		rc = cx_cache_memo_put(s->cache, key, b.p, b.n);
+	rc = rc ? rc : b.err;
+	cx_buf_release(&b);
+	return rc;
+}
+
 /* --parse-only: every TU parsed on the pool, nothing else. */
 static int parse_all(struct scan *s, struct cx_scan_stats *st)
 {
@@ -636,7 +751,12 @@ static int open_cache(struct scan *s)
 static int run(struct scan *s, struct cx_scan_stats *st)
 {
 	double t0 = cx_mono_s();
-	int rc = cx_sources_discover(s->opts, &s->srcs, s->ctx);
+	int rc = s->opts->parse_only ? 0 : open_cache(s);
+	st->store_s += cx_mono_s() - t0;
+	st->cached = s->cache != NULL;
+	t0 = cx_mono_s();
+	if (rc == 0)
+		rc = cx_sources_discover(s->opts, s->cache, &s->srcs, s->ctx);
 	st->discovery_s = cx_mono_s() - t0;
 	if (rc)
 		return rc;
@@ -648,14 +768,26 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 		return parse_all(s, st);
 	if (!(s->identity = cx_analyzer_identity()))
 		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
-	if ((rc = open_cache(s)) != 0)
-		return rc;
-	st->cached = s->cache != NULL;
 	if (s->cache && (rc = lookup_all(s, st)) != 0)
 		return rc;
 	size_t misses = 0;
 	for (size_t i = 0; i < s->srcs.n; i++)
 		misses += !s->tu[i].hit;
+	struct cx_digest memo_key;
+	bool memo = false;
+	if (s->cache && s->srcs.n && (rc = scan_memo_key(s, &memo_key)) != 0)
+		return cx_error(s->ctx, rc, "out of memory");
+	if (s->cache && s->srcs.n && misses == 0) {
+		double t0m = cx_mono_s();
+		if ((rc = scan_memo_get(s, &memo_key)) < 0)
+			return cx_error(s->ctx, rc, "out of memory");
+		memo = rc == 1;
+		st->merge_s += cx_mono_s() - t0m;
+		st->hits = memo ? s->srcs.n : 0;
+		st->memo = memo;
+	}
+	if (memo)
+		goto merged;
 	if (misses && (rc = start_pool(s)) != 0)
 		return rc;
 	for (size_t i = 0; i < s->srcs.n; i++)
@@ -663,6 +795,7 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 			cx_pool_submit(s->pool, i, false);
 	if ((rc = consume(s, st)) != 0)
 		return rc;
+merged:
 	if ((rc = clang_version(s)) != 0)
 		return rc;
 	if (s->cache) {
@@ -678,10 +811,18 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 			rc = cx_cache_flush(s->cache);
 		if (rc)
 			return cx_error(s->ctx, rc, "out of memory");
-		cx_cache_io(s->cache, &st->files_read, &st->files_stated);
 		st->store_s += cx_mono_s() - t1;
 	}
-	sort_result(s->res);
+	if (!memo)
+		sort_result(s->res);
+	if (s->cache && s->srcs.n && !memo) {
+		double t1 = cx_mono_s();
+		if ((rc = scan_memo_put(s, &memo_key)) != 0)
+			return cx_error(s->ctx, rc, "out of memory");
+		st->store_s += cx_mono_s() - t1;
+	}
+	if (s->cache)
+		cx_cache_io(s->cache, &st->files_read, &st->files_stated);
 	return 0;
 }
 

@@ -132,6 +132,100 @@ class Cache(unittest.TestCase):
         c = [f for f in doc["files"] if f["path"] == "src/c.c"][0]
         self.assertEqual([f["name"] for f in c["functions"]], ["f_c", "extra"])
 
+    def memo_rows(self):
+        import sqlite3
+        db = sqlite3.connect(self.cache)
+        try:
+            return db.execute("SELECT count(*) FROM memo").fetchone()[0]
+        finally:
+            db.close()
+
+    def test_merged_result_memo(self):
+        cold, st = self.scan()
+        self.assertFalse(st["memo"])
+        warm, st = self.scan()
+        self.assertTrue(st["memo"])
+        self.assertEqual((st["hits"], st["parsed"], st["files_read"]), (3, 0, 0))
+        self.assertEqual(norm(warm), norm(cold))
+        # --explain keeps increments: another memo, same metrics
+        p = self.run_cx("--cache", self.cache, "--explain", "src/a.c:f_a", ".")
+        self.assertIn("f_a: ccn 4", p.stdout)
+        p = self.run_cx("--cache", self.cache, "--explain", "src/a.c:f_a", ".")
+        self.assertIn("f_a: ccn 4", p.stdout)
+        self.assertIn("if", p.stdout)
+        # an edit: not the memo; the next run memoizes the new result
+        path = os.path.join(self.proj, "src/c.c")
+        with open(path) as f:
+            text = f.read()
+        write(path, text + "int extra(int v) { return v ? 1 : 2; }\n", age=10)
+        edited, st = self.scan()
+        self.assertFalse(st["memo"])
+        self.assertEqual(st["parsed_files"], ["src/c.c"])
+        again, st = self.scan()
+        self.assertTrue(st["memo"])
+        self.assertEqual(norm(again), norm(edited))
+        c = [f for f in again["files"] if f["path"] == "src/c.c"][0]
+        self.assertEqual([f["name"] for f in c["functions"]], ["f_c", "extra"])
+        # a TU less (the header's owner changes): another memo key
+        os.unlink(os.path.join(self.proj, "src/a.c"))
+        fewer, st = self.scan()
+        self.assertFalse(st["memo"])
+        x = [f for f in fewer["files"] if f["path"] == "include/x.h"][0]
+        self.assertEqual([f["name"] for f in x["functions"]], ["xmax"])
+        self.assertNotIn("src/a.c", [f["path"] for f in fewer["files"]])
+
+    def test_damaged_memo_is_a_miss(self):
+        import sqlite3
+        cold, _ = self.scan()
+        self.assertEqual(self.memo_rows(), 1)
+        db = sqlite3.connect(self.cache)
+        db.execute("UPDATE memo SET value = substr(value, 1, length(value) - 7)")
+        db.commit()
+        db.close()
+        doc, st = self.scan()
+        self.assertFalse(st["memo"])
+        self.assertEqual(st["hits"], 3)
+        self.assertEqual(norm(doc), norm(cold))
+        doc, st = self.scan()
+        self.assertTrue(st["memo"])
+        self.assertEqual(norm(doc), norm(cold))
+
+    def test_compile_database_memo(self):
+        proj = os.path.realpath(self.proj)
+        def compdb(names, flag):
+            entries = [{"directory": proj, "file": "src/%s.c" % n,
+                        "arguments": ["cc", "-Iinclude", flag, "-c", "src/%s.c" % n]}
+                       for n in names]
+            write(os.path.join(self.proj, "compile_commands.json"), json.dumps(entries))
+        compdb("abc", "-DONE")
+        cold, st = self.scan()
+        self.assertEqual(st["tus"], 3)
+        # the database was written a moment ago (inside the racy window):
+        # the first run cannot trust its stat; the second one (after a run
+        # that loaded libclang) memoizes the TU list next to the result
+        warm, st = self.scan()
+        self.assertEqual(self.memo_rows(), 2)
+        self.assertTrue(st["memo"])
+        self.assertEqual(norm(warm), norm(cold))
+        lines = self.run_cx("--list-tus", ".").stdout.splitlines()
+        self.assertIn("-DONE", json.loads(lines[0])["arguments"])
+        # a rewritten database (its mtime even set back) is read again
+        compdb("ab", "-DTWO")
+        doc, st = self.scan()
+        self.assertEqual((st["tus"], st["parsed"]), (2, 2))
+        self.assertEqual([f["path"] for f in doc["files"]],
+                         ["include/x.h", "src/a.c", "src/b.c"])
+        _, st = self.scan()
+        self.assertEqual((st["tus"], st["hits"]), (2, 2))
+        # another path selects other entries: another list
+        _, st = self.run_scan_path("src/a.c")
+        self.assertEqual(st["tus"], 1)
+
+    def run_scan_path(self, path):
+        p = self.run_cx("--format=json", "--stats", "--cache", self.cache, path)
+        doc = json.loads(p.stdout)
+        return doc, doc["summary"]["stats"]
+
     def test_flag_and_macro_mode_changes_miss(self):
         self.scan()
         _, st = self.scan("--", "-DEXTRA=1")

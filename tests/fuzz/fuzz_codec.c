@@ -1,5 +1,6 @@
-/* fuzz_codec: cx_codec_decode over arbitrary bytes (a cached result blob
- * read back from a cache file someone else may have written).
+/* fuzz_codec: cx_codec_decode and cx_sources_decode over arbitrary bytes (a
+ * cached result blob, or a memoized TU list, read back from a cache file
+ * someone else may have written).
  *
  * Invariants:
  * - the result is 0, CX_EINVAL or CX_ENOMEM; on an error nothing is
@@ -9,7 +10,11 @@
  *   and each skip group's keys are strictly ascending;
  * - re-encoding the decoded data succeeds, is never longer than the input
  *   (the encoder writes minimal varints), and decodes again to the same
- *   data, which re-encodes to the same bytes. */
+ *   data, which re-encodes to the same bytes;
+ * - the TU list decoder likewise: 0, CX_EINVAL or CX_ENOMEM, nothing
+ *   appended on an error, non-empty paths and directories on success, and
+ *   a re-encoding no longer than the input that decodes to the same list. */
+#include "cx_scanner.h"
 #include "cx_cache.h"
 #include "fuzz_common.h"
 
@@ -112,8 +117,45 @@ static void release(struct cx_file *files, size_t n, struct cx_skips *sk)
 	cx_skips_release(sk);
 }
 
+static void check_sources(const uint8_t *data, size_t size)
+{
+	struct cx_sources a = {0}, b = {0};
+	int rc = cx_sources_decode(data, size, &a);
+	FUZZ_CHECK(rc == 0 || rc == CX_EINVAL || rc == CX_ENOMEM, "sources: unexpected %d", rc);
+	if (rc) {
+		FUZZ_CHECK(a.n == 0, "sources: error %d appended %zu", rc, a.n);
+		cx_sources_release(&a);
+		return;
+	}
+	for (size_t i = 0; i < a.n; i++)
+		FUZZ_CHECK(a.v[i].path && a.v[i].path[0] && a.v[i].directory && a.v[i].directory[0] &&
+		           (a.v[i].nargs == 0 || a.v[i].args),
+		           "source %zu incomplete", i);
+	struct cx_buf e = {0};
+	if (cx_sources_encode(&e, a.v, a.n) == 0) {
+		FUZZ_CHECK(e.n <= size, "sources re-encoded to %zu bytes from %zu", e.n, size);
+		rc = cx_sources_decode(e.p, e.n, &b);
+		FUZZ_CHECK(rc == 0 || rc == CX_ENOMEM, "re-encoded sources do not decode: %d", rc);
+		if (rc == 0) {
+			FUZZ_CHECK(b.n == a.n, "%zu sources, then %zu", a.n, b.n);
+			for (size_t i = 0; i < a.n; i++) {
+				bool same = strcmp(a.v[i].path, b.v[i].path) == 0 &&
+				            strcmp(a.v[i].directory, b.v[i].directory) == 0 &&
+				            a.v[i].nargs == b.v[i].nargs;
+				for (size_t k = 0; same && k < a.v[i].nargs; k++)
+					same = strcmp(a.v[i].args[k], b.v[i].args[k]) == 0;
+				FUZZ_CHECK(same, "source %zu differs after a round trip", i);
+			}
+		}
+	}
+	cx_buf_release(&e);
+	cx_sources_release(&a);
+	cx_sources_release(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_sources(data, size);
 	struct cx_file *files = (struct cx_file *)&files;
 	size_t nfiles = 12345;
 	struct cx_skips sk = {0};

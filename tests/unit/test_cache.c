@@ -111,7 +111,7 @@ static void store(struct cx_cache *c, const char *tu, const char *config, const 
                   char *const *deps, size_t ndeps, int64_t since, const char *blob)
 {
 	struct cx_digest cf = dg(config), ct = dg(content);
-	assert_int_equal(cx_cache_store(c, tu, &cf, &ct, deps, ndeps, since, blob, strlen(blob)),
+	assert_int_equal(cx_cache_store(c, tu, &cf, &ct, deps, ndeps, since, blob, strlen(blob), NULL),
 	                 0);
 }
 
@@ -1106,7 +1106,7 @@ static void test_cache_schema_version(void **state)
 	char *dir = mkdir_t("schema");
 	char *cpath = join(dir, "cache.sqlite");
 	check_cache_works(dir, cpath);
-	assert_int_equal(user_version(cpath), 1);
+	assert_int_equal(user_version(cpath), 2);
 	struct cx_cache *c = open_c(cpath);
 	assert_int_equal(cx_cache_meta_set(c, "k", "v"), 0);
 	assert_int_equal(cstats(c).tus, 1);
@@ -1128,7 +1128,7 @@ static void test_cache_schema_version(void **state)
 	assert_int_equal(lookup(c, tu, "cfg", "w", NULL), 0);
 	free(tu);
 	cx_cache_close(c);
-	assert_int_equal(user_version(cpath), 1);
+	assert_int_equal(user_version(cpath), 2);
 	assert_null(find_aside(dir, "cache.sqlite")); /* not moved aside */
 	check_cache_works(dir, cpath);
 	free(cpath), free(dir);
