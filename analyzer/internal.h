@@ -58,6 +58,7 @@ struct fn_tokens {
 	unsigned *off;
 	char *cls;
 	size_t n, cap;
+	size_t nlogic, nquestion; /* how many '&' or '|', and '?' tokens */
 };
 
 /* Builds the tree of `body` (a function body). `ft` are the function's

@@ -80,6 +80,8 @@ static int add_token(struct fn_tokens *ft, unsigned off, char cls)
 	}
 	ft->off[ft->n] = off;
 	ft->cls[ft->n++] = cls;
+	ft->nlogic += cls == '&' || cls == '|';
+	ft->nquestion += cls == '?';
 	return 0;
 }
 
@@ -213,11 +215,20 @@ struct file_info {
 	CXSourceLocation base;
 };
 
+/* A skipped range of the TU, in file offsets. */
+struct skipped {
+	CXFile file;
+	unsigned b, e;
+};
+
 static _Thread_local struct {
 	CXTranslationUnit tu;
 	struct file_info *v;
 	size_t n, cap;
 	struct file_info *cur; /* the file of the last function */
+	struct skipped *sk;    /* every skipped range of the TU, by file, offset */
+	size_t nsk;
+	bool have_sk;
 } file_cache;
 
 void lexical_reset(void)
@@ -227,11 +238,50 @@ void lexical_reset(void)
 		free(file_cache.v[i].e);
 	}
 	free(file_cache.v);
+	free(file_cache.sk);
 	memset(&file_cache, 0, sizeof file_cache);
 }
 
-/* Makes file_cache.cur the entry of `file`. */
-static int load_file(CXTranslationUnit tu, CXFile file)
+static int cmp_skipped(const void *a, const void *b)
+{
+	const struct skipped *x = a, *y = b;
+	if (x->file != y->file)
+		return (uintptr_t)x->file < (uintptr_t)y->file ? -1 : 1;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
+/* Every skipped range of the TU at once: asking per file walks them all
+ * (and looks the file up) each time. */
+static int load_skipped(CXTranslationUnit tu)
+{
+	CXSourceRangeList *l = clang_getAllSkippedRanges(tu);
+	unsigned n = l ? l->count : 0;
+	file_cache.sk = malloc((n ? n : 1) * sizeof *file_cache.sk);
+	if (!file_cache.sk) {
+		if (l)
+			clang_disposeSourceRangeList(l);
+		return CX_ENOMEM;
+	}
+	size_t k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct skipped *r = &file_cache.sk[k];
+		CXFile f2;
+		clang_getFileLocation(clang_getRangeStart(l->ranges[i]), &r->file, NULL, NULL, &r->b);
+		clang_getFileLocation(clang_getRangeEnd(l->ranges[i]), &f2, NULL, NULL, &r->e);
+		k += r->file && f2 == r->file && r->e >= r->b;
+	}
+	if (l)
+		clang_disposeSourceRangeList(l);
+	if (k > 1)
+		qsort(file_cache.sk, k, sizeof *file_cache.sk, cmp_skipped);
+	file_cache.nsk = k;
+	file_cache.have_sk = true;
+	return 0;
+}
+
+/* Makes file_cache.cur the entry of `file`; `hint` is a location in it
+ * whose offset is hint_off (the function's name, usually). */
+static int load_file(CXTranslationUnit tu, CXFile file, CXSourceLocation hint, unsigned hint_off)
 {
 	if (file_cache.tu != tu)
 		lexical_reset();
@@ -243,6 +293,8 @@ static int load_file(CXTranslationUnit tu, CXFile file)
 			file_cache.cur = &file_cache.v[i];
 			return 0;
 		}
+	if (!file_cache.have_sk && load_skipped(tu) != 0)
+		return CX_ENOMEM;
 	if (file_cache.n == file_cache.cap) {
 		size_t nc = file_cache.cap ? file_cache.cap * 2 : 32;
 		struct file_info *nv = realloc(file_cache.v, nc * sizeof *nv);
@@ -253,27 +305,43 @@ static int load_file(CXTranslationUnit tu, CXFile file)
 	}
 	struct file_info *fi = &file_cache.v[file_cache.n];
 	memset(fi, 0, sizeof *fi);
-	CXSourceRangeList *l = clang_getSkippedRanges(tu, file);
-	unsigned n = l ? l->count : 0;
+	/* this file's ranges: a run of the sorted list */
+	size_t lo = 0, hi = file_cache.nsk;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)file_cache.sk[mid].file < (uintptr_t)file)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < file_cache.nsk && file_cache.sk[end].file == file)
+		end++;
+	unsigned n = (unsigned)(end - lo);
 	fi->b = malloc((n ? n : 1) * sizeof *fi->b);
 	fi->e = malloc((n ? n : 1) * sizeof *fi->e);
 	if (!fi->b || !fi->e) {
-		if (l)
-			clang_disposeSourceRangeList(l);
 		free(fi->b);
 		free(fi->e);
 		return CX_ENOMEM;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		clang_getFileLocation(clang_getRangeStart(l->ranges[i]), NULL, NULL, NULL, &fi->b[i]);
-		clang_getFileLocation(clang_getRangeEnd(l->ranges[i]), NULL, NULL, NULL, &fi->e[i]);
+		fi->b[i] = file_cache.sk[lo + i].b;
+		fi->e[i] = file_cache.sk[lo + i].e;
 	}
-	if (l)
-		clang_disposeSourceRangeList(l);
 	fi->n = n;
-	fi->text = clang_getFileContents(tu, file, &fi->size);
-	fi->base = clang_getLocationForOffset(tu, file, 0);
 	fi->file = file;
+	fi->text = clang_getFileContents(tu, file, &fi->size);
+	/* offset 0 from the hint, when the hint is a plain location of the
+	 * file (checked: clang_getLocationForOffset searches the TU) */
+	fi->base = hint;
+	fi->base.int_data -= hint_off;
+	CXFile f;
+	unsigned got = 1;
+	if (hint.int_data >= hint_off)
+		clang_getFileLocation(fi->base, &f, NULL, NULL, &got);
+	if (hint.int_data < hint_off || got != 0 || !f || !clang_File_isEqual(f, file))
+		fi->base = clang_getLocationForOffset(tu, file, 0);
 	file_cache.cur = fi;
 	file_cache.n++;
 	return 0;
@@ -302,7 +370,7 @@ int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
 	fn->nloc = fn->tokens = 0;
 	if (!function_span(fnc, &sp))
 		return 0;
-	int rc = load_file(tu, sp.file);
+	int rc = load_file(tu, sp.file, clang_getCursorLocation(fnc), sp.from);
 	if (rc)
 		return rc;
 	CXSourceRange r = clang_getRange(file_location(tu, sp.from), file_location(tu, sp.to));

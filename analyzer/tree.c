@@ -1,9 +1,9 @@
 /* tree.c: libclang cursors of one function body -> a flat node array.
  *
- * Built breadth-first: clang_visitChildren is asked for the direct children
- * of one node at a time (CXChildVisit_Continue), so neither libclang nor
- * this code recurses, whatever the depth of the input. The children of a
- * node are appended together and stay contiguous.
+ * libclang visits the whole body once, depth first (struct dfs); the
+ * array is then built breadth-first from that, so that the children of a
+ * node are appended together and stay contiguous. This code does not
+ * recurse; libclang visits statements and expressions from a work list.
  *
  * Classification needs the macro policy: in ignore mode a decision node
  * counts only when its keyword or operator is a token of the function's
@@ -19,14 +19,33 @@
 #include "cx_util.h"
 #include "internal.h"
 
+#define NONE UINT32_MAX
+
+/* The body's cursors as libclang visits them, depth first, in one call:
+ * asking for the children of one node at a time cost a visitor set-up per
+ * node, most of the analysis of a TU. Each node links its first child and
+ * its next sibling; `stack` is the path from the body to the last node. */
+struct dfs {
+	CXCursor *c;
+	uint32_t *first, *next, *last;
+	uint32_t n, cap;
+	uint32_t *stack;
+	uint32_t depth, stackcap;
+	int err; /* CX_ENOMEM; CX_EINVAL when a parent is not on the path */
+	bool truncated;
+};
+
 struct build {
 	struct tree *t;
-	CXCursor *cur; /* cursor of each node, parallel to t->v */
+	CXCursor *cur;   /* cursor of each node, parallel to t->v */
+	uint32_t *from;  /* its index in dfs (NONE when visited per node) */
 	size_t curcap;
 	const struct fn_tokens *ft;
 	enum cx_macro_mode mode;
+	const struct dfs *dfs; /* NULL: children are asked of libclang per node */
 	/* children of the node being expanded */
 	CXCursor *kids;
+	uint32_t *kfrom;
 	size_t nkids, kidcap;
 	int err;
 };
@@ -116,25 +135,137 @@ static bool is_decision(enum nk k)
 	}
 }
 
+static int add_kid(struct build *b, CXCursor c, uint32_t from)
+{
+	if (b->nkids == b->kidcap) {
+		size_t nc = b->kidcap ? b->kidcap * 2 : 16;
+		CXCursor *nv = realloc(b->kids, nc * sizeof *nv);
+		if (nv)
+			b->kids = nv;
+		uint32_t *nf = nv ? realloc(b->kfrom, nc * sizeof *nf) : NULL;
+		if (!nf)
+			return CX_ENOMEM;
+		b->kfrom = nf;
+		b->kidcap = nc;
+	}
+	b->kids[b->nkids] = c;
+	b->kfrom[b->nkids++] = from;
+	return 0;
+}
+
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData d)
 {
 	(void)parent;
 	struct build *b = d;
-	if (b->nkids == b->kidcap) {
-		size_t nc = b->kidcap ? b->kidcap * 2 : 16;
-		CXCursor *nv = realloc(b->kids, nc * sizeof *nv);
-		if (!nv) {
-			b->err = CX_ENOMEM;
-			return CXChildVisit_Break;
-		}
-		b->kids = nv;
-		b->kidcap = nc;
-	}
-	b->kids[b->nkids++] = c;
+	if ((b->err = add_kid(b, c, NONE)) != 0)
+		return CXChildVisit_Break;
 	return CXChildVisit_Continue;
 }
 
-static int append(struct build *b, CXCursor c)
+/* Whether the visitor's `parent` is cursor x. clang_equalCursors will not
+ * do: the body found under the function carries the function as its
+ * parent declaration, the same statement passed as a parent does not.
+ * A statement or expression is its Stmt, a declaration its Decl. */
+static bool same_node(CXCursor x, CXCursor parent)
+{
+	if (x.kind != parent.kind)
+		return false;
+	if (clang_isStatement(x.kind) || clang_isExpression(x.kind))
+		return x.data[1] == parent.data[1];
+	if (clang_isDeclaration(x.kind))
+		return x.data[0] == parent.data[0];
+	return clang_equalCursors(x, parent);
+}
+
+static enum CXChildVisitResult dfs_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct dfs *f = d;
+	while (f->depth > 0 && !same_node(f->c[f->stack[f->depth - 1]], parent))
+		f->depth--;
+	if (f->depth == 0) {
+		f->err = CX_EINVAL;
+		return CXChildVisit_Break;
+	}
+	if (f->n >= CX_MAX_FUNCTION_NODES) {
+		f->truncated = true;
+		return CXChildVisit_Break;
+	}
+	if (f->n == f->cap) {
+		uint32_t nc = f->cap * 2;
+		CXCursor *c2 = realloc(f->c, nc * sizeof *c2);
+		if (c2)
+			f->c = c2;
+		uint32_t *a = c2 ? realloc(f->first, nc * sizeof *a) : NULL;
+		if (a)
+			f->first = a;
+		uint32_t *n2 = a ? realloc(f->next, nc * sizeof *n2) : NULL;
+		if (n2)
+			f->next = n2;
+		uint32_t *l = n2 ? realloc(f->last, nc * sizeof *l) : NULL;
+		if (!l) {
+			f->err = CX_ENOMEM;
+			return CXChildVisit_Break;
+		}
+		f->last = l;
+		f->cap = nc;
+	}
+	uint32_t k = f->n++, p = f->stack[f->depth - 1];
+	f->c[k] = c;
+	f->first[k] = f->next[k] = f->last[k] = NONE;
+	if (f->last[p] == NONE)
+		f->first[p] = k;
+	else
+		f->next[f->last[p]] = k;
+	f->last[p] = k;
+	/* the operands of sizeof/_Alignof are not walked (METRICS.md) */
+	if (clang_getCursorKind(c) == CXCursor_UnaryExpr)
+		return CXChildVisit_Continue;
+	if (f->depth == f->stackcap) {
+		uint32_t nc = f->stackcap * 2;
+		uint32_t *ns = realloc(f->stack, nc * sizeof *ns);
+		if (!ns) {
+			f->err = CX_ENOMEM;
+			return CXChildVisit_Break;
+		}
+		f->stack = ns;
+		f->stackcap = nc;
+	}
+	f->stack[f->depth++] = k;
+	return CXChildVisit_Recurse;
+}
+
+static void dfs_release(struct dfs *f)
+{
+	free(f->c);
+	free(f->first);
+	free(f->next);
+	free(f->last);
+	free(f->stack);
+}
+
+/* Visits the whole body: 0, CX_ENOMEM, or CX_EINVAL when libclang named a
+ * parent that is not on the path (the caller then asks per node). */
+static int dfs_collect(struct dfs *f, CXCursor body)
+{
+	f->cap = f->stackcap = 256;
+	f->c = malloc(f->cap * sizeof *f->c);
+	f->first = malloc(f->cap * sizeof *f->first);
+	f->next = malloc(f->cap * sizeof *f->next);
+	f->last = malloc(f->cap * sizeof *f->last);
+	f->stack = malloc(f->stackcap * sizeof *f->stack);
+	if (!f->c || !f->first || !f->next || !f->last || !f->stack)
+		return CX_ENOMEM;
+	f->c[0] = body;
+	f->first[0] = f->next[0] = f->last[0] = NONE;
+	f->n = 1;
+	f->stack[0] = 0;
+	f->depth = 1;
+	if (clang_getCursorKind(body) != CXCursor_UnaryExpr)
+		clang_visitChildren(body, dfs_visit, f);
+	return f->err;
+}
+
+static int append(struct build *b, CXCursor c, uint32_t from)
 {
 	struct tree *t = b->t;
 	if (t->n >= CX_MAX_FUNCTION_NODES) {
@@ -149,9 +280,12 @@ static int append(struct build *b, CXCursor c)
 		t->v = nv;
 		t->cap = nc;
 		CXCursor *ncur = realloc(b->cur, (size_t)nc * sizeof *ncur);
-		if (!ncur)
+		if (ncur)
+			b->cur = ncur;
+		uint32_t *nfrom = ncur ? realloc(b->from, (size_t)nc * sizeof *nfrom) : NULL;
+		if (!nfrom)
 			return CX_ENOMEM;
-		b->cur = ncur;
+		b->from = nfrom;
 	}
 	enum CXCursorKind ck = clang_getCursorKind(c);
 	struct node *n = &t->v[t->n];
@@ -159,6 +293,7 @@ static int append(struct build *b, CXCursor c)
 	n->kind = (uint8_t)base_kind(ck);
 	n->is_expr = clang_isExpression(ck) != 0;
 	b->cur[t->n] = c;
+	b->from[t->n] = from;
 	t->n++;
 	return 0;
 }
@@ -189,21 +324,26 @@ static CXSourceLocation start_of(CXCursor c)
 
 /* The token of the function's text that witnesses node c (its children
  * in b->kids): its keyword or brace where it starts, or its operator
- * right after its first operand ('&', '|', 'p' another punctuation; '?'
- * for a conditional). 0 when it is not written there. */
+ * right after its first operand ('&' or '|'; '?' for a conditional). 0
+ * when it is not written there (or is another operator). */
 static char witness(const struct build *b, CXCursor c, enum CXCursorKind ck)
 {
 	char want = keyword_class(ck);
 	if (want)
 		return fn_token_at(b->ft, start_of(c)) == want ? want : 0;
+	/* most operators are not && or ||: without such a token in the text,
+	 * no operand's extent needs asking for */
 	if (ck == CXCursor_BinaryOperator && b->nkids == 2) {
+		if (!b->ft->nlogic)
+			return 0;
 		char t = fn_operator(b->ft, clang_getCursorExtent(b->kids[0]), start_of(b->kids[1]));
-		return t == '&' || t == '|' ? t : t == 'p' || t == '?' || t == '(' || t == '{' ? 'p' : 0;
+		return t == '&' || t == '|' ? t : 0;
 	}
 	if ((ck == CXCursor_ConditionalOperator && b->nkids == 3) ||
 	    (ck == CXCursor_UnexposedExpr && b->nkids == 4))
 		/* the `?` before the true branch; a GNU `?:` has the false one at 3 */
-		return fn_operator(b->ft, clang_getCursorExtent(b->kids[0]),
+		return b->ft->nquestion &&
+		               fn_operator(b->ft, clang_getCursorExtent(b->kids[0]),
 		                   start_of(b->kids[b->nkids == 4 ? 3 : 1])) == '?'
 		               ? '?'
 		               : 0;
@@ -251,6 +391,7 @@ static void classify(struct build *b, uint32_t i)
 		/* GNU `a ?: b`: common, two opaque copies of it, false branch */
 		n->kind = NK_GNU_TERNARY;
 		b->kids[1] = b->kids[3];
+		b->kfrom[1] = b->kfrom[3];
 		b->nkids = 2;
 	} else if (n->kind == NK_CASE && b->nkids == 3) {
 		n->kind = NK_CASE_RANGE;
@@ -273,31 +414,44 @@ static void classify(struct build *b, uint32_t i)
 int tree_build(struct tree *t, CXCursor body, const struct fn_tokens *ft,
                enum cx_macro_mode mode)
 {
-	struct build b = {.t = t, .ft = ft, .mode = mode};
-	int rc = append(&b, body);
+	struct dfs f = {0};
+	int rc = dfs_collect(&f, body);
+	struct build b = {.t = t, .ft = ft, .mode = mode, .dfs = rc == 0 ? &f : NULL};
+	if (rc == CX_EINVAL)
+		rc = 0; /* ask per node */
+	if (rc == 0)
+		rc = append(&b, body, 0);
 	for (uint32_t i = 0; rc == 0 && i < t->n; i++) {
 		struct node *n = &t->v[i];
 		b.nkids = 0;
 		if (n->kind != NK_SIZEOF) {
-			clang_visitChildren(b.cur[i], collect, &b);
-			if (b.err) {
+			if (b.dfs) {
+				for (uint32_t k = f.first[b.from[i]]; k != NONE && rc == 0; k = f.next[k])
+					rc = add_kid(&b, f.c[k], k);
+			} else {
+				clang_visitChildren(b.cur[i], collect, &b);
 				rc = b.err;
-				break;
 			}
+			if (rc)
+				break;
 		}
 		classify(&b, i);
 		if (t->v[i].kind == NK_CALL && (rc = push_call(t, b.cur[i])) != 0)
 			break;
 		t->v[i].first = t->n;
 		for (size_t k = 0; k < b.nkids && rc == 0 && !t->truncated; k++)
-			rc = append(&b, b.kids[k]);
+			rc = append(&b, b.kids[k], b.kfrom[k]);
 		/* append() may have moved t->v */
 		t->v[i].nchild = t->n - t->v[i].first;
 		if (t->v[i].kind == NK_IF && t->v[i].nchild > 2)
 			locate(&t->v[t->v[i].first + 2], b.cur[t->v[i].first + 2]);
 	}
+	t->truncated |= f.truncated; /* the rest of the body was not visited */
+	dfs_release(&f);
 	free(b.cur);
+	free(b.from);
 	free(b.kids);
+	free(b.kfrom);
 	return rc;
 }
 
