@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cx_err.h"
+#include "cx_util.h"
 #include "internal.h"
 
 /* ---- the function's active tokens ---- */
@@ -67,17 +68,8 @@ static char token_class(CXToken tok, const char *text, size_t size, unsigned off
 
 static int add_token(struct fn_tokens *ft, unsigned off, char cls)
 {
-	if (ft->n == ft->cap) {
-		size_t nc = ft->cap ? ft->cap * 2 : 64;
-		unsigned *no = realloc(ft->off, nc * sizeof *no);
-		if (no)
-			ft->off = no;
-		char *ncl = no ? realloc(ft->cls, nc) : NULL;
-		if (!ncl)
-			return CX_ENOMEM;
-		ft->cls = ncl;
-		ft->cap = nc;
-	}
+	if (cx_grow2(&ft->off, sizeof *ft->off, &ft->cls, 1, &ft->cap, ft->n + 1))
+		return CX_ENOMEM;
 	ft->off[ft->n] = off;
 	ft->cls[ft->n++] = cls;
 	ft->nlogic += cls == '&' || cls == '|';

@@ -137,17 +137,9 @@ static bool is_decision(enum nk k)
 
 static int add_kid(struct build *b, CXCursor c, uint32_t from)
 {
-	if (b->nkids == b->kidcap) {
-		size_t nc = b->kidcap ? b->kidcap * 2 : 16;
-		CXCursor *nv = realloc(b->kids, nc * sizeof *nv);
-		if (nv)
-			b->kids = nv;
-		uint32_t *nf = nv ? realloc(b->kfrom, nc * sizeof *nf) : NULL;
-		if (!nf)
-			return CX_ENOMEM;
-		b->kfrom = nf;
-		b->kidcap = nc;
-	}
+	if (cx_grow2(&b->kids, sizeof *b->kids, &b->kfrom, sizeof *b->kfrom, &b->kidcap,
+	             b->nkids + 1))
+		return CX_ENOMEM;
 	b->kids[b->nkids] = c;
 	b->kfrom[b->nkids++] = from;
 	return 0;

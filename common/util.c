@@ -59,6 +59,15 @@ int cx_grow(void *vp, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+int cx_grow2(void *va, size_t asize, void *vb, size_t bsize, size_t *cap, size_t need)
+{
+	size_t ca = *cap, cb = *cap;
+	if (cx_grow(va, &ca, need, asize) || cx_grow(vb, &cb, need, bsize))
+		return CX_ENOMEM;
+	*cap = ca < cb ? ca : cb;
+	return 0;
+}
+
 int cx_read_file(const char *path, size_t max, char **buf, size_t *len, struct cx_ctx *ctx)
 {
 	FILE *fp = fopen(path, "rb");

@@ -16,6 +16,10 @@ char *cx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grows *v (element size `size`) so that it holds at least `need` items. */
 int cx_grow(void *vp, size_t *cap, size_t need, size_t size) CX_MUST_CHECK;
+/* The same for two parallel arrays of one capacity (*cap is updated once
+ * both have grown). */
+int cx_grow2(void *va, size_t asize, void *vb, size_t bsize, size_t *cap,
+             size_t need) CX_MUST_CHECK;
 
 /* 64-bit FNV-1a of a NUL-terminated string (hash tables, USR keys). */
 uint64_t cx_hash_str(const char *s);

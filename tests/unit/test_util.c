@@ -99,12 +99,37 @@ static void test_strv(void **state)
 	assert_int_equal(sv.n, 0);
 }
 
+static void test_grow2(void **state)
+{
+	(void)state;
+	uint64_t *a = NULL;
+	char *b = NULL;
+	size_t cap = 0;
+	for (size_t n = 0; n < 1000; n++) {
+		assert_int_equal(cx_grow2(&a, sizeof *a, &b, 1, &cap, n + 1), 0);
+		assert_true(cap >= n + 1);
+		a[n] = n * 3;
+		b[n] = (char)(n & 0x7f);
+	}
+	for (size_t n = 0; n < 1000; n++) {
+		assert_int_equal(a[n], n * 3);
+		assert_int_equal(b[n], (char)(n & 0x7f));
+	}
+	size_t before = cap;
+	assert_int_equal(cx_grow2(&a, sizeof *a, &b, 1, &cap, 10), 0); /* no shrinking */
+	assert_int_equal(cap, before);
+	assert_int_equal(cx_grow2(&a, sizeof *a, &b, 1, &cap, SIZE_MAX / 4), CX_ENOMEM);
+	assert_int_equal(cap, before);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize), cmocka_unit_test(test_join_relative),
 		cmocka_unit_test(test_saturation), cmocka_unit_test(test_read_file),
-		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_strv), cmocka_unit_test(test_grow2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
