@@ -27,6 +27,8 @@ void cx_pool_submit(struct cx_pool *p, size_t index, bool urgent);
 /* Waits until job `index` has run; returns false if every thread failed
  * to initialise (the job will never run). */
 bool cx_pool_wait(struct cx_pool *p, size_t index);
+/* Whether cx_pool_wait(p, index) would return at once. */
+bool cx_pool_finished(struct cx_pool *p, size_t index);
 /* The consumer is done with every index below `upto`. */
 void cx_pool_release(struct cx_pool *p, size_t upto);
 /* Runs what is queued to the end, then joins the threads. NULL is a no-op. */

@@ -132,6 +132,14 @@ bool cx_pool_wait(struct cx_pool *p, size_t index)
 	return ok;
 }
 
+bool cx_pool_finished(struct cx_pool *p, size_t index)
+{
+	pthread_mutex_lock(&p->m);
+	bool done = !p->alive || (index < p->nfinished && p->finished[index]);
+	pthread_mutex_unlock(&p->m);
+	return done;
+}
+
 void cx_pool_release(struct cx_pool *p, size_t upto)
 {
 	pthread_mutex_lock(&p->m);

@@ -131,6 +131,8 @@ static size_t claims_put(struct claims *c, uint64_t k, size_t index)
 struct tu {
 	struct cx_digest content, config; /* cache key parts (with a cache) */
 	bool hit;
+	bool decoded;   /* a hit's blob is loaded and decoded (decode_rc) */
+	int decode_rc;
 	int64_t cache_id;
 	int64_t parse_start_ns;
 	struct cx_tu_out out;
@@ -513,18 +515,29 @@ static void progress_show(struct progress *p, size_t done, size_t total, bool fi
 
 /* ---- the consumer ---- */
 
+/* Loads and decodes the cached result of hit i (t->decode_rc tells how
+ * that went). Only CX_ENOMEM is returned. */
+static int decode_hit(struct scan *s, size_t i)
+{
+	struct tu *t = &s->tu[i];
+	void *blob = NULL;
+	size_t len = 0;
+	int rc = cx_cache_load(s->cache, t->cache_id, &blob, &len);
+	if (rc == 0)
+		rc = cx_codec_decode(blob, len, &t->out.files, &t->out.nfiles, &t->skips);
+	free(blob);
+	t->decoded = true;
+	t->decode_rc = rc;
+	return rc == CX_ENOMEM ? rc : 0;
+}
+
 static int take_result(struct scan *s, size_t i, struct cx_scan_stats *st)
 {
 	struct tu *t = &s->tu[i];
 	if (t->hit) {
-		void *blob = NULL;
-		size_t len = 0;
-		int rc = cx_cache_load(s->cache, t->cache_id, &blob, &len);
-		if (rc == CX_ENOMEM)
-			return cx_error(s->ctx, rc, "out of memory");
-		if (rc == 0)
-			rc = cx_codec_decode(blob, len, &t->out.files, &t->out.nfiles, &t->skips);
-		free(blob);
+		if (!t->decoded && decode_hit(s, i) != 0)
+			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+		int rc = t->decode_rc;
 		if (rc == CX_ENOMEM)
 			return cx_error(s->ctx, rc, "out of memory");
 		if (rc == 0 && t->out.nfiles > 0 && skips_covered(s, i, &t->skips)) {
@@ -563,7 +576,16 @@ static int consume(struct scan *s, struct cx_scan_stats *st)
 	int rc = 0;
 	for (size_t i = 0; i < s->srcs.n && rc == 0; i++) {
 		struct tu *t = &s->tu[i];
-		rc = take_result(s, i, st);
+		/* while TU i is parsed, decode the cached results after it, so
+		 * that only their merging is left once it is done (an edit of one
+		 * .c otherwise decodes every later TU after its parse) */
+		for (size_t j = i + 1; !t->hit && s->pool && j < s->srcs.n && rc == 0 &&
+		                       !cx_pool_finished(s->pool, i);
+		     j++)
+			if (s->tu[j].hit && !s->tu[j].decoded && decode_hit(s, j) != 0)
+				rc = cx_error(s->ctx, CX_ENOMEM, "out of memory");
+		if (rc == 0)
+			rc = take_result(s, i, st);
 		double t0 = cx_mono_s();
 		if (rc == 0 && merge(s, i, t->out.files, t->out.nfiles) != 0)
 			rc = cx_error(s->ctx, CX_ENOMEM, "out of memory");
