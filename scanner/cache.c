@@ -471,7 +471,19 @@ static int adopt(sqlite3 *db, const char *path)
 			              "PRAGMA user_version = " SCHEMA_VERSION_STR);
 		rc = rc == SQLITE_OK ? exec(db, "COMMIT") : (exec(db, "ROLLBACK"), rc);
 	}
-	return damaged(rc) ? 1 : rc;
+	if (damaged(rc))
+		return 1;
+	/* Its content was to be dropped anyway: a file that cannot be rebuilt
+	 * in place (a header field SQLite accepts but cannot write with, such
+	 * as a largest root page of 2^32-1: "database or disk is full") is
+	 * moved aside like a damaged one. Not an empty file (a new cache on a
+	 * full disk), and not a busy one (a concurrent cxscan). */
+	int prim = rc & 0xff;
+	struct stat st;
+	if (rc != SQLITE_OK && prim != SQLITE_BUSY && prim != SQLITE_LOCKED &&
+	    stat(path, &st) == 0 && st.st_size > 0)
+		return 1;
+	return rc;
 }
 
 static int mkdirs(const char *path)
@@ -586,7 +598,9 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 		waited_ms += 20;
 	}
 	if (rc != SQLITE_OK || !c->db) {
-		const char *why = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+		/* the connection's message may be a later statement's (ROLLBACK) */
+		const char *why = c->db && sqlite3_extended_errcode(c->db) == rc ? sqlite3_errmsg(c->db)
+		                                                                : sqlite3_errstr(rc);
 		int err = cx_error(ctx, CX_EIO, "cannot open the cache '%s': %s", path, why);
 		cx_cache_close(c);
 		return err;

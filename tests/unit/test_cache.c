@@ -918,15 +918,26 @@ static void test_cache_foreign(void **state)
 	free(aside), free(cpath), free(dir);
 }
 
-/* A cache whose header has a file format write version SQLite does not
- * write (it would open it read-only, for ever) is moved aside, as is one
- * whose read version is unknown. */
-static void test_cache_format_version(void **state)
+/* Header fields that make a cache unusable are moved aside: a file format
+ * write version SQLite does not write (it would open the file read-only
+ * for ever), an unknown read version, and, in a cache of an older schema
+ * (rebuilt in place), a largest root page of 2^32-1, with which SQLite
+ * cannot create a table ("database or disk is full"). */
+static void test_cache_bad_header_fields(void **state)
 {
 	(void)state;
-	static const uint8_t bad[][2] = {{2, 3}, {3, 2}, {0, 1}};
-	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-		char *name = cx_asprintf("version%zu", k);
+	static const struct {
+		size_t at;
+		uint8_t bytes[8];
+		size_t n;
+	} patch[][2] = {
+		{{18, {2, 3}, 2}, {0, {0}, 0}},
+		{{18, {3, 2}, 2}, {0, {0}, 0}},
+		{{18, {0, 1}, 2}, {0, {0}, 0}},
+		{{52, {0xff, 0xff, 0xff, 0xff}, 4}, {60, {0, 0, 0, 1}, 4}},
+	};
+	for (size_t k = 0; k < sizeof patch / sizeof patch[0]; k++) {
+		char *name = cx_asprintf("header%zu", k);
 		char *dir = mkdir_t(name);
 		char *cpath = join(dir, "cache.sqlite");
 		struct cx_cache *c = open_c(cpath);
@@ -937,8 +948,8 @@ static void test_cache_format_version(void **state)
 		char *orig = read_all(cpath, &n);
 		assert_true(n >= 100);
 		assert_int_equal(orig[18], 2); /* WAL */
-		orig[18] = (char)bad[k][0];
-		orig[19] = (char)bad[k][1];
+		for (size_t p = 0; p < 2; p++)
+			memcpy(orig + patch[k][p].at, patch[k][p].bytes, patch[k][p].n);
 		write_bytes(cpath, orig, n);
 		check_moved_aside(dir, cpath, orig, n);
 		free(orig), free(cpath), free(dir), free(name);
@@ -1163,7 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_cache_garbage),
 		cmocka_unit_test(test_cache_truncated),
 		cmocka_unit_test(test_cache_foreign),
-		cmocka_unit_test(test_cache_format_version),
+		cmocka_unit_test(test_cache_bad_header_fields),
 		cmocka_unit_test(test_cache_prune),
 		cmocka_unit_test(test_cache_clear_meta),
 		cmocka_unit_test(test_cache_schema_version),
