@@ -61,6 +61,8 @@ void cx_result_release(struct cx_result *res)
 	for (size_t i = 0; i < res->nfiles; i++)
 		cx_file_release(&res->files[i]);
 	free(res->files);
+	if (res->store && res->store_free)
+		res->store_free(res->store);
 	free(res->root);
 	free(res->clang_version);
 	for (size_t i = 0; i < res->stats.nparsed_files; i++)

@@ -81,11 +81,27 @@ struct cx_scan_stats {
 	bool memo;           /* the merged result came whole from the cache */
 };
 
+/* Counts over a whole result; bands count functions by ccn: 1-10, 11-20,
+ * 21-50, over 50. */
+struct cx_totals {
+	size_t files, functions, degraded, errors;
+	size_t bands[4];
+};
+
+/* A scan's results, kept encoded (scanner/store.c): a few dozen bytes a
+ * function instead of the decoded model's several hundred, so that memory
+ * does not grow with the size of the scan. */
+struct cx_store;
+
 struct cx_result {
 	char *root; /* absolute */
 	enum cx_macro_mode macros;
+	/* The files, sorted by path, functions by line: in memory (files), or
+	 * in a store, decoded one file at a time by cx_result_each. */
 	struct cx_file *files;
 	size_t nfiles;
+	struct cx_store *store;
+	void (*store_free)(struct cx_store *store);
 	double elapsed_s;
 	char *clang_version; /* of the libclang that measured (or cached) it */
 	struct cx_scan_stats stats;

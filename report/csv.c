@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cx_report.h"
+#include "cx_store.h"
 
 static void field(FILE *out, const char *s)
 {
@@ -18,6 +19,23 @@ static void field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+static int write_rows(void *arg, const struct cx_file *f)
+{
+	FILE *out = arg;
+	for (size_t k = 0; k < f->nfuncs; k++) {
+		const struct cx_function *fn = &f->funcs[k];
+		field(out, f->path);
+		fputc(',', out);
+		field(out, fn->name);
+		fprintf(out, ",%u,%u,%u,%u,%u,%lld,%u,%u,%u,%d,%u,%u,%u,%u,%d,%s\r\n", fn->line,
+		        fn->column, fn->end_line, fn->ccn, fn->ccn_modified, (long long)fn->npath,
+		        fn->cognitive, fn->max_nesting, fn->params, fn->variadic, fn->nloc,
+		        fn->tokens, fn->statements, fn->length, fn->from_macro,
+		        cx_file_status_name(f->status));
+	}
+	return 0;
+}
+
 int cx_report_csv(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
                   struct cx_ctx *ctx)
 {
@@ -25,20 +43,9 @@ int cx_report_csv(FILE *out, const struct cx_result *res, const struct cx_report
 	fputs("path,function,line,column,end_line,ccn,ccn_modified,npath,cognitive,"
 	      "max_nesting,params,variadic,nloc,tokens,statements,length,from_macro,status\r\n",
 	      out);
-	for (size_t i = 0; i < res->nfiles; i++) {
-		const struct cx_file *f = &res->files[i];
-		for (size_t k = 0; k < f->nfuncs; k++) {
-			const struct cx_function *fn = &f->funcs[k];
-			field(out, f->path);
-			fputc(',', out);
-			field(out, fn->name);
-			fprintf(out, ",%u,%u,%u,%u,%u,%lld,%u,%u,%u,%d,%u,%u,%u,%u,%d,%s\r\n",
-			        fn->line, fn->column, fn->end_line, fn->ccn, fn->ccn_modified,
-			        (long long)fn->npath, fn->cognitive, fn->max_nesting, fn->params,
-			        fn->variadic, fn->nloc, fn->tokens, fn->statements, fn->length,
-			        fn->from_macro, cx_file_status_name(f->status));
-		}
-	}
+	int rc = cx_result_each(res, write_rows, out);
+	if (rc)
+		return cx_error(ctx, rc, "cannot read the stored results");
 	if (fflush(out) != 0 || ferror(out))
 		return cx_error(ctx, CX_EIO, "cannot write the CSV report");
 	return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cx_report.h"
+#include "cx_store.h"
 
 static bool path_matches(const char *path, const char *want)
 {
@@ -74,24 +75,38 @@ static int explain_one(FILE *out, const struct cx_file *f, const struct cx_funct
 	return 0;
 }
 
+struct explain_arg {
+	FILE *out;
+	const char *file, *function;
+	size_t found;
+};
+
+static int explain_file(void *arg, const struct cx_file *f)
+{
+	struct explain_arg *a = arg;
+	if (a->file && *a->file && !path_matches(f->path, a->file))
+		return 0;
+	for (size_t k = 0; k < f->nfuncs; k++) {
+		if (strcmp(f->funcs[k].name, a->function) != 0)
+			continue;
+		if (a->found++)
+			fputc('\n', a->out);
+		if (explain_one(a->out, f, &f->funcs[k]))
+			return CX_ENOMEM;
+	}
+	return 0;
+}
+
 int cx_report_explain(FILE *out, const struct cx_result *res, const char *file,
                       const char *function, struct cx_ctx *ctx)
 {
-	size_t found = 0;
-	for (size_t i = 0; i < res->nfiles; i++) {
-		const struct cx_file *f = &res->files[i];
-		if (file && *file && !path_matches(f->path, file))
-			continue;
-		for (size_t k = 0; k < f->nfuncs; k++) {
-			if (strcmp(f->funcs[k].name, function) != 0)
-				continue;
-			if (found++)
-				fputc('\n', out);
-			if (explain_one(out, f, &f->funcs[k]))
-				return cx_error(ctx, CX_ENOMEM, "out of memory");
-		}
-	}
-	if (!found)
+	struct explain_arg a = {.out = out, .file = file, .function = function};
+	int rc = cx_result_each(res, explain_file, &a);
+	if (rc == CX_ENOMEM)
+		return cx_error(ctx, rc, "out of memory");
+	if (rc)
+		return cx_error(ctx, rc, "cannot read the stored results");
+	if (!a.found)
 		return cx_error(ctx, CX_EINVAL, "no function '%s' in '%s'", function, file);
 	if (fflush(out) != 0 || ferror(out))
 		return cx_error(ctx, CX_EIO, "cannot write the explanation");

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cx_report.h"
+#include "cx_store.h"
 #include "jsonw.h"
 
 static void kv_int(struct jw *w, const char *k, int64_t v)
@@ -111,16 +112,34 @@ void cx_json_line(FILE *out, const char *file, const char *directory,
 	jw_end_object(&w); /* ends the line at the top level */
 }
 
+static int write_file(void *arg, const struct cx_file *f)
+{
+	struct jw *w = arg;
+	jw_begin_object(w, false);
+	jw_key(w, "path");
+	jw_string(w, f->path);
+	jw_key(w, "status");
+	jw_string(w, cx_file_status_name(f->status));
+	jw_key(w, "diagnostics");
+	jw_begin_array(w, true);
+	for (size_t d = 0; d < f->ndiags; d++)
+		jw_string(w, f->diags[d]);
+	jw_end_array(w);
+	jw_key(w, "functions");
+	jw_begin_array(w, false);
+	for (size_t k = 0; k < f->nfuncs; k++)
+		write_function(w, &f->funcs[k]);
+	jw_end_array(w);
+	jw_end_object(w);
+	return 0;
+}
+
 int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
                    struct cx_ctx *ctx)
 {
 	struct jw w;
-	size_t nfunc = 0, ndeg = 0, nerr = 0;
-	for (size_t i = 0; i < res->nfiles; i++) {
-		nfunc += res->files[i].nfuncs;
-		ndeg += res->files[i].status == CX_FILE_DEGRADED;
-		nerr += res->files[i].status == CX_FILE_ERROR;
-	}
+	struct cx_totals t;
+	cx_result_totals(res, &t);
 	jw_init(&w, out);
 	jw_begin_object(&w, false);
 	kv_int(&w, "schema_version", 1);
@@ -142,10 +161,10 @@ int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_repor
 	jw_end_object(&w);
 	jw_key(&w, "summary");
 	jw_begin_object(&w, true);
-	kv_int(&w, "files", (int64_t)res->nfiles);
-	kv_int(&w, "functions", (int64_t)nfunc);
-	kv_int(&w, "degraded", (int64_t)ndeg);
-	kv_int(&w, "errors", (int64_t)nerr);
+	kv_int(&w, "files", (int64_t)t.files);
+	kv_int(&w, "functions", (int64_t)t.functions);
+	kv_int(&w, "degraded", (int64_t)t.degraded);
+	kv_int(&w, "errors", (int64_t)t.errors);
 	kv_int(&w, "tus", (int64_t)res->stats.tus);
 	jw_key(&w, "elapsed_s");
 	jw_double(&w, res->elapsed_s, 3);
@@ -154,27 +173,11 @@ int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_repor
 	jw_end_object(&w);
 	jw_key(&w, "files");
 	jw_begin_array(&w, false);
-	for (size_t i = 0; i < res->nfiles; i++) {
-		const struct cx_file *f = &res->files[i];
-		jw_begin_object(&w, false);
-		jw_key(&w, "path");
-		jw_string(&w, f->path);
-		jw_key(&w, "status");
-		jw_string(&w, cx_file_status_name(f->status));
-		jw_key(&w, "diagnostics");
-		jw_begin_array(&w, true);
-		for (size_t d = 0; d < f->ndiags; d++)
-			jw_string(&w, f->diags[d]);
-		jw_end_array(&w);
-		jw_key(&w, "functions");
-		jw_begin_array(&w, false);
-		for (size_t k = 0; k < f->nfuncs; k++)
-			write_function(&w, &f->funcs[k]);
-		jw_end_array(&w);
-		jw_end_object(&w);
-	}
+	int rc = cx_result_each(res, write_file, &w);
 	jw_end_array(&w);
 	jw_end_object(&w);
+	if (rc)
+		return cx_error(ctx, rc, "cannot read the stored results");
 	if (fflush(out) != 0 || ferror(out))
 		return cx_error(ctx, CX_EIO, "cannot write the JSON report");
 	return 0;

@@ -1,52 +1,159 @@
 /* text.c: the default report, a ranked table of the most complex functions
- * and a summary (files, functions, degraded and failed files, ccn bands). */
+ * and a summary (files, functions, degraded and failed files, ccn bands).
+ * Files are read one at a time; only the functions listed are kept. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cx_report.h"
-
-struct cx_ranked *cx_rank(const struct cx_result *res, enum cx_metric m, size_t *n);
-
-static enum cx_metric g_sort; /* qsort has no context argument */
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	const struct cx_ranked *x = a, *y = b;
-	int64_t vx = cx_metric_value(x->fn, g_sort), vy = cx_metric_value(y->fn, g_sort);
-	if (vx != vy)
-		return vx > vy ? -1 : 1;
-	if (x->fn->ccn != y->fn->ccn)
-		return x->fn->ccn > y->fn->ccn ? -1 : 1;
-	int c = strcmp(x->file->path, y->file->path);
-	if (c)
-		return c;
-	return x->fn->line < y->fn->line ? -1 : x->fn->line > y->fn->line;
-}
-
-struct cx_ranked *cx_rank(const struct cx_result *res, enum cx_metric m, size_t *n)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < res->nfiles; i++)
-		total += res->files[i].nfuncs;
-	*n = 0;
-	if (total == 0)
-		return NULL;
-	struct cx_ranked *r = malloc(total * sizeof *r);
-	if (!r)
-		return NULL;
-	for (size_t i = 0; i < res->nfiles; i++)
-		for (size_t k = 0; k < res->files[i].nfuncs; k++)
-			r[(*n)++] = (struct cx_ranked){&res->files[i], &res->files[i].funcs[k]};
-	g_sort = m;
-	qsort(r, *n, sizeof *r, cmp_ranked);
-	return r;
-}
+#include "cx_store.h"
+#include "cx_util.h"
 
 static const enum cx_metric columns[] = {
 	CX_M_CCN, CX_M_NPATH, CX_M_COGNITIVE, CX_M_MAX_NESTING, CX_M_NLOC, CX_M_PARAMS,
 };
 static const char *const headers[] = {"ccn", "npath", "cognitive", "nesting", "nloc", "params"};
 #define NCOLS (sizeof columns / sizeof columns[0])
+
+/* A ranked function, copied out of its file (files are read one at a time
+ * from the result store). */
+struct rec {
+	char *path, *name;
+	uint32_t line, ccn;
+	bool from_macro;
+	int64_t key;          /* the ranking metric */
+	int64_t vals[NCOLS];
+};
+
+/* Whether x ranks before y: the metric descending, then ccn descending,
+ * path, line, name. */
+static bool before(const struct rec *x, const struct rec *y)
+{
+	if (x->key != y->key)
+		return x->key > y->key;
+	if (x->ccn != y->ccn)
+		return x->ccn > y->ccn;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c < 0;
+	if (x->line != y->line)
+		return x->line < y->line;
+	return strcmp(x->name, y->name) < 0; /* functions a macro made on one line */
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+}
+
+/* The `top` best functions (all when top is 0): with a limit, a heap whose
+ * root is the last kept one, so memory stays at `top` records. */
+struct ranking {
+	enum cx_metric sort;
+	size_t top;
+	struct rec *v;
+	size_t n, cap;
+	char **bad; /* "status path: first diagnostic" of files not ok */
+	size_t nbad, badcap;
+};
+
+static void rec_free(struct rec *r)
+{
+	free(r->path);
+	free(r->name);
+}
+
+static void sift_down(struct ranking *rk, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < rk->n && before(&rk->v[w], &rk->v[l]))
+			w = l;
+		if (r < rk->n && before(&rk->v[w], &rk->v[r]))
+			w = r;
+		if (w == i)
+			return;
+		struct rec t = rk->v[i];
+		rk->v[i] = rk->v[w];
+		rk->v[w] = t;
+		i = w;
+	}
+}
+
+static void sift_up(struct ranking *rk, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!before(&rk->v[p], &rk->v[i]))
+			return;
+		struct rec t = rk->v[i];
+		rk->v[i] = rk->v[p];
+		rk->v[p] = t;
+		i = p;
+	}
+}
+
+static int offer(struct ranking *rk, const struct cx_file *f, const struct cx_function *fn)
+{
+	/* compared with the borrowed path first; copied only when kept */
+	struct rec r = {.path = f->path, .name = fn->name, .line = fn->line, .ccn = fn->ccn,
+	                .from_macro = fn->from_macro, .key = cx_metric_value(fn, rk->sort)};
+	bool full = rk->top && rk->n == rk->top;
+	if (full && !before(&r, &rk->v[0]))
+		return 0;
+	for (size_t c = 0; c < NCOLS; c++)
+		r.vals[c] = cx_metric_value(fn, columns[c]);
+	r.path = cx_strdup(f->path);
+	r.name = r.path ? cx_strdup(fn->name) : NULL;
+	if (!r.name) {
+		free(r.path);
+		return CX_ENOMEM;
+	}
+	if (full) {
+		rec_free(&rk->v[0]);
+		rk->v[0] = r;
+		sift_down(rk, 0);
+		return 0;
+	}
+	if (cx_grow(&rk->v, &rk->cap, rk->n + 1, sizeof *rk->v)) {
+		rec_free(&r);
+		return CX_ENOMEM;
+	}
+	rk->v[rk->n++] = r;
+	if (rk->top)
+		sift_up(rk, rk->n - 1);
+	return 0;
+}
+
+static int rank_file(void *arg, const struct cx_file *f)
+{
+	struct ranking *rk = arg;
+	for (size_t k = 0; k < f->nfuncs; k++) {
+		int rc = offer(rk, f, &f->funcs[k]);
+		if (rc)
+			return rc;
+	}
+	if (f->status == CX_FILE_OK)
+		return 0;
+	char *line = cx_asprintf("%s %s: %s", cx_file_status_name(f->status), f->path,
+	                         f->ndiags ? f->diags[0] : "");
+	if (!line || cx_grow(&rk->bad, &rk->badcap, rk->nbad + 1, sizeof *rk->bad)) {
+		free(line);
+		return CX_ENOMEM;
+	}
+	rk->bad[rk->nbad++] = line;
+	return 0;
+}
+
+static void ranking_release(struct ranking *rk)
+{
+	for (size_t i = 0; i < rk->n; i++)
+		rec_free(&rk->v[i]);
+	free(rk->v);
+	for (size_t i = 0; i < rk->nbad; i++)
+		free(rk->bad[i]);
+	free(rk->bad);
+}
 
 static void cell(FILE *out, int64_t v, int width, enum cx_level lvl, bool color)
 {
@@ -55,33 +162,21 @@ static void cell(FILE *out, int64_t v, int width, enum cx_level lvl, bool color)
 	fprintf(out, "  %s%*lld%s", on, width, (long long)v, *on ? "\033[0m" : "");
 }
 
-static void summary(FILE *out, const struct cx_result *res, size_t nfunc)
+static void summary(FILE *out, const struct cx_result *res, const struct cx_totals *t,
+                    const struct ranking *rk)
 {
-	size_t bands[4] = {0}, ndeg = 0, nerr = 0;
-	for (size_t i = 0; i < res->nfiles; i++) {
-		const struct cx_file *f = &res->files[i];
-		ndeg += f->status == CX_FILE_DEGRADED;
-		nerr += f->status == CX_FILE_ERROR;
-		for (size_t k = 0; k < f->nfuncs; k++) {
-			uint32_t c = f->funcs[k].ccn;
-			bands[c <= 10 ? 0 : c <= 20 ? 1 : c <= 50 ? 2 : 3]++;
-		}
-	}
+	size_t nfunc = t->functions;
 	fprintf(out, "\n%zu files, %zu functions, %zu degraded, %zu errors (macros: %s)\n",
-	        res->nfiles, nfunc, ndeg, nerr,
+	        t->files, nfunc, t->degraded, t->errors,
 	        res->macros == CX_MACROS_EXPAND ? "expand" : "ignore");
 	static const char *const names[4] = {"1-10", "11-20", "21-50", ">50"};
 	fputs("ccn bands:", out);
 	for (int b = 0; b < 4; b++)
 		fprintf(out, "  %s %.1f%% (%zu)", names[b],
-		        nfunc ? 100.0 * (double)bands[b] / (double)nfunc : 0.0, bands[b]);
+		        nfunc ? 100.0 * (double)t->bands[b] / (double)nfunc : 0.0, t->bands[b]);
 	fputc('\n', out);
-	for (size_t i = 0; i < res->nfiles; i++) {
-		const struct cx_file *f = &res->files[i];
-		if (f->status != CX_FILE_OK)
-			fprintf(out, "%s %s: %s\n", cx_file_status_name(f->status), f->path,
-			        f->ndiags ? f->diags[0] : "");
-	}
+	for (size_t i = 0; i < rk->nbad; i++)
+		fprintf(out, "%s\n", rk->bad[i]);
 	const struct cx_scan_stats *st = &res->stats;
 	if (st->cached)
 		fprintf(out, "%zu TUs: %zu cache hits, %zu parsed; elapsed %.2f s\n", st->tus,
@@ -94,23 +189,29 @@ static void summary(FILE *out, const struct cx_result *res, size_t nfunc)
 int cx_report_text(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
                    struct cx_ctx *ctx)
 {
-	size_t n = 0;
-	struct cx_ranked *r = cx_rank(res, o->sort, &n);
-	if (n && !r)
-		return cx_error(ctx, CX_ENOMEM, "out of memory");
-	size_t shown = o->top && o->top < n ? o->top : n;
+	struct cx_totals t;
+	cx_result_totals(res, &t);
+	struct ranking rk = {.sort = o->sort, .top = o->top};
+	int rc = cx_result_each(res, rank_file, &rk);
+	if (rc) {
+		ranking_release(&rk);
+		return cx_error(ctx, rc, rc == CX_ENOMEM ? "out of memory"
+		                                         : "cannot read the stored results");
+	}
+	if (rk.n > 1)
+		qsort(rk.v, rk.n, sizeof *rk.v, cmp_rec);
+	size_t shown = rk.n, n = t.functions;
 	int locw = 8, fnw = 8, w[NCOLS];
 	char loc[4200];
 	for (size_t c = 0; c < NCOLS; c++)
 		w[c] = (int)strlen(headers[c]);
 	for (size_t i = 0; i < shown; i++) {
-		int l = snprintf(loc, sizeof loc, "%s:%u", r[i].file->path, r[i].fn->line);
+		int l = snprintf(loc, sizeof loc, "%s:%u", rk.v[i].path, rk.v[i].line);
 		locw = l > locw ? l : locw;
-		int fl = (int)strlen(r[i].fn->name);
+		int fl = (int)strlen(rk.v[i].name);
 		fnw = fl > fnw ? fl : fnw;
 		for (size_t c = 0; c < NCOLS; c++) {
-			int vl = snprintf(NULL, 0, "%lld",
-			                  (long long)cx_metric_value(r[i].fn, columns[c]));
+			int vl = snprintf(NULL, 0, "%lld", (long long)rk.v[i].vals[c]);
 			w[c] = vl > w[c] ? vl : w[c];
 		}
 	}
@@ -121,21 +222,21 @@ int cx_report_text(FILE *out, const struct cx_result *res, const struct cx_repor
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < shown; i++) {
-		snprintf(loc, sizeof loc, "%s:%u", r[i].file->path, r[i].fn->line);
-		fprintf(out, "%-*s  %-*s", locw, loc, fnw, r[i].fn->name);
+		snprintf(loc, sizeof loc, "%s:%u", rk.v[i].path, rk.v[i].line);
+		fprintf(out, "%-*s  %-*s", locw, loc, fnw, rk.v[i].name);
 		for (size_t c = 0; c < NCOLS; c++) {
-			int64_t v = cx_metric_value(r[i].fn, columns[c]);
+			int64_t v = rk.v[i].vals[c];
 			cell(out, v, w[c], cx_threshold_level(cx_default_threshold(columns[c]), v),
 			     o->color);
 		}
-		if (r[i].fn->from_macro)
+		if (rk.v[i].from_macro)
 			fputs("  (body from a macro)", out);
 		fputc('\n', out);
 	}
 	if (shown < n)
 		fprintf(out, "... %zu more functions (--top 0 lists all)\n", n - shown);
-	summary(out, res, n);
-	free(r);
+	summary(out, res, &t, &rk);
+	ranking_release(&rk);
 	if (fflush(out) != 0 || ferror(out))
 		return cx_error(ctx, CX_EIO, "cannot write the report");
 	return 0;

@@ -34,6 +34,8 @@ void cx_buf_release(struct cx_buf *b)
 
 void cx_buf_put(struct cx_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return; /* (b->p may still be NULL) */
 	if (b->err || cx_grow(&b->p, &b->cap, b->n + n, 1)) {
 		b->err = CX_ENOMEM;
 		return;

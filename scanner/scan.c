@@ -26,6 +26,7 @@
 #include "cx_cache.h"
 #include "cx_limits.h"
 #include "cx_scanner.h"
+#include "cx_store.h"
 #include "cx_util.h"
 #include "internal.h"
 
@@ -150,9 +151,7 @@ struct scan {
 	struct cx_cache *cache;
 	char *identity;
 	struct cx_result *res;
-	size_t cap, parsed_cap;
-	size_t *byname; /* report path hash -> index in res->files + 1 */
-	size_t nbyname;
+	size_t parsed_cap;
 	struct cx_pool *pool;
 	struct cx_ctx *ctx;
 	/* test hook: $CXSCAN_TEST_KILL_AFTER=N sends SIGKILL to the process
@@ -358,55 +357,7 @@ static void keep_owned(struct scan *s, size_t i, struct cx_file *f)
 	f->nfuncs = w;
 }
 
-/* The slot of `path` in the by-name index of res->files. */
-static size_t *byname_slot(struct scan *s, const char *path)
-{
-	size_t j = (size_t)cx_hash_str(path) & (s->nbyname - 1);
-	while (s->byname[j] && strcmp(s->res->files[s->byname[j] - 1].path, path) != 0)
-		j = (j + 1) & (s->nbyname - 1);
-	return &s->byname[j];
-}
-
-static int byname_grow(struct scan *s)
-{
-	if ((s->res->nfiles + 1) * 2 <= s->nbyname)
-		return 0;
-	size_t n = s->nbyname ? s->nbyname * 2 : 1024;
-	size_t *nb = calloc(n, sizeof *nb);
-	if (!nb)
-		return CX_ENOMEM;
-	free(s->byname);
-	s->byname = nb;
-	s->nbyname = n;
-	for (size_t i = 0; i < s->res->nfiles; i++)
-		*byname_slot(s, s->res->files[i].path) = i + 1;
-	return 0;
-}
-
-/* Folds f into dst, a file of the same path reported through an earlier
- * TU (a header whose TUs define different functions of it). */
-static int fold(struct cx_file *dst, struct cx_file *f)
-{
-	struct cx_function *nf = realloc(dst->funcs, (dst->nfuncs + f->nfuncs) * sizeof *nf);
-	if (!nf)
-		return CX_ENOMEM;
-	dst->funcs = nf;
-	memcpy(dst->funcs + dst->nfuncs, f->funcs, f->nfuncs * sizeof *nf);
-	dst->nfuncs += f->nfuncs;
-	f->nfuncs = 0;
-	if (f->status > dst->status)
-		dst->status = f->status;
-	for (size_t d = 0; d < f->ndiags; d++) {
-		bool dup = false;
-		for (size_t e = 0; e < dst->ndiags && !dup; e++)
-			dup = strcmp(dst->diags[e], f->diags[d]) == 0;
-		if (!dup && dst->ndiags < CX_MAX_DIAGNOSTICS && cx_file_add_diag(dst, f->diags[d]))
-			return CX_ENOMEM;
-	}
-	cx_file_release(f);
-	return 0;
-}
-
+/* Increments are kept only for --explain. */
 static void drop_increments(struct cx_file *f)
 {
 	for (size_t k = 0; k < f->nfuncs; k++) {
@@ -416,17 +367,13 @@ static void drop_increments(struct cx_file *f)
 	}
 }
 
-/* Moves f (paths made relative to the root) into the result. */
 static int add_file(struct scan *s, struct cx_file *f, enum cx_file_status tu_status,
                     const char *tu_path)
 {
 	struct cx_result *res = s->res;
 	char *rel = cx_path_relative(res->root, f->path);
-	if (!rel || byname_grow(s) ||
-	    cx_grow(&res->files, &s->cap, res->nfiles + 1, sizeof *res->files)) {
-		free(rel);
+	if (!rel)
 		return CX_ENOMEM;
-	}
 	free(f->path);
 	f->path = rel;
 	/* a header measured through a degraded TU may be off as well */
@@ -440,13 +387,10 @@ static int add_file(struct scan *s, struct cx_file *f, enum cx_file_status tu_st
 	}
 	if (!s->opts->keep_increments)
 		drop_increments(f);
-	size_t *slot = byname_slot(s, f->path);
-	if (*slot)
-		return fold(&res->files[*slot - 1], f);
-	res->files[res->nfiles++] = *f;
-	*slot = res->nfiles;
-	memset(f, 0, sizeof *f);
-	return 0;
+	/* kept encoded; several TUs' pieces of a header are folded when read */
+	int rc = cx_store_add(res, f);
+	cx_file_release(f);
+	return rc;
 }
 
 /* Moves TU i's main file and the header functions it reports into the
@@ -602,29 +546,6 @@ static int consume(struct scan *s, struct cx_scan_stats *st)
 
 /* ---- the whole run ---- */
 
-static int cmp_file(const void *a, const void *b)
-{
-	return strcmp(((const struct cx_file *)a)->path, ((const struct cx_file *)b)->path);
-}
-
-static int cmp_func(const void *a, const void *b)
-{
-	const struct cx_function *x = a, *y = b;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return x->column < y->column ? -1 : x->column > y->column;
-}
-
-static void sort_result(struct cx_result *res)
-{
-	if (res->nfiles > 1)
-		qsort(res->files, res->nfiles, sizeof *res->files, cmp_file);
-	for (size_t i = 0; i < res->nfiles; i++)
-		if (res->files[i].nfuncs > 1)
-			qsort(res->files[i].funcs, res->files[i].nfuncs, sizeof *res->files[i].funcs,
-			      cmp_func);
-}
-
 /* ---- the scan memo ----
  *
  * The merged, sorted result of a whole scan, kept in the cache with the
@@ -635,7 +556,7 @@ static void sort_result(struct cx_result *res)
  * key holds the TUs (path and configuration), the options that shape the
  * result, and the identity of this executable. */
 
-static const char memo_magic[4] = {'C', 'X', 'S', '1'};
+static const char memo_magic[4] = {'C', 'X', 'S', '2'};
 
 static int scan_memo_key(const struct scan *s, struct cx_digest *key)
 {
@@ -686,9 +607,7 @@ static int scan_memo_get(struct scan *s, const struct cx_digest *key)
 	}
 	int rc = 0;
 	if (ok) {
-		struct cx_skips none = {0};
-		rc = cx_codec_decode(p, (size_t)(end - p), &s->res->files, &s->res->nfiles, &none);
-		cx_skips_release(&none);
+		rc = cx_store_decode(s->res, p, (size_t)(end - p));
 		ok = rc == 0;
 		rc = rc == CX_ENOMEM ? rc : 0; /* a damaged memo is a miss */
 	}
@@ -711,7 +630,7 @@ static int scan_memo_put(struct scan *s, const struct cx_digest *key)
 		}
 		cx_buf_put_varint(&b, (uint64_t)s->tu[i].cache_id);
 	}
-	int rc = cx_codec_encode(&b, s->res->files, s->res->nfiles, NULL);
+	int rc = cx_store_encode(s->res, &b);
 	if (rc == 0 && !b.err)
 		rc = cx_cache_memo_put(s->cache, key, b.p, b.n);
 	rc = rc ? rc : b.err;
@@ -835,8 +754,8 @@ merged:
 			return cx_error(s->ctx, rc, "out of memory");
 		st->store_s += cx_mono_s() - t1;
 	}
-	if (!memo)
-		sort_result(s->res);
+	if (!memo && (rc = cx_store_finish(s->res)) != 0)
+		return cx_error(s->ctx, rc, "out of memory");
 	if (s->cache && s->srcs.n && !memo) {
 		double t1 = cx_mono_s();
 		if ((rc = scan_memo_put(s, &memo_key)) != 0)
@@ -874,7 +793,6 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct c
 	free(s.claims.key);
 	free(s.claims.val);
 	pthread_mutex_destroy(&s.claims.m);
-	free(s.byname);
 	free(s.identity);
 	cx_sources_release(&s.srcs);
 	struct rusage ru;

@@ -13,8 +13,14 @@
  *   data, which re-encodes to the same bytes;
  * - the TU list decoder likewise: 0, CX_EINVAL or CX_ENOMEM, nothing
  *   appended on an error, non-empty paths and directories on success, and
- *   a re-encoding no longer than the input that decodes to the same list. */
+ *   a re-encoding no longer than the input that decodes to the same list;
+ * - the result store's memo form (cx_store_decode), given the input with
+ *   its checksum appended (else nothing gets past the checksum): 0,
+ *   CX_EINVAL or CX_ENOMEM; once accepted, reading every file gives 0,
+ *   CX_EINVAL or CX_ENOMEM, and nothing leaks. */
 #include "cx_scanner.h"
+#include "cx_store.h"
+#include <xxhash.h>
 #include "cx_cache.h"
 #include "fuzz_common.h"
 
@@ -153,8 +159,40 @@ static void check_sources(const uint8_t *data, size_t size)
 	cx_sources_release(&b);
 }
 
+static int read_file(void *arg, const struct cx_file *f)
+{
+	size_t *n = arg;
+	FUZZ_CHECK(f->path != NULL, "a stored file without a path");
+	(*n)++;
+	return 0;
+}
+
+static void check_store(const uint8_t *data, size_t size)
+{
+	uint8_t *m = malloc(size + 8);
+	if (!m)
+		return;
+	memcpy(m, data, size);
+	uint64_t h = XXH3_64bits(data, size);
+	for (int k = 0; k < 8; k++)
+		m[size + k] = (uint8_t)(h >> (8 * k));
+	struct cx_result res = {0};
+	int rc = cx_store_decode(&res, m, size + 8);
+	FUZZ_CHECK(rc == 0 || rc == CX_EINVAL || rc == CX_ENOMEM, "store: unexpected %d", rc);
+	if (rc == 0) {
+		size_t n = 0;
+		rc = cx_result_each(&res, read_file, &n);
+		FUZZ_CHECK(rc == 0 || rc == CX_EINVAL || rc == CX_ENOMEM, "store read: %d", rc);
+	} else {
+		FUZZ_CHECK(res.store == NULL, "store: error %d kept a store", rc);
+	}
+	cx_result_release(&res);
+	free(m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_store(data, size);
 	check_sources(data, size);
 	struct cx_file *files = (struct cx_file *)&files;
 	size_t nfiles = 12345;

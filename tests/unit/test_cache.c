@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cx_cache.h"
+#include "cx_store.h"
 #include "cx_model.h"
 #include "cx_util.h"
 
@@ -494,6 +495,96 @@ static void check_shape(const struct shape *s, bool ok)
 	else
 		expect_einval(b.p, b.n);
 	cx_buf_release(&b);
+}
+
+/* What the store gives back: every file once, in path order, a header's
+ * pieces from several TUs folded (functions by line, worst status,
+ * diagnostics once). */
+struct seen {
+	char paths[4][32];
+	size_t nfuncs[4];
+	uint32_t first_line[4];
+	enum cx_file_status status[4];
+	size_t ndiags[4];
+	size_t n;
+};
+
+static int see(void *arg, const struct cx_file *f)
+{
+	struct seen *s = arg;
+	assert_true(s->n < 4);
+	snprintf(s->paths[s->n], sizeof s->paths[s->n], "%s", f->path);
+	s->nfuncs[s->n] = f->nfuncs;
+	s->first_line[s->n] = f->nfuncs ? f->funcs[0].line : 0;
+	s->status[s->n] = f->status;
+	s->ndiags[s->n] = f->ndiags;
+	for (size_t k = 1; k < f->nfuncs; k++)
+		assert_true(f->funcs[k - 1].line <= f->funcs[k].line);
+	s->n++;
+	return 0;
+}
+
+static void check_store_result(const struct cx_result *res)
+{
+	struct seen s = {0};
+	assert_int_equal(cx_result_each(res, see, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.paths[0], "include/b.h");
+	assert_int_equal(s.nfuncs[0], 3); /* gamma, then the two of src/a.c's piece */
+	assert_int_equal(s.first_line[0], 10);
+	assert_int_equal(s.status[0], CX_FILE_ERROR);
+	assert_int_equal(s.ndiags[0], 3); /* its own, then a.c's two (one repeated) */
+	assert_string_equal(s.paths[1], "src/a.c");
+	assert_int_equal(s.nfuncs[1], 2);
+	assert_int_equal(s.status[1], CX_FILE_DEGRADED);
+	struct cx_totals t;
+	cx_result_totals(res, &t);
+	assert_int_equal(t.files, 2);
+	assert_int_equal(t.functions, 5);
+	assert_int_equal(t.degraded, 1);
+	assert_int_equal(t.errors, 1);
+	/* ccn 40, 23 (twice: a.c and its copy in b.h), 53, 40 */
+	assert_int_equal(t.bands[0], 0);
+	assert_int_equal(t.bands[1], 0);
+	assert_int_equal(t.bands[2], 4);
+	assert_int_equal(t.bands[3], 1);
+}
+
+static void test_store(void **state)
+{
+	(void)state;
+	struct cx_result res = {0};
+	/* a.c, then b.h, then a piece of b.h that another TU measured (a.c's
+	 * functions under b.h's path, with a repeated diagnostic) */
+	struct cx_file extra = sample[0];
+	extra.path = "include/b.h";
+	extra.diags = (char *[]){diags_a[0], diags_b[0], diags_a[1]};
+	extra.ndiags = 3;
+	assert_int_equal(cx_store_add(&res, &sample[0]), 0);
+	assert_int_equal(cx_store_add(&res, &sample[1]), 0);
+	assert_int_equal(cx_store_add(&res, &extra), 0);
+	assert_int_equal(cx_store_finish(&res), 0);
+	check_store_result(&res);
+
+	/* the memo form, read back */
+	struct cx_buf b = {0};
+	assert_int_equal(cx_store_encode(&res, &b), 0);
+	struct cx_result back = {0};
+	assert_int_equal(cx_store_decode(&back, b.p, b.n), 0);
+	check_store_result(&back);
+	/* damaged: every truncation and a flipped bit in each byte are refused */
+	struct cx_result bad = {0};
+	for (size_t n = 0; n < b.n; n++)
+		assert_int_equal(cx_store_decode(&bad, b.p, n), CX_EINVAL);
+	for (size_t i = 0; i < b.n; i++) {
+		b.p[i] ^= 0x10;
+		assert_int_equal(cx_store_decode(&bad, b.p, b.n), CX_EINVAL);
+		b.p[i] ^= 0x10;
+	}
+	assert_null(bad.store);
+	cx_buf_release(&b);
+	cx_result_release(&back);
+	cx_result_release(&res);
 }
 
 static void test_codec_malformed(void **state)
@@ -1168,6 +1259,7 @@ int main(void)
 		cmocka_unit_test(test_skips_normalize),
 		cmocka_unit_test(test_codec_round_trip),
 		cmocka_unit_test(test_codec_malformed),
+		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_digest_stream),
 		cmocka_unit_test(test_cache_runs),
 		cmocka_unit_test(test_cache_racy),
