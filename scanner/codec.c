@@ -1,5 +1,5 @@
 /* codec.c: the binary form of a TU's results in the cache (and of the
- * spilled per-file results of a scan). Little-endian base-128 varints and
+ * pieces of a scan's result store, store.c). Little-endian base-128 varints and
  * length-prefixed strings; the decoder trusts nothing: every count is
  * checked against the bytes left before anything is allocated, so a
  * corrupt blob is CX_EINVAL, never a crash or a huge allocation.
