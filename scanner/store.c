@@ -173,6 +173,29 @@ static int decode_piece(const struct cx_store *st, size_t i, struct cx_file *f)
 	return rc;
 }
 
+/* Decodes pieces [i, j) of one file, folds and sorts them, and calls fn. */
+static int read_file(const struct cx_store *st, size_t i, size_t j, cx_file_fn fn, void *arg)
+{
+	struct cx_file f;
+	int rc = decode_piece(st, i, &f);
+	if (rc)
+		return rc;
+	for (size_t k = i + 1; rc == 0 && k < j; k++) {
+		struct cx_file g;
+		rc = decode_piece(st, k, &g);
+		if (rc == 0) {
+			rc = fold(&f, &g);
+			cx_file_release(&g);
+		}
+	}
+	if (rc == 0 && f.nfuncs > 1)
+		qsort(f.funcs, f.nfuncs, sizeof *f.funcs, cmp_func);
+	if (rc == 0)
+		rc = fn(arg, &f);
+	cx_file_release(&f);
+	return rc;
+}
+
 int cx_result_each(const struct cx_result *res, cx_file_fn fn, void *arg)
 {
 	const struct cx_store *st = res->store;
@@ -185,23 +208,10 @@ int cx_result_each(const struct cx_result *res, cx_file_fn fn, void *arg)
 		return 0;
 	}
 	for (size_t i = 0; i < st->n;) {
-		struct cx_file f;
-		int rc = decode_piece(st, i, &f);
 		size_t j = i + 1;
-		for (; rc == 0 && j < st->n && same_file(st, i, j); j++) {
-			struct cx_file g;
-			rc = decode_piece(st, j, &g);
-			if (rc == 0)
-				rc = fold(&f, &g);
-			if (rc == 0)
-				cx_file_release(&g);
-		}
-		if (rc)
-			return rc;
-		if (f.nfuncs > 1)
-			qsort(f.funcs, f.nfuncs, sizeof *f.funcs, cmp_func);
-		rc = fn(arg, &f);
-		cx_file_release(&f);
+		while (j < st->n && same_file(st, i, j))
+			j++;
+		int rc = read_file(st, i, j, fn, arg);
 		if (rc)
 			return rc;
 		i = j;
@@ -251,7 +261,26 @@ int cx_store_encode(const struct cx_result *res, struct cx_buf *b)
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 		cx_buf_put_varint(b, head[i]);
 	cx_buf_put_varint(b, t.files);
-	int rc = cx_result_each(res, encode_file, b);
+	int rc = 0;
+	const struct cx_store *st = res->store;
+	if (!st) {
+		rc = cx_result_each(res, encode_file, b);
+	} else {
+		/* a file of one piece is copied as it is (functions are sorted
+		 * when read); only a header's several pieces are folded */
+		for (size_t i = 0; i < st->n && rc == 0;) {
+			size_t j = i + 1;
+			while (j < st->n && same_file(st, i, j))
+				j++;
+			if (j == i + 1) {
+				cx_buf_put_varint(b, st->v[i].len);
+				cx_buf_put(b, st->buf.p + st->v[i].off, st->v[i].len);
+			} else {
+				rc = read_file(st, i, j, encode_file, b);
+			}
+			i = j;
+		}
+	}
 	if (rc == 0 && !b->err) {
 		uint64_t h = XXH3_64bits(b->p + start, b->n - start);
 		uint8_t le[8];
