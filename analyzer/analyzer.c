@@ -499,8 +499,58 @@ int cx_analyzer_parse_only(struct cx_analyzer *self, const struct cx_tu_job *job
 
 struct deps {
 	struct cx_strv v;
+	struct cx_strv dir, real; /* directories resolved so far, and to what */
 	int err;
 };
+
+/* The real path of an included file with its directory resolved once per
+ * TU: realpath() reads every component of every path, and a kernel TU
+ * includes some 900 files from a hundred directories. A file that is a
+ * symbolic link itself is resolved whole. NULL on ENOMEM. */
+static char *dep_realpath(struct deps *dp, CXFile f)
+{
+	CXString s = clang_File_tryGetRealPathName(f);
+	const char *p = clang_getCString(s);
+	char *r = p && *p ? cx_strdup(p) : NULL;
+	clang_disposeString(s);
+	if (r)
+		return r;
+	CXString name = clang_getFileName(f);
+	const char *nm = clang_getCString(name);
+	const char *slash = nm ? strrchr(nm, '/') : NULL;
+	struct stat st;
+	if (slash && slash != nm && lstat(nm, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		size_t dl = (size_t)(slash - nm), k = 0;
+		while (k < dp->dir.n && !(strncmp(dp->dir.v[k], nm, dl) == 0 && !dp->dir.v[k][dl]))
+			k++;
+		char buf[PATH_MAX];
+		if (k == dp->dir.n) {
+			/* push_owned frees what it cannot keep; dir and real stay
+			 * the same length */
+			char *d = cx_strndup(nm, dl);
+			char *rd = d && realpath(d, buf) ? cx_strdup(buf) : NULL;
+			if (!rd) {
+				free(d);
+				k = SIZE_MAX; /* resolve the path whole */
+			} else if (cx_strv_push_owned(&dp->dir, d)) {
+				free(rd);
+				k = SIZE_MAX;
+			} else if (cx_strv_push_owned(&dp->real, rd)) {
+				free(dp->dir.v[--dp->dir.n]);
+				dp->dir.v[dp->dir.n] = NULL;
+				k = SIZE_MAX;
+			}
+		}
+		if (k < dp->real.n)
+			r = cx_asprintf("%s/%s", dp->real.v[k], slash + 1);
+	}
+	if (!r) {
+		char buf[PATH_MAX];
+		r = cx_strdup(nm && realpath(nm, buf) ? buf : nm ? nm : "");
+	}
+	clang_disposeString(name);
+	return r;
+}
 
 static void inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
 {
@@ -508,7 +558,7 @@ static void inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClien
 	if (depth == 0 || dp->err) /* depth 0 is the main file */
 		return;
 	(void)stack;
-	char *rp = file_realpath(f);
+	char *rp = dep_realpath(dp, f);
 	if (!rp || cx_strv_push_owned(&dp->v, rp))
 		dp->err = CX_ENOMEM;
 }
@@ -570,6 +620,8 @@ out:
 	lexical_reset();
 	if (tu)
 		clang_disposeTranslationUnit(tu);
+	cx_strv_release(&deps.dir);
+	cx_strv_release(&deps.real);
 	out->deps = deps.v.v;
 	out->ndeps = deps.v.n;
 	out->files = files;

@@ -121,6 +121,27 @@ class Cache(unittest.TestCase):
         self.assertEqual((st["parsed"], st["files_read"]), (0, 1))
         self.assertEqual(norm(doc2), norm(doc))
 
+    def test_headers_behind_symbolic_links(self):
+        # include/ is a link to hdr/, and x.h a link to x-real.h in it: an
+        # edit of the real file re-parses the includers
+        inc, hdr = os.path.join(self.proj, "include"), os.path.join(self.proj, "hdr")
+        os.rename(inc, hdr)
+        os.symlink("hdr", inc)
+        os.rename(os.path.join(hdr, "x.h"), os.path.join(hdr, "x-real.h"))
+        os.symlink("x-real.h", os.path.join(hdr, "x.h"))
+        cold, st = self.scan()
+        self.assertEqual(st["parsed"], 3)
+        _, st = self.scan()
+        self.assertEqual((st["hits"], st["parsed"]), (3, 0))
+        write(os.path.join(hdr, "x-real.h"),
+              "static inline int xmax(int a, int b) { return a >= b ? a : b; }\n", age=10)
+        _, st = self.scan()
+        self.assertEqual(st["parsed_files"], ["src/a.c", "src/b.c"])
+        write(os.path.join(hdr, "y.h"),
+              "static inline int ymin(int a, int b) { return a < b ? a : b; }\n", age=10)
+        _, st = self.scan()
+        self.assertEqual(st["parsed_files"], ["src/c.c"])
+
     def test_source_edit_reparses_one(self):
         self.scan()
         path = os.path.join(self.proj, "src/c.c")
