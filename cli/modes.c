@@ -114,20 +114,29 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 	FILE *out = stdout;
 	char *tmp = NULL;
 	if (o->output) {
-		tmp = cx_asprintf("%s.tmp.%ld", o->output, (long)getpid());
-		out = tmp ? fopen(tmp, "w") : NULL;
+		/* A new or regular file is replaced whole (written beside it, then
+		 * renamed), so a failed run leaves the old report. Anything else
+		 * (a device such as /dev/null, a FIFO, a symbolic link) is written
+		 * through: renaming over it would replace the device or the link
+		 * itself, and as root /dev/null would become a plain file. */
+		struct stat st;
+		bool replace = lstat(o->output, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+		if (replace)
+			tmp = cx_asprintf("%s.tmp.%ld", o->output, (long)getpid());
+		out = replace ? (tmp ? fopen(tmp, "w") : NULL) : fopen(o->output, "w");
 		if (!out) {
+			int e = errno;
 			free(tmp);
-			return cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
+			return cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(e));
 		}
 	}
 	int rc = writers[o->format](out, res, &ro, ctx);
 	if (o->output) {
 		if (fclose(out) != 0 && rc == 0)
 			rc = cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
-		if (rc == 0 && rename(tmp, o->output) != 0)
+		if (tmp && rc == 0 && rename(tmp, o->output) != 0)
 			rc = cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
-		if (rc)
+		if (tmp && rc)
 			unlink(tmp);
 	}
 	free(tmp);

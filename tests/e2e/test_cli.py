@@ -101,6 +101,32 @@ class Demo(unittest.TestCase):
         self.assertIn("\033[", run("--color=always", DEMO).stdout)
         self.assertNotIn("\033[", run("--color=always", DEMO, env={"NO_COLOR": "1"}).stdout)
 
+    def test_output_through_links_devices_and_fifos(self):
+        """-o replaces a regular file whole, but writes through anything
+        else: renaming over /dev/null (as root) or a link would replace it."""
+        import stat, threading
+        with tempfile.TemporaryDirectory() as t:
+            real, link = os.path.join(t, "real.json"), os.path.join(t, "link.json")
+            with open(real, "w") as f:
+                f.write("old")
+            os.symlink("real.json", link)
+            run("--format=json", "-o", link, DEMO)
+            self.assertTrue(os.path.islink(link))
+            with open(real) as f:
+                self.assertEqual(json.load(f)["summary"]["functions"], 9)
+            fifo = os.path.join(t, "fifo")
+            os.mkfifo(fifo)
+            got = []
+            reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+            reader.start()
+            run("--format=csv", "-o", fifo, DEMO)
+            reader.join(timeout=60)
+            self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
+            self.assertEqual(len(got[0].splitlines()), 10)  # header + 9 functions
+            self.assertEqual(sorted(os.listdir(t)), ["fifo", "link.json", "real.json"])
+        run("--format=json", "-o", os.devnull, DEMO)
+        self.assertTrue(stat.S_ISCHR(os.stat(os.devnull).st_mode))
+
     def test_version_help(self):
         self.assertRegex(run("--version").stdout, r"^cxscan \d+\.\d+\.\d+\n$")
         h = run("--help").stdout
