@@ -45,6 +45,9 @@ static int explain_one(FILE *out, const struct cx_file *f, const struct cx_funct
 	        f->path, fn->line, fn->column, fn->name, fn->ccn, fn->ccn_modified,
 	        (long long)fn->npath, fn->cognitive, fn->max_nesting, fn->nloc,
 	        fn->statements, fn->params, fn->from_macro ? " (body from a macro)" : "");
+	if (f->status != CX_FILE_OK) /* a parse with errors may have lost code */
+		fprintf(out, "  note: %s is %s, the numbers may be low: %s\n", f->path,
+		        cx_file_status_name(f->status), f->ndiags ? f->diags[0] : "");
 	fputs("  line:col     ccn  cognitive  reason\n", out);
 	fprintf(out, "  %-10s  +1   %9s  function entry\n", "", "");
 	for (size_t i = 0; i < fn->nincs; i++) {

@@ -6,4 +6,4 @@ sh scripts/deps.sh
 cmake -S . -B build -G Ninja -DCX_TESTS=OFF >/dev/null
 ninja -C build cxscan >/dev/null
 build/cxscan examples/demo
-build/cxscan --explain examples/demo/src/eval.c:term
+build/cxscan --explain src/eval.c:term examples/demo

@@ -132,6 +132,14 @@ static void test_explain(void **state)
 	assert_non_null(strstr(buf, "14:9        +1   +2         if (+1 for nesting)"));
 	assert_non_null(strstr(buf, "&& (starts a sequence)"));
 	assert_non_null(strstr(buf, "for    lines 12-30  depth 1  ccn 5  cognitive 9"));
+	assert_null(strstr(buf, "note:"));
+	free(buf);
+	/* a function of a degraded file says so */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(cx_report_explain(f, &res, "b,\"x\".c", "mid", &ctx), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "  note: b,\"x\".c is degraded, the numbers may be low: "
+	                            "b,\"x\".c:1:1: error: boom\n"));
 	free(buf);
 	f = open_memstream(&buf, &len);
 	assert_int_equal(cx_report_explain(f, &res, "c.c", "big", &ctx), CX_EINVAL);
