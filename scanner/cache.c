@@ -448,8 +448,21 @@ static int adopt(sqlite3 *db, const char *path)
 		return 1;
 	if (rc != SQLITE_OK)
 		return rc;
-	if (header_unusable(path))
-		return 1;
+	if (header_unusable(path)) {
+		/* A cxscan creating this cache may be extending the file right
+		 * now (its header counts pages not yet written): look again
+		 * under the write lock. Busy is retried by the caller; a file
+		 * SQLite will only open read-only is unusable as it stands. */
+		rc = exec(db, "BEGIN IMMEDIATE");
+		if ((rc & 0xff) == SQLITE_READONLY || damaged(rc))
+			return 1;
+		if (rc != SQLITE_OK)
+			return rc;
+		bool bad = header_unusable(path);
+		exec(db, "ROLLBACK");
+		if (bad)
+			return 1;
+	}
 	if (tables > 0 && app != APP_ID)
 		return 1; /* someone else's database */
 	rc = pragma_int(db, "PRAGMA user_version", &ver);
@@ -473,16 +486,17 @@ static int adopt(sqlite3 *db, const char *path)
 	}
 	if (damaged(rc))
 		return 1;
-	/* Its content was to be dropped anyway: a file that cannot be rebuilt
-	 * in place (a header field SQLite accepts but cannot write with, such
-	 * as a largest root page of 2^32-1: "database or disk is full") is
-	 * moved aside like a damaged one. Not an empty file (a new cache on a
-	 * full disk), and not a busy one (a concurrent cxscan). */
-	int prim = rc & 0xff;
+	/* Its content was to be dropped anyway: a file that SQLite says is
+	 * full while rebuilding it in place (a header field it accepts but
+	 * cannot write with, such as a largest root page of 2^32-1) is moved
+	 * aside like a damaged one; not an empty file (a new cache on a full
+	 * disk). A concurrent cxscan creating the same cache shows as busy,
+	 * locked or a changed schema: those are retried by the caller. */
 	struct stat st;
-	if (rc != SQLITE_OK && prim != SQLITE_BUSY && prim != SQLITE_LOCKED &&
-	    stat(path, &st) == 0 && st.st_size > 0)
+	if ((rc & 0xff) == SQLITE_FULL && stat(path, &st) == 0 && st.st_size > 0)
 		return 1;
+	if ((rc & 0xff) == SQLITE_SCHEMA)
+		return SQLITE_BUSY;
 	return rc;
 }
 
