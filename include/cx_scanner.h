@@ -50,6 +50,8 @@ struct cx_cache;
 int cx_sources_discover(const struct cx_scan_opts *opts, struct cx_cache *cache,
                         struct cx_sources *out, struct cx_ctx *ctx) CX_MUST_CHECK;
 void cx_sources_release(struct cx_sources *s);
+/* Frees what one source owns. */
+void cx_source_release(struct cx_source *s);
 
 /* Drops every entry whose path repeats an earlier entry's, keeping the
  * order of the rest (the first entry of a path wins). O(n log n). Returns

@@ -409,15 +409,6 @@ int cx_sources_encode(struct cx_buf *b, const struct cx_source *v, size_t n)
 	return b->err;
 }
 
-static void source_free(struct cx_source *s)
-{
-	free(s->path);
-	free(s->directory);
-	for (size_t k = 0; k < s->nargs; k++)
-		free(s->args[k]);
-	free(s->args);
-}
-
 int cx_sources_decode(const void *data, size_t len, struct cx_sources *out)
 {
 	struct rd r = {.p = data, .end = (const uint8_t *)data + len};
@@ -445,7 +436,7 @@ int cx_sources_decode(const void *data, size_t len, struct cx_sources *out)
 			rc = r.bad || (s->path && !s->path[0]) || (s->directory && !s->directory[0])
 			             ? CX_EINVAL
 			             : CX_ENOMEM;
-			source_free(s);
+			cx_source_release(s);
 			break;
 		}
 		out->n++;
@@ -454,7 +445,7 @@ int cx_sources_decode(const void *data, size_t len, struct cx_sources *out)
 		rc = CX_EINVAL;
 	if (rc) {
 		for (size_t i = base; i < out->n; i++)
-			source_free(&out->v[i]);
+			cx_source_release(&out->v[i]);
 		out->n = base;
 	}
 	return rc;

@@ -288,7 +288,7 @@ static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx 
 	return rc;
 }
 
-static void source_release(struct cx_source *s)
+void cx_source_release(struct cx_source *s)
 {
 	free(s->path);
 	free(s->directory);
@@ -327,7 +327,7 @@ int cx_sources_dedupe(struct cx_sources *s)
 	size_t k = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		if (drop[i])
-			source_release(&s->v[i]);
+			cx_source_release(&s->v[i]);
 		else
 			s->v[k++] = s->v[i];
 	}
@@ -386,8 +386,7 @@ static int add_fallback(const struct cx_scan_opts *o, struct walk_state *ws,
 			out->v[out->n++] = s;
 			continue;
 		}
-		free(s.path);
-		free(s.directory);
+		cx_source_release(&s);
 	}
 	return rc;
 }
@@ -509,7 +508,7 @@ int cx_sources_discover(const struct cx_scan_opts *o, struct cx_cache *cache,
 void cx_sources_release(struct cx_sources *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		source_release(&s->v[i]);
+		cx_source_release(&s->v[i]);
 	free(s->v);
 	free(s->compdb);
 	memset(s, 0, sizeof *s);
