@@ -3,7 +3,7 @@
  *   files(id, path, size, mtime_ns, ino, digest, checked_ns): what cxscan
  *       knows of every file it hashed; a file whose (size, mtime_ns, inode)
  *       is unchanged, and was hashed clearly after its last change (git's
- *       "racy" rule, racy_window), is not read again.
+ *       "racy" rule, cx_cache_racy_ns), is not read again.
  *   tus(id, path, config, content, deps, result): one entry per TU and
  *       configuration (arguments, macro mode, versions); deps lists
  *       (file id, digest) of every included file; result is a codec blob.
@@ -101,10 +101,7 @@ void cx_digest_buf(const void *p, size_t n, struct cx_digest *d)
 	to_digest(XXH3_128bits(p, n), d);
 }
 
-struct cx_digest_state {
-	XXH3_state_t *st;
-};
-
+/* struct cx_digest_state is an XXH3_state_t (never defined here). */
 struct cx_digest_state *cx_digest_begin(void)
 {
 	XXH3_state_t *st = XXH3_createState();
@@ -295,17 +292,14 @@ static int load_files(struct cx_cache *c)
 
 static int hash_fd(int fd, struct cx_digest *d)
 {
-	XXH3_state_t *st = XXH3_createState();
+	struct cx_digest_state *st = cx_digest_begin();
 	if (!st)
 		return CX_ENOMEM;
-	XXH3_128bits_reset(st);
 	static _Thread_local char buf[1 << 16];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0)
-		XXH3_128bits_update(st, buf, (size_t)n);
-	if (n == 0)
-		to_digest(XXH3_128bits_digest(st), d);
-	XXH3_freeState(st);
+		cx_digest_add(st, buf, (size_t)n);
+	cx_digest_end(st, d);
 	return n == 0 ? 0 : CX_EIO;
 }
 
@@ -313,14 +307,9 @@ static int hash_fd(int fd, struct cx_digest *d)
  * file systems that keep only whole seconds (no sub-second part in any
  * mtime) round down by up to 2 s (FAT); others keep nanoseconds and a
  * clock tick. Git calls files inside this window "racy". */
-static int64_t racy_window(int64_t mtime_ns)
-{
-	return mtime_ns % 1000000000LL ? 10000000LL : 2000000000LL;
-}
-
 int64_t cx_cache_racy_ns(int64_t mtime_ns)
 {
-	return racy_window(mtime_ns);
+	return mtime_ns % 1000000000LL ? 10000000LL : 2000000000LL;
 }
 
 /* Brings entry i up to date for this run. */
@@ -337,7 +326,7 @@ static int check_file(struct cx_cache *c, size_t i)
 	}
 	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 	if (e->has_digest && e->size == st.st_size && e->mtime_ns == mt &&
-	    e->ino == (int64_t)st.st_ino && mt + racy_window(mt) <= e->checked_ns) {
+	    e->ino == (int64_t)st.st_ino && mt + cx_cache_racy_ns(mt) <= e->checked_ns) {
 		e->state = F_PRESENT;
 		return 0;
 	}
@@ -382,6 +371,17 @@ int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest 
 static int exec(sqlite3 *db, const char *sql)
 {
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Ends a transaction: commits when rc is SQLITE_OK; rolls back when rc or
+ * the commit failed (a busy COMMIT leaves the transaction open). */
+static int end_tx(sqlite3 *db, int rc)
+{
+	if (rc == SQLITE_OK)
+		rc = exec(db, "COMMIT");
+	if (rc != SQLITE_OK)
+		exec(db, "ROLLBACK");
+	return rc;
 }
 
 static int pragma_int(sqlite3 *db, const char *sql, int64_t *v)
@@ -482,7 +482,7 @@ static int adopt(sqlite3 *db, const char *path)
 		if (rc == SQLITE_OK)
 			rc = exec(db, "PRAGMA application_id = " APP_ID_STR "; "
 			              "PRAGMA user_version = " SCHEMA_VERSION_STR);
-		rc = rc == SQLITE_OK ? exec(db, "COMMIT") : (exec(db, "ROLLBACK"), rc);
+		rc = end_tx(db, rc);
 	}
 	if (damaged(rc))
 		return 1;
@@ -705,6 +705,19 @@ int cx_cache_lookup(struct cx_cache *c, const char *tu, const struct cx_digest *
 	return hit;
 }
 
+/* A copy of the row's first column (a blob). 0 or CX_ENOMEM. */
+static int copy_blob(sqlite3_stmt *st, void **blob, size_t *len)
+{
+	size_t n = (size_t)sqlite3_column_bytes(st, 0);
+	const void *p = sqlite3_column_blob(st, 0);
+	if (!(*blob = malloc(n ? n : 1)))
+		return CX_ENOMEM;
+	if (n)
+		memcpy(*blob, p, n);
+	*len = n;
+	return 0;
+}
+
 int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len)
 {
 	sqlite3_stmt *st = c->q_result;
@@ -713,13 +726,7 @@ int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len)
 	*blob = NULL;
 	*len = 0;
 	if (rc == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(st, 0);
-		const void *p = sqlite3_column_blob(st, 0);
-		*blob = malloc(n ? n : 1);
-		ret = *blob ? 0 : CX_ENOMEM;
-		if (*blob && n)
-			memcpy(*blob, p, n);
-		*len = n;
+		ret = copy_blob(st, blob, len);
 	} else if (rc != SQLITE_DONE) {
 		db_fail(c, rc, "read");
 	}
@@ -766,7 +773,7 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 		/* changed while (or just before) it was parsed: the parse may
 		 * have seen other bytes; an all-zero digest never matches */
 		int64_t mt = c->f[k].mtime_ns;
-		bool racy = c->f[k].state != F_PRESENT || mt + racy_window(mt) > since_ns;
+		bool racy = c->f[k].state != F_PRESENT || mt + cx_cache_racy_ns(mt) > since_ns;
 		if (!racy)
 			p->dep_digest[p->ndeps] = c->f[k].digest;
 		p->ndeps++;
@@ -856,10 +863,8 @@ int cx_cache_flush(struct cx_cache *c)
 		rc = write_tu(tu, c, &c->pend[i]);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(tu);
-	if (rc == SQLITE_OK)
-		rc = exec(c->db, "COMMIT");
+	rc = end_tx(c->db, rc);
 	if (rc != SQLITE_OK) {
-		exec(c->db, "ROLLBACK");
 		/* ids read inside the rolled-back transaction may be void */
 		for (size_t i = 0; i < c->npend; i++)
 			if (c->pend[i].id)
@@ -925,7 +930,7 @@ int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
 			sqlite3_reset(st);
 		}
 		sqlite3_finalize(st);
-		rc = rc == SQLITE_OK ? exec(c->db, "COMMIT") : (exec(c->db, "ROLLBACK"), rc);
+		rc = end_tx(c->db, rc);
 	}
 	cx_strv_release(&gone);
 	if (rc == SQLITE_NOMEM && !damaged(rc))
@@ -938,7 +943,7 @@ int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
 /* ---- memos ---- */
 
 int cx_cache_memo_get(struct cx_cache *c, const struct cx_digest *key, void **blob,
-                           size_t *len)
+                      size_t *len)
 {
 	sqlite3_stmt *st;
 	*blob = NULL;
@@ -949,14 +954,7 @@ int cx_cache_memo_get(struct cx_cache *c, const struct cx_digest *key, void **bl
 	sqlite3_bind_blob(st, 1, key->b, sizeof key->b, SQLITE_STATIC);
 	int rc = sqlite3_step(st), hit = 0;
 	if (rc == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(st, 0);
-		const void *p = sqlite3_column_blob(st, 0);
-		if ((*blob = malloc(n ? n : 1)) != NULL) {
-			if (n)
-				memcpy(*blob, p, n);
-			*len = n;
-			hit = 1;
-		}
+		hit = copy_blob(st, blob, len) == 0;
 	} else if (rc != SQLITE_DONE) {
 		db_fail(c, rc, "read");
 	}
@@ -965,7 +963,7 @@ int cx_cache_memo_get(struct cx_cache *c, const struct cx_digest *key, void **bl
 }
 
 int cx_cache_memo_put(struct cx_cache *c, const struct cx_digest *key, const void *blob,
-                           size_t len)
+                      size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	if (c->broken || c->nowrite)
@@ -983,7 +981,7 @@ int cx_cache_memo_put(struct cx_cache *c, const struct cx_digest *key, const voi
 	if (rc == SQLITE_OK) /* the latest ones */
 		rc = exec(c->db, "DELETE FROM memo WHERE id <= (SELECT max(id) - " MEMO_KEEP_STR
 		                 " FROM memo)");
-	rc = rc == SQLITE_OK ? exec(c->db, "COMMIT") : (exec(c->db, "ROLLBACK"), rc);
+	rc = end_tx(c->db, rc);
 	if (rc != SQLITE_OK)
 		db_fail(c, rc, "write");
 	return 0;
