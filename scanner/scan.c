@@ -544,8 +544,6 @@ static int consume(struct scan *s, struct cx_scan_stats *st)
 	return rc;
 }
 
-/* ---- the whole run ---- */
-
 /* ---- the scan memo ----
  *
  * The merged, sorted result of a whole scan, kept in the cache with the
@@ -638,6 +636,8 @@ static int scan_memo_put(struct scan *s, const struct cx_digest *key)
 	return rc;
 }
 
+/* ---- the whole run ---- */
+
 /* --parse-only: every TU parsed on the pool, nothing else. */
 static int parse_all(struct scan *s, struct cx_scan_stats *st)
 {
@@ -689,6 +689,58 @@ static int open_cache(struct scan *s)
 	return 0;
 }
 
+/* The merged result: the scan memo when every TU hits the entries it was
+ * made of (*memo), else every TU's result (misses analysed on the pool)
+ * merged in path order. */
+static int measure(struct scan *s, struct cx_scan_stats *st, const struct cx_digest *memo_key,
+                   bool *memo)
+{
+	size_t misses = 0;
+	for (size_t i = 0; i < s->srcs.n; i++)
+		misses += !s->tu[i].hit;
+	int rc;
+	if (memo_key && misses == 0) {
+		double t0 = cx_mono_s();
+		if ((rc = scan_memo_get(s, memo_key)) < 0)
+			return cx_error(s->ctx, rc, "out of memory");
+		st->merge_s += cx_mono_s() - t0;
+		if ((*memo = st->memo = rc == 1)) {
+			st->hits = s->srcs.n;
+			return 0;
+		}
+	}
+	if (misses && (rc = start_pool(s)) != 0)
+		return rc;
+	for (size_t i = 0; i < s->srcs.n; i++)
+		if (!s->tu[i].hit)
+			cx_pool_submit(s->pool, i, false);
+	if ((rc = consume(s, st)) != 0)
+		return rc;
+	return (rc = cx_store_finish(s->res)) ? cx_error(s->ctx, rc, "out of memory") : 0;
+}
+
+/* Prunes and commits the cache, and records the scan memo of a result
+ * that did not come from it. */
+static int save(struct scan *s, struct cx_scan_stats *st, const struct cx_digest *memo_key,
+                bool memo)
+{
+	double t0 = cx_mono_s();
+	char **keep = malloc((s->srcs.n + 1) * sizeof *keep);
+	if (!keep)
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->srcs.n; i++)
+		keep[i] = s->srcs.v[i].path;
+	int rc = cx_cache_prune(s->cache, keep, s->srcs.n);
+	free(keep);
+	if (rc == 0)
+		rc = cx_cache_flush(s->cache);
+	if (rc == 0 && memo_key && !memo)
+		rc = scan_memo_put(s, memo_key);
+	st->store_s += cx_mono_s() - t0;
+	cx_cache_io(s->cache, &st->files_read, &st->files_stated);
+	return rc ? cx_error(s->ctx, rc, "out of memory") : 0;
+}
+
 static int run(struct scan *s, struct cx_scan_stats *st)
 {
 	double t0 = cx_mono_s();
@@ -711,60 +763,18 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
 	if (s->cache && (rc = lookup_all(s, st)) != 0)
 		return rc;
-	size_t misses = 0;
-	for (size_t i = 0; i < s->srcs.n; i++)
-		misses += !s->tu[i].hit;
-	struct cx_digest memo_key;
-	bool memo = false;
-	if (s->cache && s->srcs.n && (rc = scan_memo_key(s, &memo_key)) != 0)
-		return cx_error(s->ctx, rc, "out of memory");
-	if (s->cache && s->srcs.n && misses == 0) {
-		double t0m = cx_mono_s();
-		if ((rc = scan_memo_get(s, &memo_key)) < 0)
+	struct cx_digest key, *memo_key = NULL;
+	if (s->cache && s->srcs.n) {
+		if ((rc = scan_memo_key(s, &key)) != 0)
 			return cx_error(s->ctx, rc, "out of memory");
-		memo = rc == 1;
-		st->merge_s += cx_mono_s() - t0m;
-		st->hits = memo ? s->srcs.n : 0;
-		st->memo = memo;
+		memo_key = &key;
 	}
-	if (memo)
-		goto merged;
-	if (misses && (rc = start_pool(s)) != 0)
+	bool memo = false;
+	if ((rc = measure(s, st, memo_key, &memo)) != 0)
 		return rc;
-	for (size_t i = 0; i < s->srcs.n; i++)
-		if (!s->tu[i].hit)
-			cx_pool_submit(s->pool, i, false);
-	if ((rc = consume(s, st)) != 0)
-		return rc;
-merged:
 	if ((rc = clang_version(s)) != 0)
 		return rc;
-	if (s->cache) {
-		double t1 = cx_mono_s();
-		char **keep = malloc((s->srcs.n + 1) * sizeof *keep);
-		if (!keep)
-			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
-		for (size_t i = 0; i < s->srcs.n; i++)
-			keep[i] = s->srcs.v[i].path;
-		rc = cx_cache_prune(s->cache, keep, s->srcs.n);
-		free(keep);
-		if (rc == 0)
-			rc = cx_cache_flush(s->cache);
-		if (rc)
-			return cx_error(s->ctx, rc, "out of memory");
-		st->store_s += cx_mono_s() - t1;
-	}
-	if (!memo && (rc = cx_store_finish(s->res)) != 0)
-		return cx_error(s->ctx, rc, "out of memory");
-	if (s->cache && s->srcs.n && !memo) {
-		double t1 = cx_mono_s();
-		if ((rc = scan_memo_put(s, &memo_key)) != 0)
-			return cx_error(s->ctx, rc, "out of memory");
-		st->store_s += cx_mono_s() - t1;
-	}
-	if (s->cache)
-		cx_cache_io(s->cache, &st->files_read, &st->files_stated);
-	return 0;
+	return s->cache ? save(s, st, memo_key, memo) : 0;
 }
 
 int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct cx_ctx *ctx)
