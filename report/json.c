@@ -12,6 +12,12 @@ static void kv_int(struct jw *w, const char *k, int64_t v)
 	jw_int(w, v);
 }
 
+static void kv_bool(struct jw *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	jw_bool(w, v);
+}
+
 static void write_blocks(struct jw *w, const struct cx_function *fn)
 {
 	jw_key(w, "blocks");
@@ -31,8 +37,8 @@ static void write_blocks(struct jw *w, const struct cx_function *fn)
 	jw_end_array(w);
 }
 
-/* A function is one line: a tenth of the bytes of one key a line, for
- * reports of thousands of functions, and one grep hit a function. */
+/* A function is one line: a third fewer bytes than one key a line (mm/:
+ * 3.7 MB instead of 5.6), and one grep hit a function. */
 static void write_function(struct jw *w, const struct cx_function *fn)
 {
 	jw_begin_object(w, true);
@@ -47,14 +53,12 @@ static void write_function(struct jw *w, const struct cx_function *fn)
 	kv_int(w, "cognitive", fn->cognitive);
 	kv_int(w, "max_nesting", fn->max_nesting);
 	kv_int(w, "params", fn->params);
-	jw_key(w, "variadic");
-	jw_bool(w, fn->variadic);
+	kv_bool(w, "variadic", fn->variadic);
 	kv_int(w, "nloc", fn->nloc);
 	kv_int(w, "tokens", fn->tokens);
 	kv_int(w, "statements", fn->statements);
 	kv_int(w, "length", fn->length);
-	jw_key(w, "from_macro");
-	jw_bool(w, fn->from_macro);
+	kv_bool(w, "from_macro", fn->from_macro);
 	write_blocks(w, fn);
 	jw_end_object(w);
 }
@@ -74,10 +78,8 @@ static void write_stats(struct jw *w, const struct cx_scan_stats *st)
 	kv_int(w, "misses", (int64_t)st->misses);
 	kv_int(w, "parsed", (int64_t)st->parsed);
 	kv_int(w, "jobs", (int64_t)st->jobs);
-	jw_key(w, "cache");
-	jw_bool(w, st->cached);
-	jw_key(w, "memo");
-	jw_bool(w, st->memo);
+	kv_bool(w, "cache", st->cached);
+	kv_bool(w, "memo", st->memo);
 	kv_s(w, "discovery_s", st->discovery_s);
 	kv_s(w, "stat_hash_s", st->stat_hash_s);
 	kv_s(w, "lookup_s", st->lookup_s);
