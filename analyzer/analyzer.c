@@ -85,21 +85,32 @@ struct collect {
 	int err;
 };
 
-static char *file_realpath(CXFile f)
+/* libclang's real path of f, when it knows one (else NULL). */
+static char *known_realpath(CXFile f)
 {
 	CXString s = clang_File_tryGetRealPathName(f);
 	const char *p = clang_getCString(s);
-	char *r = NULL;
-	if (p && *p) {
-		r = cx_strdup(p);
-	} else {
-		CXString name = clang_getFileName(f);
-		char buf[PATH_MAX];
-		const char *nm = clang_getCString(name);
-		r = cx_strdup(nm && realpath(nm, buf) ? buf : nm ? nm : "");
-		clang_disposeString(name);
-	}
+	char *r = p && *p ? cx_strdup(p) : NULL;
 	clang_disposeString(s);
+	return r;
+}
+
+/* realpath() of a file name, or the name itself when it cannot be
+ * resolved. */
+static char *resolve_name(const char *nm)
+{
+	char buf[PATH_MAX];
+	return cx_strdup(nm && realpath(nm, buf) ? buf : nm ? nm : "");
+}
+
+static char *file_realpath(CXFile f)
+{
+	char *r = known_realpath(f);
+	if (r)
+		return r;
+	CXString name = clang_getFileName(f);
+	r = resolve_name(clang_getCString(name));
+	clang_disposeString(name);
 	return r;
 }
 
@@ -503,16 +514,41 @@ struct deps {
 	int err;
 };
 
+/* Index of the directory nm[0..dl) in dp, resolving and adding it when
+ * new; SIZE_MAX when it cannot be (the caller resolves the path whole). */
+static size_t dir_index(struct deps *dp, const char *nm, size_t dl)
+{
+	for (size_t k = 0; k < dp->dir.n; k++)
+		if (strncmp(dp->dir.v[k], nm, dl) == 0 && !dp->dir.v[k][dl])
+			return k;
+	char buf[PATH_MAX];
+	char *d = cx_strndup(nm, dl);
+	char *rd = d && realpath(d, buf) ? cx_strdup(buf) : NULL;
+	/* push_owned frees what it cannot keep; dir and real stay the same
+	 * length */
+	if (!rd) {
+		free(d);
+		return SIZE_MAX;
+	}
+	if (cx_strv_push_owned(&dp->dir, d)) {
+		free(rd);
+		return SIZE_MAX;
+	}
+	if (cx_strv_push_owned(&dp->real, rd)) {
+		free(dp->dir.v[--dp->dir.n]);
+		dp->dir.v[dp->dir.n] = NULL;
+		return SIZE_MAX;
+	}
+	return dp->real.n - 1;
+}
+
 /* The real path of an included file with its directory resolved once per
  * TU: realpath() reads every component of every path, and a kernel TU
  * includes some 900 files from a hundred directories. A file that is a
  * symbolic link itself is resolved whole. NULL on ENOMEM. */
 static char *dep_realpath(struct deps *dp, CXFile f)
 {
-	CXString s = clang_File_tryGetRealPathName(f);
-	const char *p = clang_getCString(s);
-	char *r = p && *p ? cx_strdup(p) : NULL;
-	clang_disposeString(s);
+	char *r = known_realpath(f);
 	if (r)
 		return r;
 	CXString name = clang_getFileName(f);
@@ -520,34 +556,12 @@ static char *dep_realpath(struct deps *dp, CXFile f)
 	const char *slash = nm ? strrchr(nm, '/') : NULL;
 	struct stat st;
 	if (slash && slash != nm && lstat(nm, &st) == 0 && !S_ISLNK(st.st_mode)) {
-		size_t dl = (size_t)(slash - nm), k = 0;
-		while (k < dp->dir.n && !(strncmp(dp->dir.v[k], nm, dl) == 0 && !dp->dir.v[k][dl]))
-			k++;
-		char buf[PATH_MAX];
-		if (k == dp->dir.n) {
-			/* push_owned frees what it cannot keep; dir and real stay
-			 * the same length */
-			char *d = cx_strndup(nm, dl);
-			char *rd = d && realpath(d, buf) ? cx_strdup(buf) : NULL;
-			if (!rd) {
-				free(d);
-				k = SIZE_MAX; /* resolve the path whole */
-			} else if (cx_strv_push_owned(&dp->dir, d)) {
-				free(rd);
-				k = SIZE_MAX;
-			} else if (cx_strv_push_owned(&dp->real, rd)) {
-				free(dp->dir.v[--dp->dir.n]);
-				dp->dir.v[dp->dir.n] = NULL;
-				k = SIZE_MAX;
-			}
-		}
-		if (k < dp->real.n)
+		size_t k = dir_index(dp, nm, (size_t)(slash - nm));
+		if (k != SIZE_MAX)
 			r = cx_asprintf("%s/%s", dp->real.v[k], slash + 1);
 	}
-	if (!r) {
-		char buf[PATH_MAX];
-		r = cx_strdup(nm && realpath(nm, buf) ? buf : nm ? nm : "");
-	}
+	if (!r)
+		r = resolve_name(nm);
 	clang_disposeString(name);
 	return r;
 }
