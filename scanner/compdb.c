@@ -324,11 +324,7 @@ static int add_entry(const cJSON *e, size_t idx, const char *name, const char *b
 	for (size_t i = 0; i < nw; i++)
 		free(words[i]);
 	free(words);
-	for (size_t i = 0; i < na; i++)
-		free(args[i]);
-	free(args);
-	free(path);
-	free(adir);
+	cx_source_release(&(struct cx_source){path, adir, args, na}); /* what was not kept */
 	return rc;
 }
 
