@@ -11,6 +11,11 @@
 #include "cx_cache.h"
 #include "cx_cli.h"
 
+char *cx_cache_default_path(const char *root)
+{
+	return cx_asprintf("%s/.cache/cxscan/cache.sqlite", root);
+}
+
 static char *cache_path(const struct cx_options *o, struct cx_ctx *ctx)
 {
 	if (o->cache)
@@ -21,7 +26,7 @@ static char *cache_path(const struct cx_options *o, struct cx_ctx *ctx)
 		cx_error(ctx, CX_EINVAL, "cannot use '%s': %s", root, strerror(errno));
 		return NULL;
 	}
-	return cx_asprintf("%s/.cache/cxscan/cache.sqlite", buf);
+	return cx_cache_default_path(buf);
 }
 
 int cx_mode_cache(const struct cx_options *o, struct cx_ctx *ctx)

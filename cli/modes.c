@@ -65,8 +65,7 @@ static int prepare(const struct cx_options *o, const struct cx_strv *paths,
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (rc == 0 && !o->no_cache) {
-		pr->cache = o->cache ? cx_strdup(o->cache)
-		                     : cx_asprintf("%s/.cache/cxscan/cache.sqlite", pr->root);
+		pr->cache = o->cache ? cx_strdup(o->cache) : cx_cache_default_path(pr->root);
 		if (!pr->cache)
 			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
 	}

@@ -12,4 +12,8 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_cache(const struct cx_options *o, struct cx_ctx *ctx);
 
+/* The cache a scan of `root` (absolute) uses without --cache. NULL on
+ * ENOMEM. */
+char *cx_cache_default_path(const char *root);
+
 #endif
