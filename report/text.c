@@ -53,8 +53,7 @@ struct ranking {
 	size_t top;
 	struct rec *v;
 	size_t n, cap;
-	char **bad; /* "status path: first diagnostic" of files not ok */
-	size_t nbad, badcap;
+	struct cx_strv bad; /* "status path: first diagnostic" of files not ok */
 };
 
 static void rec_free(struct rec *r)
@@ -135,14 +134,8 @@ static int rank_file(void *arg, const struct cx_file *f)
 	}
 	if (f->status == CX_FILE_OK)
 		return 0;
-	char *line = cx_asprintf("%s %s: %s", cx_file_status_name(f->status), f->path,
-	                         f->ndiags ? f->diags[0] : "");
-	if (!line || cx_grow(&rk->bad, &rk->badcap, rk->nbad + 1, sizeof *rk->bad)) {
-		free(line);
-		return CX_ENOMEM;
-	}
-	rk->bad[rk->nbad++] = line;
-	return 0;
+	return cx_strv_push_owned(&rk->bad, cx_asprintf("%s %s: %s", cx_file_status_name(f->status),
+	                                                f->path, f->ndiags ? f->diags[0] : ""));
 }
 
 static void ranking_release(struct ranking *rk)
@@ -150,9 +143,7 @@ static void ranking_release(struct ranking *rk)
 	for (size_t i = 0; i < rk->n; i++)
 		rec_free(&rk->v[i]);
 	free(rk->v);
-	for (size_t i = 0; i < rk->nbad; i++)
-		free(rk->bad[i]);
-	free(rk->bad);
+	cx_strv_release(&rk->bad);
 }
 
 static void cell(FILE *out, int64_t v, int width, enum cx_level lvl, bool color)
@@ -175,8 +166,8 @@ static void summary(FILE *out, const struct cx_result *res, const struct cx_tota
 		fprintf(out, "  %s %.1f%% (%zu)", names[b],
 		        nfunc ? 100.0 * (double)t->bands[b] / (double)nfunc : 0.0, t->bands[b]);
 	fputc('\n', out);
-	for (size_t i = 0; i < rk->nbad; i++)
-		fprintf(out, "%s\n", rk->bad[i]);
+	for (size_t i = 0; i < rk->bad.n; i++)
+		fprintf(out, "%s\n", rk->bad.v[i]);
 	const struct cx_scan_stats *st = &res->stats;
 	if (st->cached)
 		fprintf(out, "%zu TUs: %zu cache hits, %zu parsed; elapsed %.2f s\n", st->tus,

@@ -122,12 +122,18 @@ void cx_pool_submit(struct cx_pool *p, size_t index, bool urgent)
 	pthread_mutex_unlock(&p->m);
 }
 
+/* Whether job index has run. Called locked. */
+static bool has_run(const struct cx_pool *p, size_t index)
+{
+	return index < p->nfinished && p->finished[index];
+}
+
 bool cx_pool_wait(struct cx_pool *p, size_t index)
 {
 	pthread_mutex_lock(&p->m);
-	while (p->alive && !(index < p->nfinished && p->finished[index]))
+	while (p->alive && !has_run(p, index))
 		pthread_cond_wait(&p->done, &p->m);
-	bool ok = index < p->nfinished && p->finished[index];
+	bool ok = has_run(p, index);
 	pthread_mutex_unlock(&p->m);
 	return ok;
 }
@@ -135,7 +141,7 @@ bool cx_pool_wait(struct cx_pool *p, size_t index)
 bool cx_pool_finished(struct cx_pool *p, size_t index)
 {
 	pthread_mutex_lock(&p->m);
-	bool done = !p->alive || (index < p->nfinished && p->finished[index]);
+	bool done = !p->alive || has_run(p, index);
 	pthread_mutex_unlock(&p->m);
 	return done;
 }
