@@ -53,12 +53,9 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 export LC_ALL=C
 KMAKE=(make -C "$DEST" ARCH=x86_64)
 
-T0=$SECONDS
-log()  { printf '==> %s\n' "$*"; }
-die()  { printf 'linux.sh: error: %s\n' "$*" >&2; exit 1; }
-trap 'printf "linux.sh: error: command failed (line %s, exit %s)\n" "$LINENO" "$?" >&2' ERR
-step_start() { STEP_T0=$SECONDS; log "$*"; }
-step_end()   { log "   done in $((SECONDS - STEP_T0)) s"; }
+ME=linux.sh
+# shellcheck source=bench/prepare/common.sh
+. "$(dirname "$0")/common.sh"
 # Remove the objects of GENERATED_OBJS (and their kbuild .cmd files): the dry
 # run only lists out-of-date objects, and these are the only ones ever built.
 forget_generated_objs() {
@@ -288,13 +285,7 @@ if not all(r[4] for r in first3):
     print('FAILED: one of the first three sampled entries does not parse')
     sys.exit(1)
 PY
-    # Console: the summary only; per-entry results are in verify.txt.
-    sed -n '/^-- summary --$/,$p' "$SCRATCH/verify.txt" | tail -n +2 | sed 's/^/   /'
-    log "   per-entry results: $SCRATCH/verify.txt"
-    [ $status = 0 ] || die "clang check failed (see $SCRATCH/verify.txt)"
-    step_end
+    verify_done "$status"
 fi
 
-log "compile database: $DEST/compile_commands.json"
-sed 's/^/   /' "$SCRATCH/entries.txt"
-log "total time: $((SECONDS - T0)) s"
+finish "$DEST/compile_commands.json"

@@ -45,12 +45,9 @@ APT_SRC_FILE=/etc/apt/sources.list.d/cxbench-deb-src
 unset MAKEFLAGS MFLAGS MAKELEVEL
 export LC_ALL=C
 
-T0=$SECONDS
-log()  { printf '==> %s\n' "$*"; }
-die()  { printf 'sqlite.sh: error: %s\n' "$*" >&2; exit 1; }
-trap 'printf "sqlite.sh: error: command failed (line %s, exit %s)\n" "$LINENO" "$?" >&2' ERR
-step_start() { STEP_T0=$SECONDS; log "$*"; }
-step_end()   { log "   done in $((SECONDS - STEP_T0)) s"; }
+ME=sqlite.sh
+# shellcheck source=bench/prepare/common.sh
+. "$(dirname "$0")/common.sh"
 need_root()  { [ "$(id -u)" = 0 ] || die "need root: $*"; }
 
 # --- 1. packages --------------------------------------------------------------
@@ -255,12 +252,7 @@ print('-- summary --')
 print(f'parse without errors: {good}/{len(results)}')
 sys.exit(0 if good == len(results) else 1)
 PY
-    sed -n '/^-- summary --$/,$p' "$SCRATCH/verify.txt" | tail -n +2 | sed 's/^/   /'
-    log "   per-entry results: $SCRATCH/verify.txt"
-    [ $status = 0 ] || die "clang check failed (see $SCRATCH/verify.txt)"
-    step_end
+    verify_done "$status"
 fi
 
-log "compile database: $DB"
-sed 's/^/   /' "$SCRATCH/entries.txt"
-log "total time: $((SECONDS - T0)) s"
+finish "$DB"
