@@ -68,18 +68,7 @@ forget_generated_objs() {
 [ "$(uname -m)" = x86_64 ] || die "this script expects an x86_64 host (got $(uname -m))"
 
 # --- 1. packages --------------------------------------------------------------
-missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
-        || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    step_start "installing packages: ${missing[*]}"
-    [ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-    step_end
-fi
+install_missing "${PACKAGES[@]}"
 [ -f "$TARBALL" ] || die "$TARBALL not found (package linux-source-6.1)"
 
 # --- 2. extract ---------------------------------------------------------------

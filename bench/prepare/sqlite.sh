@@ -48,21 +48,9 @@ export LC_ALL=C
 ME=sqlite.sh
 # shellcheck source=bench/prepare/common.sh
 . "$(dirname "$0")/common.sh"
-need_root()  { [ "$(id -u)" = 0 ] || die "need root: $*"; }
 
 # --- 1. packages --------------------------------------------------------------
-missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
-        || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    step_start "installing packages: ${missing[*]}"
-    need_root "to install ${missing[*]}"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-    step_end
-fi
+install_missing "${PACKAGES[@]}"
 
 # --- 2. deb-src entries -------------------------------------------------------
 has_deb_src() {
