@@ -24,7 +24,7 @@ static void flush(struct jw *w)
 	w->n = 0;
 }
 
-static void put(struct jw *w, const void *p, size_t n)
+void jw_raw(struct jw *w, const void *p, size_t n)
 {
 	if (w->n + n > sizeof w->buf) {
 		flush(w);
@@ -44,7 +44,7 @@ static void putch(struct jw *w, char c)
 	w->buf[w->n++] = c;
 }
 
-#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
+#define PUTS(w, lit) jw_raw((w), (lit), sizeof(lit) - 1)
 
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_len(const unsigned char *s)
@@ -66,7 +66,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-static void quote(struct jw *w, const char *str)
+void jw_quote(struct jw *w, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
@@ -77,7 +77,7 @@ static void quote(struct jw *w, const char *str)
 		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
 			s++;
 		if (s > run)
-			put(w, run, (size_t)(s - run));
+			jw_raw(w, run, (size_t)(s - run));
 		if (!*s)
 			break;
 		unsigned char c = *s;
@@ -92,7 +92,7 @@ static void quote(struct jw *w, const char *str)
 			case '\r': PUTS(w, "\\r"); break;
 			default: {
 				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-				put(w, u, sizeof u);
+				jw_raw(w, u, sizeof u);
 			}
 			}
 			s++;
@@ -102,7 +102,7 @@ static void quote(struct jw *w, const char *str)
 				PUTS(w, "\\ufffd");
 				s++;
 			} else {
-				put(w, s, n);
+				jw_raw(w, s, n);
 				s += n;
 			}
 		}
@@ -116,10 +116,10 @@ static void newline(struct jw *w)
 	size_t n = 1 + 2 * (size_t)w->depth;
 	if (n > sizeof spaces - 1)
 		n = sizeof spaces - 1;
-	put(w, spaces, n);
+	jw_raw(w, spaces, n);
 }
 
-static void sep(struct jw *w)
+void jw_next(struct jw *w)
 {
 	if (w->key_pending) {
 		w->key_pending = false;
@@ -138,17 +138,17 @@ static void sep(struct jw *w)
 
 void jw_key(struct jw *w, const char *key)
 {
-	sep(w);
+	jw_next(w);
 	/* keys are the report's own ASCII names: nothing to escape */
 	putch(w, '"');
-	put(w, key, strlen(key));
+	jw_raw(w, key, strlen(key));
 	PUTS(w, "\": ");
 	w->key_pending = true;
 }
 
 static void begin(struct jw *w, char c, bool one_line)
 {
-	sep(w);
+	jw_next(w);
 	putch(w, c);
 	if (w->depth + 1 < JW_MAX_DEPTH) {
 		w->depth++;
@@ -177,27 +177,47 @@ void jw_end_array(struct jw *w) { end(w, ']'); }
 
 void jw_string(struct jw *w, const char *s)
 {
-	sep(w);
-	quote(w, s);
+	jw_next(w);
+	jw_quote(w, s);
+}
+
+static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+
+char *jw_dec(char *p, int64_t v)
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		*p++ = '-';
+	char t[20], *e = t + sizeof t, *q = e;
+	while (u >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * u, 2);
+	} else {
+		*--q = (char)('0' + u);
+	}
+	memcpy(p, q, (size_t)(e - q));
+	return p + (e - q);
 }
 
 void jw_int(struct jw *w, int64_t v)
 {
-	sep(w);
+	jw_next(w);
 	/* the report's hottest call: no printf */
-	char buf[24], *p = buf + sizeof buf;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	put(w, p, (size_t)(buf + sizeof buf - p));
+	char buf[24];
+	jw_raw(w, buf, (size_t)(jw_dec(buf, v) - buf));
 }
 
 void jw_bool(struct jw *w, bool v)
 {
-	sep(w);
+	jw_next(w);
 	if (v)
 		PUTS(w, "true");
 	else
@@ -206,15 +226,15 @@ void jw_bool(struct jw *w, bool v)
 
 void jw_double(struct jw *w, double v, int decimals)
 {
-	sep(w);
+	jw_next(w);
 	char buf[64];
 	int n = snprintf(buf, sizeof buf, "%.*f", decimals, v);
 	if (n > 0)
-		put(w, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+		jw_raw(w, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 void jw_null(struct jw *w)
 {
-	sep(w);
+	jw_next(w);
 	PUTS(w, "null");
 }

@@ -37,4 +37,14 @@ void jw_bool(struct jw *w, bool v);
 void jw_double(struct jw *w, double v, int decimals);
 void jw_null(struct jw *w);
 
+/* For writers of hot, fixed-shape values (a function's line): jw_next
+ * writes what comes before a value (a comma, the line break or space), the
+ * value then goes in raw with jw_raw; jw_quote writes a string escaped as
+ * jw_string does; jw_dec writes v in decimal at p (at most 20 bytes) and
+ * returns the end. */
+void jw_next(struct jw *w);
+void jw_raw(struct jw *w, const void *p, size_t n);
+void jw_quote(struct jw *w, const char *s);
+char *jw_dec(char *p, int64_t v);
+
 #endif

@@ -87,6 +87,63 @@ static void test_json(void **state)
 	free(out);
 }
 
+/* A function is one line, written raw (json.c): pin its bytes, and a
+ * function with more blocks than the line buffer holds. */
+static void test_json_lines(void **state)
+{
+	(void)state;
+	char *out = render(cx_report_json);
+	assert_non_null(strstr(out,
+		"\n        { \"name\": \"big\", \"line\": 10, \"column\": 5, \"end_line\": 40, "
+		"\"ccn\": 25, \"ccn_modified\": 20, \"npath\": 9223372036854775807, "
+		"\"cognitive\": 30, \"max_nesting\": 6, \"params\": 8, \"variadic\": false, "
+		"\"nloc\": 120, \"tokens\": 900, \"statements\": 80, \"length\": 31, "
+		"\"from_macro\": false, \"blocks\": [ { \"kind\": \"for\", \"line\": 12, "
+		"\"end_line\": 30, \"depth\": 1, \"ccn\": 5, \"cognitive\": 9}, { \"kind\": "
+		"\"if\", \"line\": 14, \"end_line\": 20, \"depth\": 2, \"ccn\": 2, "
+		"\"cognitive\": 3}]},\n        { \"name\": \"small\", \"line\": 50, "));
+	assert_non_null(strstr(out, "\"variadic\": true, \"nloc\": 0, \"tokens\": 0, "
+	                            "\"statements\": 0, \"length\": 7, \"from_macro\": false, "
+	                            "\"blocks\": []}\n      ]"));
+	free(out);
+
+	enum { NB = 200 };
+	static struct cx_block many[NB];
+	for (size_t i = 0; i < NB; i++)
+		many[i] = (struct cx_block){CX_K_WHILE, (uint32_t)i + 1, UINT32_MAX, 4000000000u,
+		                            (uint32_t)i * 1000003u, 7};
+	struct cx_function fn = {.name = "w\"q", .line = 1, .end_line = UINT32_MAX, .ccn = 201,
+	                         .npath = -1, .from_macro = true, .blocks = many, .nblocks = NB};
+	struct cx_file f = {.path = "m.c", .funcs = &fn, .nfuncs = 1};
+	struct cx_result r = {.root = "/r", .files = &f, .nfiles = 1};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+	struct cx_ctx ctx = {0};
+	assert_int_equal(cx_report_json(mf, &r, &ro, &ctx), 0);
+	fclose(mf);
+	cJSON *doc = cJSON_Parse(buf);
+	assert_non_null(doc);
+	cJSON *jf = cJSON_GetArrayItem(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "files"), 0), "functions"), 0);
+	assert_string_equal(cJSON_GetObjectItem(jf, "name")->valuestring, "w\"q");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(jf, "from_macro")));
+	assert_int_equal(cJSON_GetObjectItem(jf, "npath")->valuedouble, -1);
+	assert_int_equal(cJSON_GetObjectItem(jf, "end_line")->valuedouble, UINT32_MAX);
+	cJSON *bl = cJSON_GetObjectItem(jf, "blocks");
+	assert_int_equal(cJSON_GetArraySize(bl), NB);
+	for (int i = 0; i < NB; i++) {
+		cJSON *b = cJSON_GetArrayItem(bl, i);
+		assert_string_equal(cJSON_GetObjectItem(b, "kind")->valuestring, "while");
+		assert_int_equal(cJSON_GetObjectItem(b, "line")->valueint, i + 1);
+		assert_int_equal(cJSON_GetObjectItem(b, "depth")->valuedouble, 4000000000.0);
+		assert_int_equal(cJSON_GetObjectItem(b, "ccn")->valuedouble, (double)i * 1000003);
+	}
+	assert_non_null(strstr(buf, "\"npath\": -1,"));
+	cJSON_Delete(doc);
+	free(buf);
+}
+
 static void test_csv(void **state)
 {
 	(void)state;
@@ -151,7 +208,8 @@ static void test_explain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json), cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_json), cmocka_unit_test(test_json_lines),
+		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_text), cmocka_unit_test(test_explain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
