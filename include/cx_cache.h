@@ -87,6 +87,12 @@ void cx_cache_close(struct cx_cache *c);
 int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest *d,
                          bool *present) CX_MUST_CHECK;
 
+/* Many lookups in a row read one snapshot in one read transaction (one
+ * lock and one look at the log instead of one a statement). Any write of
+ * the cache, and cx_cache_close, ends it. */
+void cx_cache_read_begin(struct cx_cache *c);
+void cx_cache_read_end(struct cx_cache *c);
+
 /* Looks up the entry of a TU. Returns 1 on a hit (every dependency still
  * has its recorded digest) with *id set for cx_cache_load, 0 on a miss, or
  * a negative cx_err. */

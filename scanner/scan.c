@@ -296,6 +296,7 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 		config_digest(s, i, &s->tu[i].config);
 	}
 	double t1 = cx_mono_s();
+	cx_cache_read_begin(s->cache);
 	for (size_t i = 0; i < s->srcs.n; i++) {
 		if (!s->tu[i].hit)
 			continue;
@@ -308,6 +309,7 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 		if (rc != 1)
 			t->cache_id = 0; /* a row that did not hit is not this run's entry */
 	}
+	cx_cache_read_end(s->cache);
 	st->stat_hash_s = t1 - t0;
 	st->lookup_s = cx_mono_s() - t1;
 	return 0;

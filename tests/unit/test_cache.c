@@ -806,6 +806,86 @@ static void test_cache_runs(void **state)
 	free(h1), free(h2), free(missing), free(tu_t), free(tu_u), free(cpath), free(dir);
 }
 
+/* File ids far apart (most rows pruned) take the binary search instead of
+ * the id table; lookups inside a read transaction, then a write. */
+static void test_cache_sparse_ids(void **state)
+{
+	(void)state;
+	enum { NH = 1500 };
+	char *dir = mkdir_t("sparse");
+	char *cpath = join(dir, "cache.sqlite");
+	char *tu_a = join(dir, "a.c"), *tu_b = join(dir, "b.c");
+	char *h1 = join(dir, "h1.h"), *h2 = join(dir, "h2.h");
+	int64_t old = now_ns() - HOUR_NS;
+	char **hs = calloc(NH, sizeof *hs);
+	assert_non_null(hs);
+	for (size_t i = 0; i < NH; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "g%zu.h", i);
+		hs[i] = join(dir, name);
+		write_str(hs[i], name);
+		set_mtime_ns(hs[i], old);
+	}
+	write_str(tu_a, "a");
+	write_str(h1, "1");
+	write_str(h2, "2");
+	set_mtime_ns(h1, old);
+	set_mtime_ns(h2, old);
+	char *deps_b[] = {h1, h2};
+
+	struct cx_cache *c = open_c(cpath);
+	store(c, tu_a, "cfg", "ca", hs, NH, now_ns(), "blob-a");
+	store(c, tu_b, "cfg", "cb", deps_b, 2, now_ns(), "blob-b");
+	assert_int_equal(cx_cache_flush(c), 0);
+	cx_cache_close(c);
+
+	/* dense ids: the id table */
+	c = open_c(cpath);
+	cx_cache_read_begin(c);
+	cx_cache_read_begin(c); /* a second begin is a no-op */
+	assert_int_equal(lookup(c, tu_a, "cfg", "ca", "blob-a"), 1);
+	assert_int_equal(lookup(c, tu_b, "cfg", "cb", "blob-b"), 1);
+	cx_cache_read_end(c);
+	cx_cache_read_end(c);
+	cx_cache_close(c);
+
+	/* a.c and its headers go: their rows are pruned */
+	for (size_t i = 0; i < NH; i++)
+		assert_int_equal(unlink(hs[i]), 0);
+	assert_int_equal(unlink(tu_a), 0);
+	c = open_c(cpath);
+	cx_cache_read_begin(c);
+	assert_int_equal(lookup(c, tu_a, "cfg", "ca", NULL), 0);
+	assert_int_equal(lookup(c, tu_b, "cfg", "cb", "blob-b"), 1);
+	/* a write inside the read transaction ends it first */
+	char *keep[] = {tu_b};
+	assert_int_equal(cx_cache_prune(c, keep, 1), 0);
+	cx_cache_close(c);
+
+	/* two rows left, ids above 1500: the binary search */
+	c = open_c(cpath);
+	assert_int_equal(cstats(c).files, 2);
+	assert_int_equal(cstats(c).tus, 1);
+	cx_cache_read_begin(c);
+	assert_int_equal(lookup(c, tu_b, "cfg", "cb", "blob-b"), 1);
+	assert_int_equal(lookup(c, tu_a, "cfg", "ca", NULL), 0);
+	write_str(h2, "two");
+	cx_cache_close(c);
+	c = open_c(cpath);
+	assert_int_equal(lookup(c, tu_b, "cfg", "cb", NULL), 0);
+	cx_cache_close(c);
+
+	for (size_t i = 0; i < NH; i++)
+		free(hs[i]);
+	free(hs);
+	free(tu_a);
+	free(tu_b);
+	free(h1);
+	free(h2);
+	free(cpath);
+	free(dir);
+}
+
 static void test_cache_racy(void **state)
 {
 	(void)state;
@@ -1262,6 +1342,7 @@ int main(void)
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_digest_stream),
 		cmocka_unit_test(test_cache_runs),
+		cmocka_unit_test(test_cache_sparse_ids),
 		cmocka_unit_test(test_cache_racy),
 		cmocka_unit_test(test_cache_garbage),
 		cmocka_unit_test(test_cache_truncated),
