@@ -43,6 +43,11 @@
 /* Worker threads (-j): each reserves CX_ANALYZER_STACK of address space. */
 #define CX_MAX_JOBS 256
 
+/* Coverage data (a gcov JSON, decompressed; an lcov tracefile) and JUnit
+ * XML files larger than this are rejected: gcov's JSON of sqlite3.c, the
+ * largest single C file commonly built, is ~40 MB. */
+#define CX_MAX_COVERAGE_BYTES (1024u * 1024u * 1024u)
+#define CX_MAX_JUNIT_BYTES (256u * 1024u * 1024u)
 /* Length of a path cxscan builds. */
 #define CX_MAX_PATH 4096
 

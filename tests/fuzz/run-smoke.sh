@@ -27,7 +27,7 @@ case $runs in
 	;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
-targets="compdb shell_split args_sanitize glob source codec cache"
+targets="compdb shell_split args_sanitize glob source codec cache junit gcov_json lcov"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cxscan-fuzz-smoke.XXXXXX") || exit 2
 keep=${CX_FUZZ_KEEP:-}

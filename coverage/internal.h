@@ -1,0 +1,17 @@
+/* internal.h: what the coverage readers share (cov.c). */
+#ifndef CX_COVERAGE_INTERNAL_H
+#define CX_COVERAGE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cx_cov.h"
+
+uint64_t cx_cov_sat_add(uint64_t a, uint64_t b);
+char *cx_cov_path(const char *dir, const char *file);
+void cx_cov_file_release(struct cx_cov_file *f);
+void cx_cov_file_finish(struct cx_cov_file *f);
+int cx_cov_push_file(struct cx_cov *cov, size_t *cap, struct cx_cov_file *f);
+int cx_cov_splice(struct cx_cov *out, struct cx_cov *add);
+
+#endif
