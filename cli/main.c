@@ -22,8 +22,11 @@ int main(int argc, char **argv)
 		printf("cxscan %s\n", CX_VERSION);
 		status = CX_EXIT_OK;
 	} else {
-		status = (opts.cache_cmd ? cx_mode_cache : opts.explain ? cx_mode_explain
-		                                                       : cx_mode_scan)(&opts, &ctx);
+		status = (opts.record      ? cx_mode_record
+		          : opts.cache_cmd ? cx_mode_cache
+		          : opts.explain   ? cx_mode_explain
+		          : opts.correlate ? cx_mode_correlate
+		                           : cx_mode_scan)(&opts, &ctx);
 		if (status == CX_EXIT_USAGE)
 			fprintf(stderr, "cxscan: %s\n", ctx.msg);
 	}

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cx_cli.h"
+#include "cx_correlate.h"
+#include "cx_record.h"
 #include "cx_report.h"
 #include "cx_scanner.h"
 
@@ -97,6 +99,7 @@ typedef int (*writer_fn)(FILE *, const struct cx_result *, const struct cx_repor
                          struct cx_ctx *);
 
 static int write_report(const struct cx_options *o, const struct cx_result *res,
+                        const struct cx_correlation *corr, const struct cx_tests *tests,
                         struct cx_ctx *ctx)
 {
 	static const writer_fn writers[] = {
@@ -108,7 +111,7 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 	             (o->color == CX_COLOR_ALWAYS || (o->color == CX_COLOR_AUTO && isatty(1)));
 	struct cx_report_opts ro = {
 		.tool_version = CX_VERSION, .clang_version = res->clang_version, .top = o->top,
-		.sort = o->sort, .color = color, .stats = o->stats,
+		.sort = o->sort, .color = color, .stats = o->stats, .corr = corr, .tests = tests,
 	};
 	FILE *out = stdout;
 	char *tmp = NULL;
@@ -129,7 +132,9 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 			return cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(e));
 		}
 	}
-	int rc = writers[o->format](out, res, &ro, ctx);
+	int rc = corr && o->format == CX_FMT_TEXT
+	             ? cx_report_correlate_text(out, corr, tests, o->top, ctx)
+	             : writers[o->format](out, res, &ro, ctx);
 	if (o->output) {
 		if (fclose(out) != 0 && rc == 0)
 			rc = cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
@@ -179,6 +184,9 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 {
 	struct prepared pr;
 	struct cx_result res = {0};
+	if (o->ngates)
+		return cx_error(ctx, CX_EINVAL, "--fail-on %s needs --correlate DIR", o->gates[0].text),
+		       CX_EXIT_USAGE;
 	int rc = prepare(o, &o->paths, &pr, ctx);
 	if (rc == 0 && o->list_tus) {
 		rc = list_tus(&pr, ctx);
@@ -194,7 +202,7 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 			        st->parsed, st->parse_errors, res.elapsed_s, st->jobs);
 	} else if (rc == 0) {
 		double t0 = cx_mono_s();
-		rc = write_report(o, &res, ctx);
+		rc = write_report(o, &res, NULL, NULL, ctx);
 		res.stats.output_s = cx_mono_s() - t0;
 	}
 	if (rc == 0 && o->stats)
@@ -239,4 +247,83 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
 	cx_strv_release(&paths);
 	free(file);
 	return rc ? CX_EXIT_USAGE : CX_EXIT_OK;
+}
+
+/* The product functions crossing each --fail-on gate, one line each on
+ * stderr; returns how many crossings. */
+static size_t check_gates(const struct cx_options *o, const struct cx_correlation *c)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < o->ngates; g++) {
+		const struct cx_gate *gt = &o->gates[g];
+		for (size_t i = 0; i < c->nfn; i++) {
+			const struct cx_corr_fn *f = &c->fn[i];
+			bool crossed = !f->test_code &&
+			               (gt->kind == CX_GATE_CRAP  ? f->crap > gt->limit
+			                : gt->kind == CX_GATE_HOT ? f->hot > gt->limit
+			                                          : f->ccn > gt->limit &&
+			                                                f->attributed_s > gt->attributed);
+			if (!crossed)
+				continue;
+			n++;
+			fprintf(stderr, "%s:%u: %s: --fail-on %s: CC %u, CRAP %.1f, H %.4f, attributed %.4f s\n",
+			        f->path, f->line, f->name, gt->text, f->ccn, f->crap, f->hot, f->attributed_s);
+		}
+	}
+	return n;
+}
+
+int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
+{
+	if (o->format == CX_FMT_CSV)
+		return cx_error(ctx, CX_EINVAL, "--correlate writes text or json, not csv"),
+		       CX_EXIT_USAGE;
+	struct cx_tests tests = {0};
+	int rc = cx_tests_load(o->correlate, o->junit, &tests, ctx);
+	if (rc)
+		return CX_EXIT_USAGE;
+	struct prepared pr;
+	struct cx_result res = {0};
+	struct cx_correlation corr = {0};
+	rc = prepare(o, &o->paths, &pr, ctx);
+	if (rc == 0)
+		rc = cx_scan_run(&pr.so, &res, ctx);
+	struct cx_correlate_opts co = {
+		.test_globs = (const char *const *)o->test_code.v, .ntest_globs = o->test_code.n,
+	};
+	if (rc == 0)
+		rc = cx_correlate(&res, &tests, &co, &corr, ctx);
+	if (rc == 0 && !o->quiet)
+		for (size_t i = 0; i < tests.warnings.n; i++)
+			fprintf(stderr, "cxscan: warning: %s\n", tests.warnings.v[i]);
+	if (rc == 0)
+		rc = write_report(o, &res, &corr, &tests, ctx);
+	size_t crossed = rc == 0 ? check_gates(o, &corr) : 0;
+	cx_correlation_release(&corr);
+	cx_result_release(&res);
+	if (rc == 0 || pr.root)
+		release(&pr);
+	cx_tests_release(&tests);
+	return rc ? CX_EXIT_USAGE : crossed ? CX_EXIT_FINDINGS : CX_EXIT_OK;
+}
+
+int cx_mode_record(const struct cx_options *o, struct cx_ctx *ctx)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cx_record_opts ro = {
+		.build_dir = o->build_dir, .out_dir = o->out, .repeat = o->repeat ? o->repeat : 1,
+		.jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1,
+		.quiet = o->quiet,
+		.ctest_args = (const char *const *)o->extra.v, .nctest_args = o->extra.n,
+	};
+	struct cx_record_summary s;
+	if (cx_record(&ro, &s, ctx) != 0)
+		return CX_EXIT_USAGE;
+	if (!o->quiet)
+		fprintf(stderr,
+		        "recorded %zu tests (%zu failed, %zu without coverage) in %.2f s; gcov: %zu of %zu "
+		        ".gcda files counted something (%zu runs, %zu warnings) in %.2f s -> %s\n",
+		        s.tests, s.failed, s.no_coverage, s.tests_s, s.gcda - s.gcda_zero, s.gcda,
+		        s.gcov_runs, s.gcov_warnings, s.gcov_s, o->out ? o->out : "gcov");
+	return CX_EXIT_OK;
 }

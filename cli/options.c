@@ -10,7 +10,8 @@
 enum opt_id {
 	O_HELP, O_VERSION, O_COMPDB, O_ROOT, O_INCLUDE, O_EXCLUDE, O_MACROS, O_FORMAT,
 	O_OUTPUT, O_TOP, O_SORT, O_EXPLAIN, O_JOBS, O_CACHE, O_NO_CACHE, O_STATS, O_PARSE_ONLY,
-	O_LIST_TUS, O_QUIET, O_COLOR,
+	O_LIST_TUS, O_QUIET, O_COLOR, O_CORRELATE, O_JUNIT, O_TEST_CODE,
+	O_BUILD_DIR, O_OUT, O_REPEAT, O_FAIL_ON,
 };
 
 struct opt {
@@ -53,6 +54,21 @@ static const struct opt table[] = {
 	{O_QUIET, 'q', "quiet", NULL, "no progress bar and no warnings on stderr"},
 	{O_COLOR, 0, "color", "WHEN",
 	 "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
+	{O_CORRELATE, 0, "correlate", "DIR",
+	 "join the scan with per-test coverage and times in DIR (`cxscan record`'s, or "
+	 "DIR/TEST/**.gcov.json.gz with a JUnit file)"},
+	{O_JUNIT, 0, "junit", "FILE",
+	 "--correlate, bare form: the test times (default: DIR/junit.xml)"},
+	{O_TEST_CODE, 0, "test-code", "GLOB",
+	 "--correlate: files matching GLOB are test or harness code (repeatable; default: "
+	 "under test/ tests/ testing/ unittest(s)/, test_*.c, *_test.c, *_tests.c)"},
+	{O_FAIL_ON, 0, "fail-on", "GATE",
+	 "--correlate: exit 1 when a product function crosses GATE: crap>N, hot>N, or "
+	 "cc>N:attributed>S (CC above N with more than S seconds attributed); repeatable"},
+	{O_BUILD_DIR, 0, "build-dir", "DIR",
+	 "record: the CTest build directory, built with --coverage (default: build, else .)"},
+	{O_OUT, 0, "out", "DIR", "record: where the coverage and times go (default: gcov)"},
+	{O_REPEAT, 0, "repeat", "K", "record: run each test K times, keep the median time"},
 };
 #define NOPTS (sizeof table / sizeof table[0])
 
@@ -71,7 +87,10 @@ void cx_options_help(FILE *out)
 	}
 	fputs("\nFlags after `--` are added to every file's clang arguments.\n"
 	      "`cxscan [--cache FILE] cache stats|clear [PATH]` shows or empties the cache.\n"
-	      "exit status: 0 success, 2 usage or input error.\n", out);
+	      "`cxscan record [--build-dir B] [--out DIR] [--repeat K] [-j N] [-- CTEST_ARGS]` runs\n"
+	      "each CTest test alone and keeps its coverage and times for --correlate.\n"
+	      "exit status: 0 success, 1 a --fail-on gate was crossed, 2 usage or input error.\n",
+	      out);
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -84,6 +103,51 @@ static int parse_size(const char *s, size_t *out)
 	if (errno || *end)
 		return -1;
 	*out = (size_t)v;
+	return 0;
+}
+
+/* A number >= 0 that is all of s. */
+static int parse_num(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	if ((s[0] < '0' || s[0] > '9') && s[0] != '.')
+		return -1;
+	*out = strtod(s, &end);
+	return errno || *end || !(*out >= 0) || *out > 1e300 ? -1 : 0;
+}
+
+static int parse_gate(struct cx_options *o, const char *val, struct cx_ctx *ctx)
+{
+	if (o->ngates == CX_MAX_GATES)
+		return cx_error(ctx, CX_EINVAL, "at most %d --fail-on gates", CX_MAX_GATES);
+	struct cx_gate *g = &o->gates[o->ngates];
+	g->text = val;
+	const char *colon = strchr(val, ':');
+	int bad = 0;
+	if (strncmp(val, "crap>", 5) == 0) {
+		g->kind = CX_GATE_CRAP;
+		bad = parse_num(val + 5, &g->limit);
+	} else if (strncmp(val, "hot>", 4) == 0) {
+		g->kind = CX_GATE_HOT;
+		bad = parse_num(val + 4, &g->limit);
+	} else if (strncmp(val, "cc>", 3) == 0 && colon && strncmp(colon + 1, "attributed>", 11) == 0) {
+		char num[64];
+		size_t n = (size_t)(colon - val - 3);
+		g->kind = CX_GATE_SLOW_CC;
+		bad = n == 0 || n >= sizeof num;
+		if (!bad) {
+			memcpy(num, val + 3, n);
+			num[n] = '\0';
+			bad = parse_num(num, &g->limit) || parse_num(colon + 12, &g->attributed);
+		}
+	} else {
+		bad = 1;
+	}
+	if (bad)
+		return cx_error(ctx, CX_EINVAL, "--fail-on '%s': want crap>N, hot>N or "
+		                "cc>N:attributed>SECONDS", val);
+	o->ngates++;
 	return 0;
 }
 
@@ -118,6 +182,20 @@ static int apply(struct cx_options *o, const struct opt *op, const char *val,
 		return 0;
 	}
 	case O_QUIET: o->quiet = true; return 0;
+	case O_CORRELATE: o->correlate = val; return 0;
+	case O_JUNIT: o->junit = val; return 0;
+	case O_TEST_CODE: return cx_strv_push(&o->test_code, val);
+	case O_BUILD_DIR: o->build_dir = val; return 0;
+	case O_FAIL_ON: return parse_gate(o, val, ctx);
+	case O_OUT: o->out = val; return 0;
+	case O_REPEAT: {
+		size_t k;
+		if (parse_size(val, &k) || k == 0 || k > 1000)
+			return cx_error(ctx, CX_EINVAL, "--repeat takes a number from 1 to 1000, not '%s'",
+			                val);
+		o->repeat = (unsigned)k;
+		return 0;
+	}
 	case O_MACROS:
 		if (strcmp(val, "ignore") == 0)
 			o->macros = CX_MACROS_IGNORE;
@@ -221,6 +299,17 @@ int cx_options_parse(int argc, char **argv, struct cx_options *o, struct cx_ctx 
 	}
 	if (rc == CX_ENOMEM)
 		return cx_error(ctx, rc, "out of memory");
+	/* `cxscan record ...`: the first argument; `--` passes CTest's */
+	if (rc == 0 && argc > 1 && strcmp(argv[1], "record") == 0) {
+		o->record = true;
+		free(o->paths.v[0]);
+		memmove(o->paths.v, o->paths.v + 1, (o->paths.n - 1) * sizeof *o->paths.v);
+		o->paths.n--;
+		if (o->paths.n)
+			return cx_error(ctx, CX_EINVAL, "cxscan record takes no PATH ('%s'); CTest's "
+			                "selection goes after --", o->paths.v[0]);
+		return 0;
+	}
 	/* `cxscan cache stats|clear [PATH]`; ./cache scans a directory so named */
 	if (rc == 0 && o->paths.n >= 2 && strcmp(o->paths.v[0], "cache") == 0 &&
 	    (strcmp(o->paths.v[1], "stats") == 0 || strcmp(o->paths.v[1], "clear") == 0)) {
@@ -242,4 +331,5 @@ void cx_options_release(struct cx_options *o)
 	cx_strv_release(&o->includes);
 	cx_strv_release(&o->excludes);
 	cx_strv_release(&o->extra);
+	cx_strv_release(&o->test_code);
 }

@@ -11,6 +11,8 @@ enum cx_exit { CX_EXIT_OK = 0, CX_EXIT_FINDINGS = 1, CX_EXIT_USAGE = 2 };
 int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_cache(const struct cx_options *o, struct cx_ctx *ctx);
+int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx);
+int cx_mode_record(const struct cx_options *o, struct cx_ctx *ctx);
 
 /* The cache a scan of `root` (absolute) uses without --cache. NULL on
  * ENOMEM. */

@@ -15,6 +15,17 @@ enum cx_color { CX_COLOR_AUTO, CX_COLOR_ALWAYS, CX_COLOR_NEVER };
 
 enum cx_cache_cmd { CX_CACHE_NONE, CX_CACHE_STATS, CX_CACHE_CLEAR };
 
+/* --fail-on gates of --correlate: a product function crossing one makes
+ * the exit status 1. */
+enum cx_gate_kind { CX_GATE_CRAP, CX_GATE_HOT, CX_GATE_SLOW_CC };
+struct cx_gate {
+	enum cx_gate_kind kind;
+	double limit;      /* CRAP, H or CC above this crosses */
+	double attributed; /* CX_GATE_SLOW_CC: ... in a function with more attributed seconds */
+	const char *text;  /* as given */
+};
+#define CX_MAX_GATES 16
+
 struct cx_options {
 	bool help, version, quiet, no_cache, stats, parse_only, list_tus;
 	unsigned jobs;           /* -j N, 0 = online cores */
@@ -29,7 +40,15 @@ struct cx_options {
 	const char *compdb_dir;  /* -p DIR */
 	const char *root;        /* --root DIR */
 	enum cx_macro_mode macros;
-	struct cx_strv paths, includes, excludes, extra;
+	const char *correlate;   /* --correlate DIR */
+	const char *junit;       /* --junit FILE */
+	bool record;             /* `cxscan record` */
+	const char *build_dir;   /* record: --build-dir DIR */
+	const char *out;         /* record: --out DIR */
+	unsigned repeat;         /* record: --repeat K (0: once) */
+	struct cx_gate gates[CX_MAX_GATES];
+	size_t ngates;
+	struct cx_strv paths, includes, excludes, extra, test_code;
 };
 
 /* Parses argv into o (strings point into argv). Errors name the bad

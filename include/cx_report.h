@@ -9,6 +9,9 @@
 #include "cx_model.h"
 #include "cx_rules.h"
 
+struct cx_correlation;
+struct cx_tests;
+
 struct cx_report_opts {
 	const char *tool_version;
 	const char *clang_version;
@@ -16,6 +19,9 @@ struct cx_report_opts {
 	enum cx_metric sort; /* text: ranking metric */
 	bool color;         /* text: ANSI colours */
 	bool stats;         /* json: add summary.stats (--stats) */
+	/* json: --correlate's fields on each function, and the tests */
+	const struct cx_correlation *corr;
+	const struct cx_tests *tests;
 };
 
 /* One line of --list-tus: {"file":..,"directory":..,"arguments":[..]}. */
@@ -35,6 +41,11 @@ int cx_report_csv(FILE *out, const struct cx_result *res,
  * suffix on a component boundary. Returns CX_EINVAL when nothing matches. */
 int cx_report_explain(FILE *out, const struct cx_result *res, const char *file,
                       const char *function, struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* The text report of --correlate (top: rows a section, 0 = 10). */
+int cx_report_correlate_text(FILE *out, const struct cx_correlation *c,
+                             const struct cx_tests *t, size_t top,
+                             struct cx_ctx *ctx) CX_MUST_CHECK;
 
 /* Sorts functions by a metric, descending; ties by path, line. Returns a
  * malloc'd array of pointers into res (NULL with *n = 0 when empty). */

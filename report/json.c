@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cx_correlate.h"
 #include "cx_report.h"
 #include "cx_store.h"
 #include "jsonw.h"
@@ -29,7 +30,23 @@ static void kv_bool(struct jw *w, const char *k, bool v)
  * six numbers of at most 20 bytes: well under 256. */
 #define BLOCK_MAX 256
 
-static void write_function(struct jw *w, const struct cx_function *fn)
+/* --correlate's fields of a function: 7 keys, numbers of at most 40 bytes
+ * each (times are at most hours; CRAP and H stay far below 1e30). */
+static char *corr_fields(char *p, const struct cx_corr_fn *cf)
+{
+	if (cf->has_cov)
+		p += sprintf(p, ", \"coverage\": %.4f", cf->coverage);
+	else
+		p = LIT(p, ", \"coverage\": null");
+	p = LIT(p, ", \"tests\": ");
+	p = jw_dec(p, (int64_t)cf->tests);
+	p += sprintf(p, ", \"touch_s\": %.6f, \"attributed_s\": %.6f, \"hot\": %.6f, \"crap\": %.3f",
+	             cf->touch_s, cf->attributed_s, cf->hot, cf->crap);
+	p = cf->test_code ? LIT(p, ", \"test_code\": true") : LIT(p, ", \"test_code\": false");
+	return p;
+}
+
+static void write_function(struct jw *w, const struct cx_function *fn, const struct cx_corr_fn *cf)
 {
 	char b[1024], *p = b;
 	jw_next(w);
@@ -63,6 +80,8 @@ static void write_function(struct jw *w, const struct cx_function *fn)
 	p = LIT(p, ", \"length\": ");
 	p = jw_dec(p, fn->length);
 	p = fn->from_macro ? LIT(p, ", \"from_macro\": true") : LIT(p, ", \"from_macro\": false");
+	if (cf)
+		p = corr_fields(p, cf);
 	p = LIT(p, ", \"blocks\": [");
 	for (size_t i = 0; i < fn->nblocks; i++) {
 		const struct cx_block *k = &fn->blocks[i];
@@ -144,9 +163,16 @@ void cx_json_line(FILE *out, const char *file, const char *directory,
 	jw_end_object(&w); /* ends the line at the top level */
 }
 
+struct json_out {
+	struct jw w;
+	const struct cx_correlation *corr;
+	size_t next; /* the correlation's function of the next function written */
+};
+
 static int write_file(void *arg, const struct cx_file *f)
 {
-	struct jw *w = arg;
+	struct json_out *jo = arg;
+	struct jw *w = &jo->w;
 	jw_begin_object(w, false);
 	jw_key(w, "path");
 	jw_string(w, f->path);
@@ -159,55 +185,133 @@ static int write_file(void *arg, const struct cx_file *f)
 	jw_end_array(w);
 	jw_key(w, "functions");
 	jw_begin_array(w, false);
-	for (size_t k = 0; k < f->nfuncs; k++)
-		write_function(w, &f->funcs[k]);
+	for (size_t k = 0; k < f->nfuncs; k++) {
+		/* the correlation has the functions in this very order */
+		const struct cx_corr_fn *cf = jo->corr && jo->next < jo->corr->nfn
+		                                  ? &jo->corr->fn[jo->next++] : NULL;
+		write_function(w, &f->funcs[k], cf);
+	}
 	jw_end_array(w);
 	jw_end_object(w);
 	return 0;
 }
 
+static void kv_secs(struct jw *w, const char *k, bool known, double v)
+{
+	jw_key(w, k);
+	if (known)
+		jw_double(w, v, 6);
+	else
+		jw_null(w);
+}
+
+/* The tests (each with its footprint and top functions) and the totals. */
+static void write_correlation(struct jw *w, const struct cx_correlation *c,
+                              const struct cx_tests *t)
+{
+	jw_key(w, "tests");
+	jw_begin_array(w, false);
+	for (size_t i = 0; i < c->ntest; i++) {
+		const struct cx_corr_test *ct = &c->test[i];
+		const struct cx_test_run *r = ct->run;
+		jw_begin_object(w, true);
+		jw_key(w, "name");
+		jw_string(w, r->name);
+		jw_key(w, "id");
+		jw_string(w, r->id);
+		jw_key(w, "status");
+		jw_string(w, cx_test_status_name(r->status));
+		kv_secs(w, "duration_s", r->has_time, r->duration_s);
+		kv_secs(w, "user_s", r->has_cpu, r->user_s);
+		kv_secs(w, "sys_s", r->has_cpu, r->sys_s);
+		kv_bool(w, "coverage", r->has_coverage);
+		kv_secs(w, "attributed_s", true, ct->base_s);
+		kv_secs(w, "product_s", true, ct->product_s);
+		jw_key(w, "footprint");
+		jw_double(w, ct->footprint, 4);
+		jw_key(w, "top");
+		jw_begin_array(w, true);
+		for (size_t k = 0; k < ct->ntop; k++) {
+			const struct cx_corr_fn *f = &c->fn[ct->top[k]];
+			jw_begin_object(w, true);
+			jw_key(w, "path");
+			jw_string(w, f->path);
+			jw_key(w, "name");
+			jw_string(w, f->name);
+			kv_int(w, "line", f->line);
+			kv_secs(w, "attributed_s", true, ct->top_s[k]);
+			jw_end_object(w);
+		}
+		jw_end_array(w);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_key(w, "correlation");
+	jw_begin_object(w, false);
+	jw_key(w, "layout");
+	jw_string(w, t && t->layout ? t->layout : "");
+	kv_int(w, "tests", (int64_t)c->ntest);
+	kv_int(w, "tests_without_coverage", (int64_t)c->tests_without_coverage);
+	kv_secs(w, "total_s", true, c->total_s);
+	kv_secs(w, "d0_s", true, c->d0);
+	kv_secs(w, "u0_s", true, c->u0);
+	kv_secs(w, "attributed_s", true, c->base_total_s);
+	kv_secs(w, "product_s", true, c->product_s);
+	kv_secs(w, "harness_s", true, c->harness_s);
+	kv_secs(w, "unmatched_s", true, c->unmatched_s);
+	jw_key(w, "warnings");
+	jw_begin_array(w, false);
+	for (size_t i = 0; t && i < t->warnings.n; i++)
+		jw_string(w, t->warnings.v[i]);
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
 int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
                    struct cx_ctx *ctx)
 {
-	struct jw w;
+	struct json_out jo = {.corr = o->corr};
+	struct jw *w = &jo.w;
 	struct cx_totals t;
 	cx_result_totals(res, &t);
-	jw_init(&w, out);
-	jw_begin_object(&w, false);
-	kv_int(&w, "schema_version", 1);
-	jw_key(&w, "tool");
-	jw_begin_object(&w, true);
-	jw_key(&w, "name");
-	jw_string(&w, "cxscan");
-	jw_key(&w, "version");
-	jw_string(&w, o->tool_version);
-	jw_key(&w, "libclang");
-	jw_string(&w, o->clang_version ? o->clang_version : "");
-	jw_end_object(&w);
-	jw_key(&w, "root");
-	jw_string(&w, res->root);
-	jw_key(&w, "options");
-	jw_begin_object(&w, true);
-	jw_key(&w, "macros");
-	jw_string(&w, res->macros == CX_MACROS_EXPAND ? "expand" : "ignore");
-	jw_end_object(&w);
-	jw_key(&w, "summary");
-	jw_begin_object(&w, true);
-	kv_int(&w, "files", (int64_t)t.files);
-	kv_int(&w, "functions", (int64_t)t.functions);
-	kv_int(&w, "degraded", (int64_t)t.degraded);
-	kv_int(&w, "errors", (int64_t)t.errors);
-	kv_int(&w, "tus", (int64_t)res->stats.tus);
-	jw_key(&w, "elapsed_s");
-	jw_double(&w, res->elapsed_s, 3);
+	jw_init(w, out);
+	jw_begin_object(w, false);
+	kv_int(w, "schema_version", 1);
+	jw_key(w, "tool");
+	jw_begin_object(w, true);
+	jw_key(w, "name");
+	jw_string(w, "cxscan");
+	jw_key(w, "version");
+	jw_string(w, o->tool_version);
+	jw_key(w, "libclang");
+	jw_string(w, o->clang_version ? o->clang_version : "");
+	jw_end_object(w);
+	jw_key(w, "root");
+	jw_string(w, res->root);
+	jw_key(w, "options");
+	jw_begin_object(w, true);
+	jw_key(w, "macros");
+	jw_string(w, res->macros == CX_MACROS_EXPAND ? "expand" : "ignore");
+	jw_end_object(w);
+	jw_key(w, "summary");
+	jw_begin_object(w, true);
+	kv_int(w, "files", (int64_t)t.files);
+	kv_int(w, "functions", (int64_t)t.functions);
+	kv_int(w, "degraded", (int64_t)t.degraded);
+	kv_int(w, "errors", (int64_t)t.errors);
+	kv_int(w, "tus", (int64_t)res->stats.tus);
+	jw_key(w, "elapsed_s");
+	jw_double(w, res->elapsed_s, 3);
 	if (o->stats)
-		write_stats(&w, &res->stats);
-	jw_end_object(&w);
-	jw_key(&w, "files");
-	jw_begin_array(&w, false);
-	int rc = cx_result_each(res, write_file, &w);
-	jw_end_array(&w);
-	jw_end_object(&w);
+		write_stats(w, &res->stats);
+	jw_end_object(w);
+	jw_key(w, "files");
+	jw_begin_array(w, false);
+	int rc = cx_result_each(res, write_file, &jo);
+	jw_end_array(w);
+	if (o->corr)
+		write_correlation(w, o->corr, o->tests);
+	jw_end_object(w);
 	if (rc)
 		return cx_error(ctx, rc, "cannot read the stored results");
 	if (fflush(out) != 0 || ferror(out))

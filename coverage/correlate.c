@@ -1,0 +1,371 @@
+/* correlate.c: joins the tests' coverage with the scan's functions and
+ * computes touch time, attributed time, hot complexity, CRAP and each
+ * test's footprint (cx_correlate.h has the formulas).
+ *
+ * The join is by extent: a coverage line of a file belongs to the scanned
+ * function whose lines [name line, end line] hold it, the file matched by
+ * real path. That keeps the same-named statics of two files apart, sums a
+ * static inline header function over every object that has a copy (the
+ * readers' files are merged per path), and needs no name demangling. */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx_correlate.h"
+#include "cx_scanner.h"
+#include "cx_store.h"
+
+/* A scanned file: its functions are fn[first .. first + n). */
+struct sfile {
+	char *real;
+	size_t first, n;
+	uint32_t maxline;
+	uint8_t *seen; /* per line: 0 not instrumented, 1 instrumented, 2 run */
+};
+
+struct build {
+	struct cx_correlation *c;
+	const struct cx_correlate_opts *o;
+	const char *root;
+	struct sfile *f;
+	size_t nf, capf;
+	size_t capfn;
+	int err;
+};
+
+static bool default_test_path(const char *path)
+{
+	static const char *const dirs[] = {"test", "tests", "testing", "unittest", "unittests"};
+	const char *p = path;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		size_t n = (size_t)(slash - p);
+		for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+			if (strlen(dirs[i]) == n && strncmp(p, dirs[i], n) == 0)
+				return true;
+		p = slash + 1;
+	}
+	size_t n = strlen(p);
+	return strncmp(p, "test_", 5) == 0 || (n > 7 && strcmp(p + n - 7, "_test.c") == 0) ||
+	       (n > 8 && strcmp(p + n - 8, "_tests.c") == 0);
+}
+
+static bool is_test_code(const struct cx_correlate_opts *o, const char *path)
+{
+	if (!o || !o->ntest_globs)
+		return default_test_path(path);
+	for (size_t i = 0; i < o->ntest_globs; i++)
+		if (cx_glob_match(o->test_globs[i], path))
+			return true;
+	return false;
+}
+
+static char *real_of(const char *root, const char *path)
+{
+	char *joined = path[0] == '/' ? cx_path_normalize(path) : cx_path_join(root, path);
+	if (!joined)
+		return NULL;
+	char *r = realpath(joined, NULL);
+	if (r) {
+		free(joined);
+		return r;
+	}
+	return joined;
+}
+
+static int add_file(void *arg, const struct cx_file *file)
+{
+	struct build *b = arg;
+	struct cx_correlation *c = b->c;
+	if (!file->nfuncs)
+		return 0;
+	if (cx_strv_push(&c->strings, file->path) || cx_grow(&b->f, &b->capf, b->nf + 1, sizeof *b->f) ||
+	    cx_grow(&c->fn, &b->capfn, c->nfn + file->nfuncs, sizeof *c->fn))
+		return CX_ENOMEM;
+	const char *path = c->strings.v[c->strings.n - 1];
+	struct sfile *sf = &b->f[b->nf];
+	memset(sf, 0, sizeof *sf);
+	if (!(sf->real = real_of(b->root, path)))
+		return CX_ENOMEM;
+	b->nf++;
+	sf->first = c->nfn;
+	bool test = is_test_code(b->o, path);
+	for (size_t k = 0; k < file->nfuncs; k++) {
+		const struct cx_function *g = &file->funcs[k];
+		struct cx_corr_fn *fn = &c->fn[c->nfn];
+		memset(fn, 0, sizeof *fn);
+		fn->path = path;
+		fn->line = g->line;
+		fn->end_line = g->end_line < g->line ? g->line : g->end_line;
+		fn->ccn = g->ccn;
+		fn->cognitive = g->cognitive;
+		fn->npath = g->npath;
+		fn->test_code = test;
+		if (!(fn->name = cx_strdup(g->name)))
+			return CX_ENOMEM;
+		c->nfn++;
+		if (g->nblocks) {
+			if (!(fn->blocks = malloc(g->nblocks * sizeof *fn->blocks)))
+				return CX_ENOMEM;
+			memcpy(fn->blocks, g->blocks, g->nblocks * sizeof *fn->blocks);
+			fn->nblocks = g->nblocks;
+		}
+		if (fn->end_line > sf->maxline)
+			sf->maxline = fn->end_line;
+	}
+	sf->n = file->nfuncs;
+	if (!(sf->seen = calloc((size_t)sf->maxline + 1, 1)))
+		return CX_ENOMEM;
+	return 0;
+}
+
+static int cmp_real(const void *a, const void *b)
+{
+	return strcmp(((const struct sfile *)a)->real, ((const struct sfile *)b)->real);
+}
+
+static struct sfile *find_sfile(struct build *b, const char *real)
+{
+	struct sfile key = {.real = (char *)real};
+	return bsearch(&key, b->f, b->nf, sizeof *b->f, cmp_real);
+}
+
+/* The function of sf that holds `line` (functions ascend and do not
+ * overlap), or -1. */
+static long fn_at(const struct build *b, const struct sfile *sf, uint32_t line)
+{
+	size_t lo = 0, hi = sf->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cx_corr_fn *fn = &b->c->fn[sf->first + mid];
+		if (line < fn->line)
+			hi = mid;
+		else if (line > fn->end_line)
+			lo = mid + 1;
+		else
+			return (long)(sf->first + mid);
+	}
+	return -1;
+}
+
+/* One test's L(t,f) and whether it touched f. */
+struct acc {
+	double l;
+	bool touched;
+};
+
+/* Per test: L(t,f) and the touched flags in acc, then the sums. */
+static void one_test(struct build *b, size_t ti, const struct cx_test_run *run, struct acc *acc,
+                     char **reals)
+{
+	struct cx_correlation *c = b->c;
+	struct cx_corr_test *ct = &c->test[ti];
+	ct->run = run;
+	if (!run->has_coverage)
+		return;
+	double d = run->has_time ? run->duration_s : 0;
+	double base = run->has_cpu ? run->user_s - c->u0 : d - c->d0;
+	ct->base_s = base > 0 ? base : 0;
+	memset(acc, 0, c->nfn * sizeof *acc);
+	double total = 0, unmatched = 0;
+	for (size_t i = 0; i < run->cov.nfiles; i++) {
+		const struct cx_cov_file *cf = &run->cov.files[i];
+		struct sfile *sf = reals[i] ? find_sfile(b, reals[i]) : NULL;
+		for (size_t k = 0; k < cf->nlines; k++) {
+			const struct cx_cov_line *ln = &cf->lines[k];
+			double cnt = (double)ln->count;
+			total += cnt;
+			long fi = sf ? fn_at(b, sf, ln->line) : -1;
+			if (fi < 0) {
+				unmatched += cnt;
+				continue;
+			}
+			acc[fi].l += cnt;
+			uint8_t *s = &sf->seen[ln->line];
+			if (ln->count > 0)
+				*s = 2;
+			else if (*s == 0)
+				*s = 1;
+			if (ln->count > 0 && !acc[fi].touched) {
+				acc[fi].touched = true;
+				c->fn[fi].tests++;
+				c->fn[fi].touch_s += d;
+			}
+		}
+	}
+	if (total <= 0)
+		return;
+	c->unmatched_s += ct->base_s * unmatched / total;
+	for (size_t f = 0; f < c->nfn; f++) {
+		if (acc[f].l <= 0)
+			continue;
+		struct cx_corr_fn *fn = &c->fn[f];
+		double w = acc[f].l / total, a = ct->base_s * w;
+		fn->attributed_s += a;
+		if (fn->test_code) {
+			c->harness_s += a;
+			continue;
+		}
+		c->product_s += a;
+		ct->product_s += a;
+		ct->footprint += w * fn->ccn;
+		/* the three biggest shares, biggest first */
+		size_t pos = ct->ntop;
+		while (pos > 0 && a > ct->top_s[pos - 1]) {
+			if (pos < 3) {
+				ct->top_s[pos] = ct->top_s[pos - 1];
+				ct->top[pos] = ct->top[pos - 1];
+			}
+			pos--;
+		}
+		if (pos < 3) {
+			ct->top_s[pos] = a;
+			ct->top[pos] = f;
+			if (ct->ntop < 3)
+				ct->ntop++;
+		}
+	}
+}
+
+/* The lines the baseline knows are instrumented (seen 1 unless run). */
+static int mark_baseline(struct build *b, const struct cx_cov *base)
+{
+	for (size_t i = 0; i < base->nfiles; i++) {
+		const struct cx_cov_file *cf = &base->files[i];
+		char *real = realpath(cf->path, NULL);
+		struct sfile *sf = find_sfile(b, real ? real : cf->path);
+		free(real);
+		for (size_t k = 0; sf && k < cf->nlines; k++) {
+			uint32_t l = cf->lines[k].line;
+			if (l <= sf->maxline && sf->seen[l] == 0 && fn_at(b, sf, l) >= 0)
+				sf->seen[l] = 1;
+		}
+	}
+	return 0;
+}
+
+static double crap_of(double cc, double cov)
+{
+	double u = 1 - cov;
+	return cc * cc * u * u * u + cc;
+}
+
+static void finish(struct build *b)
+{
+	struct cx_correlation *c = b->c;
+	for (size_t i = 0; i < b->nf; i++) {
+		const struct sfile *sf = &b->f[i];
+		for (size_t k = 0; k < sf->n; k++) {
+			struct cx_corr_fn *fn = &c->fn[sf->first + k];
+			for (uint32_t l = fn->line; l <= fn->end_line && l <= sf->maxline; l++) {
+				fn->lines += sf->seen[l] != 0;
+				fn->lines_hit += sf->seen[l] == 2;
+			}
+			fn->has_cov = fn->lines > 0;
+			fn->coverage = fn->lines ? (double)fn->lines_hit / fn->lines : 0;
+			fn->hot = fn->ccn * fn->attributed_s;
+			fn->crap = crap_of(fn->ccn, fn->coverage);
+		}
+	}
+}
+
+int cx_correlate(const struct cx_result *res, const struct cx_tests *tests,
+                 const struct cx_correlate_opts *o, struct cx_correlation *out,
+                 struct cx_ctx *ctx)
+{
+	memset(out, 0, sizeof *out);
+	struct build b = {.c = out, .o = o, .root = res->root};
+	int rc = cx_result_each(res, add_file, &b);
+	if (rc == 0 && b.nf)
+		qsort(b.f, b.nf, sizeof *b.f, cmp_real);
+	if (rc == 0 && tests->n && !(out->test = calloc(tests->n, sizeof *out->test)))
+		rc = CX_ENOMEM;
+	out->ntest = rc == 0 ? tests->n : 0;
+	/* d0, u0: the shortest test with coverage, the cost of running any
+	 * test (with one test, nothing to compare with: 0) */
+	double d0 = -1, u0 = -1;
+	size_t nd = 0, nu = 0;
+	for (size_t t = 0; t < tests->n; t++) {
+		const struct cx_test_run *r = &tests->v[t];
+		out->total_s += r->has_time ? r->duration_s : 0;
+		out->tests_without_coverage += !r->has_coverage;
+		if (r->has_coverage && r->has_time && (nd++ == 0 || r->duration_s < d0))
+			d0 = r->duration_s;
+		if (r->has_coverage && r->has_cpu && (nu++ == 0 || r->user_s < u0))
+			u0 = r->user_s;
+	}
+	out->d0 = nd >= 2 ? d0 : 0;
+	out->u0 = nu >= 2 ? u0 : 0;
+	struct acc *acc = rc == 0 ? calloc(out->nfn + 1, sizeof *acc) : NULL;
+	if (rc == 0 && !acc)
+		rc = CX_ENOMEM;
+	for (size_t t = 0; rc == 0 && t < tests->n; t++) {
+		const struct cx_test_run *r = &tests->v[t];
+		char **reals = r->cov.nfiles ? calloc(r->cov.nfiles, sizeof *reals) : NULL;
+		if (r->cov.nfiles && !reals) {
+			rc = CX_ENOMEM;
+			break;
+		}
+		for (size_t i = 0; i < r->cov.nfiles; i++) {
+			reals[i] = realpath(r->cov.files[i].path, NULL);
+			if (!reals[i])
+				reals[i] = cx_strdup(r->cov.files[i].path);
+		}
+		one_test(&b, t, r, acc, reals);
+		out->base_total_s += out->test[t].base_s;
+		for (size_t i = 0; i < r->cov.nfiles; i++)
+			free(reals[i]);
+		free(reals);
+	}
+	free(acc);
+	if (rc == 0)
+		rc = mark_baseline(&b, &tests->baseline);
+	if (rc == 0)
+		finish(&b);
+	for (size_t i = 0; i < b.nf; i++) {
+		free(b.f[i].real);
+		free(b.f[i].seen);
+	}
+	free(b.f);
+	if (rc) {
+		cx_correlation_release(out);
+		return cx_error(ctx, rc, rc == CX_ENOMEM ? "out of memory"
+		                                         : "cannot read the stored results");
+	}
+	return 0;
+}
+
+void cx_correlation_release(struct cx_correlation *c)
+{
+	for (size_t i = 0; i < c->nfn; i++) {
+		free(c->fn[i].name);
+		free(c->fn[i].blocks);
+	}
+	free(c->fn);
+	free(c->test);
+	cx_strv_release(&c->strings);
+	memset(c, 0, sizeof *c);
+}
+
+long cx_refactor_block(const struct cx_corr_fn *fn)
+{
+	long best = -1;
+	uint32_t best_max = fn->ccn;
+	for (size_t i = 0; i < fn->nblocks; i++) {
+		const struct cx_block *k = &fn->blocks[i];
+		if (k->depth < 1 || k->ccn < 2 || k->ccn >= fn->ccn)
+			continue;
+		/* what stays: the function less the block's decisions; the new
+		 * function: 1 + the block's decisions */
+		uint32_t stay = fn->ccn - k->ccn, moved = 1 + k->ccn;
+		uint32_t worst = stay > moved ? stay : moved;
+		if (worst < best_max) {
+			best_max = worst;
+			best = (long)i;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,36 @@
+/* cx_record.h: `cxscan record`, per-test coverage and times of a CTest
+ * suite into the directory `--correlate` reads (README, "Correlating").
+ *   DIR/manifest.json   format "cxscan-gcov", version 1, build and source
+ *                       directories, prefix strip, gcov and ctest versions
+ *   DIR/timings.tsv     id, name, status, duration_s, user_s, sys_s
+ *   DIR/tests/ID/       test.json, junit.xml (CTest's), ctest.log, and
+ *                       gcda/ with each .gcda and its .gcov.json.gz
+ *   DIR/baseline/       gcov of every .gcno alone: the instrumented lines */
+#ifndef CX_RECORD_H
+#define CX_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cx_err.h"
+
+struct cx_record_opts {
+	const char *build_dir;         /* default: build if it has tests, else . */
+	const char *out_dir;           /* default: gcov */
+	unsigned repeat;               /* runs a test, the median time kept (>= 1) */
+	unsigned jobs;                 /* gcov processes at once */
+	bool quiet;
+	const char *const *ctest_args; /* selection (-R, -L, -E ...) */
+	size_t nctest_args;
+};
+
+struct cx_record_summary {
+	size_t tests, failed, no_coverage;
+	size_t gcda, gcda_zero, gcov_runs, gcov_warnings;
+	double tests_s, gcov_s;
+};
+
+int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum,
+              struct cx_ctx *ctx) CX_MUST_CHECK;
+
+#endif

@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `cxscan record` and `cxscan --correlate` on the
+fixture project tests/correlate/fixture (CMake + CTest + cmocka, built with
+--coverage): the slow complex function ranks first by H, the helper every
+test calls gets ~0 attributed time despite the largest touch time, the
+untested CC-11 function ranks first by CRAP with 132, per-test counts add up
+to one full run's, and damaged inputs cost a warning, not the report.
+
+Environment: CXSCAN (the binary), CX_TESTS (the tests directory)."""
+import glob
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+CXSCAN = os.environ.get("CXSCAN")
+FIXTURE = os.path.join(os.environ.get("CX_TESTS", os.path.dirname(__file__) + "/.."),
+                       "correlate", "fixture")
+
+
+def run(args, cwd=None, env=None, check=True):
+    e = dict(os.environ, NO_COLOR="1")
+    e.pop("GCOV_PREFIX", None)
+    e.update(env or {})
+    p = subprocess.run(args, cwd=cwd, env=e, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError("%s failed (%d):\n%s%s" % (args, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def read(path, mode="r", opener=open):
+    with opener(path, mode) as f:
+        return f.read()
+
+
+def load(path):
+    return json.loads(read(path))
+
+
+def gcov_lines(doc):
+    """{(file, line): count} of one gcov JSON document."""
+    cwd = doc.get("current_working_directory", "")
+    out = {}
+    for f in doc["files"]:
+        path = os.path.normpath(os.path.join(cwd, f["file"]))
+        for ln in f["lines"]:
+            key = (path, ln["line_number"])
+            out[key] = out.get(key, 0) + ln["count"]
+    return out
+
+
+def add(into, more):
+    for k, v in more.items():
+        into[k] = into.get(k, 0) + v
+
+
+class Correlate(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="cxscan-corr-")
+        cls.build = os.path.join(cls.tmp, "build")
+        run(["cmake", "-S", FIXTURE, "-B", cls.build, "-DFIXTURE_COVERAGE=ON",
+             "-DCMAKE_BUILD_TYPE=Debug"])
+        run(["cmake", "--build", cls.build])
+        cls.rec = os.path.join(cls.tmp, "gcov")
+        p = run([CXSCAN, "record", "--build-dir", cls.build, "--out", cls.rec, "-j", "2"])
+        cls.record_err = p.stderr
+        cls.cache = os.path.join(cls.tmp, "cache.sqlite")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def correlate(self, d, *extra, check=True):
+        return run([CXSCAN, "--correlate", d, "-p", self.build, "--cache", self.cache,
+                    "-q", *extra, FIXTURE], check=check)
+
+    def correlate_json(self, d, *extra):
+        doc = json.loads(self.correlate(d, "--format=json", *extra).stdout)
+        fns = {}
+        for f in doc["files"]:
+            for fn in f["functions"]:
+                fns[(f["path"], fn["name"], fn["line"])] = fn
+        return doc, fns
+
+    def test_record_layout(self):
+        m = load(os.path.join(self.rec, "manifest.json"))
+        self.assertEqual(m["format"], "cxscan-gcov")
+        self.assertEqual(m["version"], 1)
+        self.assertEqual(m["build_dir"], os.path.realpath(self.build))
+        self.assertEqual(m["prefix_strip"], len(os.path.realpath(self.build).strip("/").split("/")))
+        self.assertEqual(m["source_dir"], os.path.realpath(FIXTURE))
+        self.assertTrue(m["gcov"].startswith("gcov"), m["gcov"])
+        self.assertEqual(m["tests"], 4)
+        rows = read(os.path.join(self.rec, "timings.tsv")).splitlines()
+        self.assertEqual(rows[0], "id\tname\tstatus\tduration_s\tuser_s\tsys_s")
+        names = [r.split("\t")[1] for r in rows[1:]]
+        self.assertEqual(names, ["test_checksum", "test_text", "test_ab", "test_plain"])
+        for i, name in enumerate(names, 1):
+            d = os.path.join(self.rec, "tests", "%04d-%s" % (i, name))
+            t = load(os.path.join(d, "test.json"))
+            self.assertEqual(t["name"], name)
+            self.assertEqual(t["status"], "passed")
+            self.assertEqual(t["exit_code"], 0)
+            self.assertGreater(t["duration_s"], 0)
+            self.assertGreaterEqual(t["gcda_files"], 2)
+            self.assertEqual(t["warnings"], [])
+            self.assertTrue(os.path.exists(os.path.join(d, "junit.xml")))
+            gz = glob.glob(os.path.join(d, "gcda", "**", "*.gcov.json.gz"), recursive=True)
+            self.assertEqual(len(gz), t["gcda_files"] - t["gcda_all_zero"])
+        # plain_unused.c is linked into test_plain, never called: no gcov for it
+        plain = load(os.path.join(self.rec, "tests", "0004-test_plain", "test.json"))
+        self.assertEqual(plain["gcda_all_zero"], 1)
+        self.assertFalse(glob.glob(os.path.join(self.rec, "tests", "0004-test_plain", "gcda", "**",
+                                                "plain_unused.c.gcov.json.gz"), recursive=True))
+        self.assertTrue(glob.glob(os.path.join(self.rec, "tests", "0004-test_plain", "gcda", "**",
+                                               "plain_unused.c.gcda"), recursive=True))
+        # the slow test is the slow one, in CTest's own time too
+        slow = load(os.path.join(self.rec, "tests", "0001-test_checksum", "test.json"))
+        fast = load(os.path.join(self.rec, "tests", "0002-test_text", "test.json"))
+        self.assertGreater(slow["user_s"], 5 * fast["user_s"])
+        # legacy.c is never linked into a test: only the baseline knows it
+        self.assertTrue(glob.glob(os.path.join(self.rec, "baseline", "**", "legacy.c.gcov.json.gz"),
+                                  recursive=True))
+        self.assertIn("recorded 4 tests (0 failed, 0 without coverage)", self.record_err)
+        self.assertIn("gcov: 13 of 14 .gcda files counted something", self.record_err)
+
+    def test_per_test_counts_add_up_to_a_full_run(self):
+        per_test = {}
+        for gz in glob.glob(os.path.join(self.rec, "tests", "*", "gcda", "**", "*.gcov.json.gz"),
+                            recursive=True):
+            add(per_test, gcov_lines(json.loads(read(gz, "rb", gzip.open))))
+        full = os.path.join(self.tmp, "full")
+        shutil.rmtree(full, ignore_errors=True)
+        strip = str(len(os.path.realpath(self.build).strip("/").split("/")))
+        run(["ctest", "--test-dir", self.build], env={"GCOV_PREFIX": full,
+                                                       "GCOV_PREFIX_STRIP": strip})
+        whole = {}
+        for gcda in glob.glob(os.path.join(full, "**", "*.gcda"), recursive=True):
+            rel = os.path.relpath(gcda, full)
+            shutil.copy(os.path.join(self.build, rel[:-5] + ".gcno"), gcda[:-5] + ".gcno")
+            p = run(["gcov", "-j", "-t", os.path.basename(gcda)], cwd=os.path.dirname(gcda))
+            add(whole, gcov_lines(json.loads(p.stdout)))
+        self.assertTrue(whole)
+        ran = {k: v for k, v in whole.items() if v}
+        self.assertEqual({k: v for k, v in per_test.items() if v}, ran)
+        self.assertGreater(max(ran.values()), 10 ** 6)  # the O(n^2) loop
+
+    def test_rankings(self):
+        doc, fns = self.correlate_json(self.rec)
+        product = {k: v for k, v in fns.items() if not v["test_code"]}
+        by_hot = sorted(product.items(), key=lambda kv: -kv[1]["hot"])
+        self.assertEqual(by_hot[0][0][:2], ("src/checksum.c", "fix_checksum"))
+        slow = product[("src/checksum.c", "fix_checksum", 5)]
+        helper = product[("src/valid.c", "fix_valid", 5)]
+        self.assertEqual(slow["ccn"], 10)
+        self.assertEqual(slow["tests"], 1)
+        # the helper: every test touches it, no time is its
+        self.assertEqual(helper["tests"], 4)
+        self.assertEqual(max(v["touch_s"] for v in product.values()), helper["touch_s"])
+        # ~0: CPU times of tests this short come in clock ticks (4 ms), so
+        # what a fast test leaves above the fixed cost is noise of a few ms
+        self.assertLess(helper["attributed_s"], 0.05 * slow["attributed_s"])
+        by_crap = sorted(product.items(), key=lambda kv: -kv[1]["crap"])
+        self.assertEqual(by_crap[0][0], ("src/checksum.c", "fix_parse_mode", 36))
+        untested = by_crap[0][1]
+        self.assertEqual(untested["ccn"], 11)
+        self.assertEqual(untested["coverage"], 0.0)
+        self.assertEqual(untested["tests"], 0)
+        self.assertEqual(untested["crap"], 132.0)  # 11^2 * (1 - 0)^3 + 11
+        legacy = product[("src/legacy.c", "fix_legacy_sign", 6)]
+        self.assertEqual((legacy["coverage"], legacy["crap"]), (0.0, 6.0))
+        self.assertEqual(slow["coverage"], 1.0)
+        self.assertEqual(slow["crap"], 10.0)
+        # the same-named statics of a.c and b.c stay apart
+        self.assertEqual(product[("src/a.c", "step", 8)]["ccn"], 2)
+        self.assertEqual(product[("src/b.c", "step", 8)]["ccn"], 3)
+        # test code is reported apart
+        self.assertEqual({k[0].split("/")[0] for k, v in fns.items() if v["test_code"]}, {"tests"})
+        tests = {t["name"]: t for t in doc["tests"]}
+        self.assertEqual(set(tests), {"test_checksum", "test_text", "test_ab", "test_plain"})
+        ck = tests["test_checksum"]
+        self.assertEqual(ck["status"], "passed")
+        self.assertEqual(ck["top"][0]["name"], "fix_checksum")
+        self.assertGreater(ck["footprint"], 9.5)  # nearly all of it in CC 10
+        c = doc["correlation"]
+        self.assertEqual((c["layout"], c["tests"], c["tests_without_coverage"]), ("recorded", 4, 0))
+        self.assertEqual(c["warnings"], [])
+        u0 = min(t["user_s"] for t in doc["tests"])
+        self.assertEqual(c["u0_s"], u0)
+        self.assertAlmostEqual(c["attributed_s"], sum(t["user_s"] - u0 for t in doc["tests"]),
+                               places=5)
+
+    def test_text_report(self):
+        out = self.correlate(self.rec).stdout
+        hot = out.split("Complex functions that drive slow tests")[1].splitlines()
+        self.assertIn("src/checksum.c:5 fix_checksum", hot[2])
+        crap = out.split("Complex untested code")[1].splitlines()
+        self.assertTrue(crap[2].strip().startswith("132.0   11   0.0%     0  src/checksum.c:36 "
+                                                   "fix_parse_mode"), crap[2])
+        self.assertIn("src/checksum.c:36 fix_parse_mode (CC 11, cognitive", out)
+        self.assertIn("untested)\n    extract the switch block of lines", out)
+        self.assertIn("Not attributed to product functions", out)
+
+    def test_fail_on_gates(self):
+        p = self.correlate(self.rec, "--fail-on", "crap>131", "--fail-on", "cc>9:attributed>0.05",
+                           check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        lines = p.stderr.splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        self.assertTrue(lines[0].startswith("src/checksum.c:36: fix_parse_mode: --fail-on crap>131: "
+                                            "CC 11, CRAP 132.0"), lines[0])
+        self.assertTrue(lines[1].startswith("src/checksum.c:5: fix_checksum: --fail-on "
+                                            "cc>9:attributed>0.05: CC 10"), lines[1])
+        # just above the worst: passes
+        p = self.correlate(self.rec, "--fail-on", "crap>132", "--fail-on", "cc>10:attributed>0",
+                           check=False)
+        self.assertEqual((p.returncode, p.stderr), (0, ""))
+        for bad in ("crap>", "crap>-1", "cc>3", "cc>:attributed>1", "hot>1e999", "loud>3"):
+            p = self.correlate(self.rec, "--fail-on", bad, check=False)
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertIn("--fail-on '%s'" % bad, p.stderr)
+        p = run([CXSCAN, "--fail-on", "crap>3", "--no-cache", FIXTURE], check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("needs --correlate", p.stderr)
+
+    def test_bare_form(self):
+        bare = os.path.join(self.tmp, "bare")
+        shutil.rmtree(bare, ignore_errors=True)
+        for d in sorted(glob.glob(os.path.join(self.rec, "tests", "*"))):
+            name = load((os.path.join(d, "test.json")))["name"]
+            shutil.copytree(os.path.join(d, "gcda"), os.path.join(bare, name))
+        run(["ctest", "--test-dir", self.build, "--output-junit", os.path.join(bare, "junit.xml")])
+        doc, fns = self.correlate_json(bare)
+        self.assertEqual(doc["correlation"]["layout"], "bare")
+        tests = {t["name"]: t for t in doc["tests"]}
+        self.assertEqual(len(tests), 4)
+        self.assertIsNone(tests["test_text"]["user_s"])  # no CPU times in a JUnit file
+        self.assertGreater(tests["test_checksum"]["duration_s"], tests["test_text"]["duration_s"])
+        product = {k: v for k, v in fns.items() if not v["test_code"]}
+        top = max(product.items(), key=lambda kv: kv[1]["hot"])
+        self.assertEqual(top[0][1], "fix_checksum")
+        self.assertEqual(fns[("src/checksum.c", "fix_parse_mode", 36)]["tests"], 0)
+
+    def copy_record(self, name):
+        d = os.path.join(self.tmp, name)
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(self.rec, d)
+        return d
+
+    def test_damaged_files_cost_a_warning(self):
+        d = self.copy_record("damaged")
+        gz = sorted(glob.glob(os.path.join(d, "tests", "0002-*", "gcda", "**", "*.gcov.json.gz"),
+                              recursive=True))[0]
+        data = read(gz, "rb")
+        with open(gz, "wb") as f:
+            f.write(data[: len(data) // 2])
+        with open(os.path.join(d, "tests", "0004-test_plain", "test.json"), "w") as f:
+            f.write('{"name": "test_plain", "status": "exploded"}')
+        p = self.correlate(d, "--format=json", check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = json.loads(p.stdout)
+        w = doc["correlation"]["warnings"]
+        self.assertEqual(len(w), 2, w)
+        self.assertTrue(any(gz in x and "skipped" in x for x in w), w)
+        self.assertTrue(any("test.json" in x and "status" in x for x in w), w)
+        self.assertEqual(len(doc["tests"]), 3)
+        # the report is still there: the slow function first
+        best = max((fn for f in doc["files"] for fn in f["functions"] if not fn["test_code"]),
+                   key=lambda fn: fn["hot"])
+        self.assertEqual(best["name"], "fix_checksum")
+
+    def test_bad_directories_exit_2(self):
+        d = self.copy_record("badmanifest")
+        m = load(os.path.join(d, "manifest.json"))
+        m["version"] = 7
+        with open(os.path.join(d, "manifest.json"), "w") as f:
+            json.dump(m, f)
+        p = self.correlate(d, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("manifest.json: version 7 is not supported", p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+        p = self.correlate(os.path.join(d, "timings.tsv"), check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("is not a directory", p.stderr)
+        with open(os.path.join(d, "manifest.json"), "w") as f:
+            f.write("{not json")
+        p = self.correlate(d, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("manifest.json: not valid JSON", p.stderr)
+        p = self.correlate(self.rec, "--format=csv", check=False)
+        self.assertEqual(p.returncode, 2)
+
+    def test_record_errors(self):
+        p = run([CXSCAN, "record", "--build-dir", self.tmp, "--out", os.path.join(self.tmp, "x")],
+                check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("has no CTestTestfile.cmake", p.stderr)
+        foreign = os.path.join(self.tmp, "foreign")
+        os.makedirs(foreign, exist_ok=True)
+        with open(os.path.join(foreign, "keep.txt"), "w") as f:
+            f.write("mine")
+        p = run([CXSCAN, "record", "--build-dir", self.build, "--out", foreign], check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("is not empty and not a `cxscan record` directory", p.stderr)
+        self.assertEqual(read(os.path.join(foreign, "keep.txt")), "mine")
+        for bad in (["--repeat", "0"], ["stray-path"]):
+            p = run([CXSCAN, "record", "--build-dir", self.build] + bad, check=False)
+            self.assertEqual(p.returncode, 2, bad)
+
+    def test_repeat_selection_and_rerecord(self):
+        out = os.path.join(self.tmp, "sel")
+        for _ in range(2):  # a second record replaces the first
+            run([CXSCAN, "record", "-q", "--build-dir", self.build, "--out", out, "--repeat", "3",
+                 "--", "-R", "^test_text$"])
+        ids = os.listdir(os.path.join(out, "tests"))
+        self.assertEqual(ids, ["0001-test_text"])
+        t = load(os.path.join(out, "tests", "0001-test_text", "test.json"))
+        self.assertEqual((t["name"], t["repeat"], t["ctest_index"]), ("test_text", 3, 2))
+        # coverage of one run, not three added up
+        counts = {}
+        for gz in glob.glob(os.path.join(out, "tests", "*", "gcda", "**", "*.gcov.json.gz"),
+                            recursive=True):
+            add(counts, gcov_lines(json.loads(read(gz, "rb", gzip.open))))
+        ref = {}
+        for gz in glob.glob(os.path.join(self.rec, "tests", "0002-test_text", "gcda", "**",
+                                         "*.gcov.json.gz"), recursive=True):
+            add(ref, gcov_lines(json.loads(read(gz, "rb", gzip.open))))
+        self.assertEqual(counts, ref)
+
+    def test_odd_names_and_tests_without_coverage(self):
+        proj = os.path.join(self.tmp, "odd")
+        os.makedirs(proj, exist_ok=True)
+        with open(os.path.join(proj, "CMakeLists.txt"), "w") as f:
+            f.write('cmake_minimum_required(VERSION 3.19)\nproject(odd NONE)\nenable_testing()\n'
+                    'add_test(NAME "a b/../c \u00fc" COMMAND true)\n'
+                    'add_test(NAME fails COMMAND false)\n')
+        b = os.path.join(self.tmp, "oddbuild")
+        run(["cmake", "-S", proj, "-B", b])
+        out = os.path.join(self.tmp, "oddcov")
+        p = run([CXSCAN, "record", "--build-dir", b, "--out", out])
+        self.assertIn("recorded 2 tests (1 failed, 2 without coverage)", p.stderr)
+        ids = sorted(os.listdir(os.path.join(out, "tests")))
+        self.assertEqual(ids, ["0001-a_b_.._c___", "0002-fails"])
+        t = load(os.path.join(out, "tests", ids[0], "test.json"))
+        self.assertEqual(t["name"], "a b/../c \u00fc")
+        self.assertIn("no .gcda file", t["warnings"][0])
+        f = load(os.path.join(out, "tests", ids[1], "test.json"))
+        self.assertEqual((f["status"], f["exit_code"]), ("failed", 8))
+        p = run([CXSCAN, "--correlate", out, "--no-cache", "-q", FIXTURE, "-p", self.build])
+        self.assertIn("2 tests without coverage (their time is not attributed): a b/../c \u00fc, "
+                      "fails", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
