@@ -132,9 +132,15 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 			return cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(e));
 		}
 	}
-	int rc = corr && o->format == CX_FMT_TEXT
-	             ? cx_report_correlate_text(out, corr, tests, o->top, ctx)
-	             : writers[o->format](out, res, &ro, ctx);
+	int rc;
+	if (corr && o->format == CX_FMT_TEXT)
+		rc = cx_report_correlate_text(out, corr, tests, o->top, ctx);
+	else if (corr && o->format == CX_FMT_MARKDOWN)
+		rc = cx_report_correlate_markdown(out, corr, tests, o->top, ctx);
+	else if (o->format < sizeof writers / sizeof writers[0] && writers[o->format])
+		rc = writers[o->format](out, res, &ro, ctx);
+	else
+		rc = cx_error(ctx, CX_EINVAL, "no such report format here");
 	if (o->output) {
 		if (fclose(out) != 0 && rc == 0)
 			rc = cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
@@ -186,6 +192,9 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 	struct cx_result res = {0};
 	if (o->ngates)
 		return cx_error(ctx, CX_EINVAL, "--fail-on %s needs --correlate DIR", o->gates[0].text),
+		       CX_EXIT_USAGE;
+	if (o->format == CX_FMT_MARKDOWN)
+		return cx_error(ctx, CX_EINVAL, "--format=markdown is a format of --correlate"),
 		       CX_EXIT_USAGE;
 	int rc = prepare(o, &o->paths, &pr, ctx);
 	if (rc == 0 && o->list_tus) {
@@ -275,9 +284,6 @@ static size_t check_gates(const struct cx_options *o, const struct cx_correlatio
 
 int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 {
-	if (o->format == CX_FMT_CSV)
-		return cx_error(ctx, CX_EINVAL, "--correlate writes text or json, not csv"),
-		       CX_EXIT_USAGE;
 	struct cx_tests tests = {0};
 	int rc = cx_tests_load(o->correlate, o->junit, &tests, ctx);
 	if (rc)

@@ -34,7 +34,7 @@ static const struct opt table[] = {
 	{O_MACROS, 0, "macros", "MODE",
 	 "ignore: count decisions written in the function (default); expand: count the "
 	 "compiled AST"},
-	{O_FORMAT, 'f', "format", "FMT", "text (default), json or csv"},
+	{O_FORMAT, 'f', "format", "FMT", "text (default), json, csv; markdown with --correlate"},
 	{O_OUTPUT, 'o', "output", "FILE", "write the report to FILE instead of stdout"},
 	{O_TOP, 0, "top", "N", "text: list the N most complex functions (default 20; 0: all)"},
 	{O_SORT, 0, "sort", "METRIC",
@@ -211,8 +211,11 @@ static int apply(struct cx_options *o, const struct opt *op, const char *val,
 			o->format = CX_FMT_JSON;
 		else if (strcmp(val, "csv") == 0)
 			o->format = CX_FMT_CSV;
+		else if (strcmp(val, "markdown") == 0)
+			o->format = CX_FMT_MARKDOWN;
 		else
-			return cx_error(ctx, CX_EINVAL, "unknown --format '%s' (text, json, csv)", val);
+			return cx_error(ctx, CX_EINVAL, "unknown --format '%s' (text, json, csv, markdown)",
+			                val);
 		return 0;
 	case O_TOP:
 		if (parse_size(val, &o->top))

@@ -10,7 +10,7 @@
 #include "cx_rules.h"
 #include "cx_util.h"
 
-enum cx_format { CX_FMT_TEXT, CX_FMT_JSON, CX_FMT_CSV };
+enum cx_format { CX_FMT_TEXT, CX_FMT_JSON, CX_FMT_CSV, CX_FMT_MARKDOWN };
 enum cx_color { CX_COLOR_AUTO, CX_COLOR_ALWAYS, CX_COLOR_NEVER };
 
 enum cx_cache_cmd { CX_CACHE_NONE, CX_CACHE_STATS, CX_CACHE_CLEAR };

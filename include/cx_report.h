@@ -47,6 +47,11 @@ int cx_report_correlate_text(FILE *out, const struct cx_correlation *c,
                              const struct cx_tests *t, size_t top,
                              struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* The same as markdown tables, for a pull request comment. */
+int cx_report_correlate_markdown(FILE *out, const struct cx_correlation *c,
+                                 const struct cx_tests *t, size_t top,
+                                 struct cx_ctx *ctx) CX_MUST_CHECK;
+
 /* Sorts functions by a metric, descending; ties by path, line. Returns a
  * malloc'd array of pointers into res (NULL with *n = 0 when empty). */
 struct cx_ranked {

@@ -148,13 +148,11 @@ static const char *why_of(const struct cx_corr_fn *f)
 	return hot && untested ? "hot and partly untested" : hot ? "hot" : "untested";
 }
 
-/* The functions to split: the top ones by H and by CRAP with CC > 10. */
-static void section_refactor(FILE *out, const struct view *hot, const struct view *crap)
+/* The functions to split: the top three by H and by CRAP with CC > 10. */
+static size_t pick_refactor(const struct view *hot, const struct view *crap, size_t picked[6])
 {
-	fprintf(out, "\nRefactoring suggestions (CC > 10, the top by H and by CRAP)\n");
-	size_t shown = 0;
 	const struct view *vs[2] = {hot, crap};
-	size_t picked[6], np = 0;
+	size_t np = 0;
 	for (size_t s = 0; s < 2; s++)
 		for (size_t i = 0, taken = 0; i < vs[s]->n && taken < 3; i++) {
 			size_t fi = vs[s]->idx[i];
@@ -167,29 +165,44 @@ static void section_refactor(FILE *out, const struct view *hot, const struct vie
 				picked[np++] = fi;
 			taken++;
 		}
+	return np;
+}
+
+/* What to extract from f, one sentence (no line break). */
+static void suggestion(FILE *out, const struct cx_corr_fn *f)
+{
+	long b = cx_refactor_block(f);
+	if (b < 0) {
+		fputs("no single block splits it: its decisions are side by side (a table or a "
+		      "dispatch may fit better)", out);
+		return;
+	}
+	const struct cx_block *bl = &f->blocks[b];
+	fprintf(out, "extract the %s block of lines %u-%u: CC %u stays (cognitive at least %u), the "
+	        "new function gets CC %u (cognitive at most %u)", cx_kind_name(bl->kind), bl->line,
+	        bl->end_line, f->ccn - bl->ccn,
+	        f->cognitive > bl->cognitive ? f->cognitive - bl->cognitive : 0, 1 + bl->ccn,
+	        bl->cognitive);
+}
+
+static void section_refactor(FILE *out, const struct view *hot, const struct view *crap)
+{
+	fprintf(out, "\nRefactoring suggestions (CC > 10, the top by H and by CRAP)\n");
+	size_t picked[6], np = pick_refactor(hot, crap, picked);
 	for (size_t k = 0; k < np; k++) {
 		const struct cx_corr_fn *f = &hot->c->fn[picked[k]];
-		long b = cx_refactor_block(f);
-		fprintf(out, "  %s:%u %s (CC %u, cognitive %u; %s)\n", f->path, f->line, f->name, f->ccn,
-		        f->cognitive, why_of(f));
-		if (b < 0) {
-			fputs("    no single block splits it: its decisions are side by side "
-			      "(a table or a dispatch may fit better)\n", out);
-		} else {
-			const struct cx_block *bl = &f->blocks[b];
-			fprintf(out, "    extract the %s block of lines %u-%u: CC %u stays (cognitive at "
-			        "least %u), the new function gets CC %u (cognitive at most %u)\n",
-			        cx_kind_name(bl->kind), bl->line, bl->end_line, f->ccn - bl->ccn,
-			        f->cognitive > bl->cognitive ? f->cognitive - bl->cognitive : 0,
-			        1 + bl->ccn, bl->cognitive);
-		}
-		shown++;
+		fprintf(out, "  %s:%u %s (CC %u, cognitive %u; %s)\n    ", f->path, f->line, f->name,
+		        f->ccn, f->cognitive, why_of(f));
+		suggestion(out, f);
+		fputc('\n', out);
 	}
-	if (!shown)
+	if (!np)
 		fputs("  none: no top function has CC > 10\n", out);
 }
 
-static void section_unattributed(FILE *out, const struct cx_correlation *c)
+/* Time of tests with coverage outside what was attributed (I/O, kernel,
+ * the fixed cost of a test). */
+static double outside_s(const struct cx_correlation *c)
 {
 	double io = 0;
 	for (size_t i = 0; i < c->ntest; i++) {
@@ -197,56 +210,202 @@ static void section_unattributed(FILE *out, const struct cx_correlation *c)
 		if (r->has_coverage && r->has_time && r->duration_s > c->test[i].base_s)
 			io += r->duration_s - c->test[i].base_s;
 	}
+	return io;
+}
+
+/* The names of the tests without coverage (the first 10), after `lead`. */
+static void no_coverage_list(FILE *out, const struct cx_correlation *c, const char *lead,
+                             void (*name)(FILE *, const char *))
+{
+	if (!c->tests_without_coverage)
+		return;
+	fprintf(out, "%s%zu test%s without coverage (%s time is not attributed):", lead,
+	        c->tests_without_coverage, c->tests_without_coverage == 1 ? "" : "s",
+	        c->tests_without_coverage == 1 ? "its" : "their");
+	for (size_t i = 0, k = 0; i < c->ntest && k < 10; i++)
+		if (!c->test[i].run->has_coverage) {
+			fputs(k++ ? ", " : " ", out);
+			name(out, c->test[i].run->name);
+		}
+	fputc('\n', out);
+}
+
+static void plain_name(FILE *out, const char *s)
+{
+	fputs(s, out);
+}
+
+static void section_unattributed(FILE *out, const struct cx_correlation *c)
+{
 	fprintf(out, "\nNot attributed to product functions\n");
 	fprintf(out, "  %9.3fs outside the attributed time (I/O, kernel, and the fixed cost of a test: "
-	        "%.3fs of CPU, %.3fs of duration)\n", io, c->u0, c->d0);
+	        "%.3fs of CPU, %.3fs of duration)\n", outside_s(c), c->u0, c->d0);
 	fprintf(out, "  %9.3fs in test and harness code\n", c->harness_s);
 	fprintf(out, "  %9.3fs on lines outside every scanned function (other files, libraries)\n",
 	        c->unmatched_s);
-	if (c->tests_without_coverage) {
-		fprintf(out, "  %zu test%s without coverage (%s time is not attributed):",
-		        c->tests_without_coverage, c->tests_without_coverage == 1 ? "" : "s",
-		        c->tests_without_coverage == 1 ? "its" : "their");
-		for (size_t i = 0, k = 0; i < c->ntest && k < 10; i++)
-			if (!c->test[i].run->has_coverage)
-				fprintf(out, "%s %s", k++ ? "," : "", c->test[i].run->name);
-		fputc('\n', out);
+	no_coverage_list(out, c, "  ", plain_name);
+}
+
+/* The rankings every report of the correlation shows. */
+struct views {
+	struct view hot, crap;
+	size_t *order; /* tests by duration, longest first */
+	size_t product; /* product functions */
+};
+
+static void views_release(struct views *v)
+{
+	free(v->order);
+	free(v->hot.idx);
+	free(v->crap.idx);
+}
+
+static int views_make(const struct cx_correlation *c, struct views *v)
+{
+	memset(v, 0, sizeof *v);
+	v->order = malloc((c->ntest + 1) * sizeof *v->order);
+	if (!v->order || ranked(c, hot_kept, by_hot, &v->hot) ||
+	    ranked(c, crap_kept, by_crap, &v->crap)) {
+		views_release(v);
+		return CX_ENOMEM;
 	}
+	for (size_t i = 0; i < c->ntest; i++)
+		v->order[i] = i;
+	sort_c = c;
+	qsort(v->order, c->ntest, sizeof *v->order, by_duration);
+	for (size_t i = 0; i < c->nfn; i++)
+		v->product += !c->fn[i].test_code;
+	return 0;
 }
 
 int cx_report_correlate_text(FILE *out, const struct cx_correlation *c, const struct cx_tests *t,
                              size_t top, struct cx_ctx *ctx)
 {
-	struct view hot = {0}, crap = {0};
-	size_t *order = malloc((c->ntest + 1) * sizeof *order);
-	if (!order || ranked(c, hot_kept, by_hot, &hot) || ranked(c, crap_kept, by_crap, &crap)) {
-		free(order);
-		free(hot.idx);
-		free(crap.idx);
+	struct views v;
+	if (views_make(c, &v))
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < c->ntest; i++)
-		order[i] = i;
-	sort_c = c;
-	qsort(order, c->ntest, sizeof *order, by_duration);
 	if (!top)
 		top = TOP_DEFAULT;
-	size_t product = 0;
-	for (size_t i = 0; i < c->nfn; i++)
-		product += !c->fn[i].test_code;
 	fprintf(out, "%zu tests (%zu with coverage), %.3f s; %zu product and %zu test functions; "
 	        "%.3f s attributed to product code\n", c->ntest, c->ntest - c->tests_without_coverage,
-	        c->total_s, product, c->nfn - product, c->product_s);
+	        c->total_s, v.product, c->nfn - v.product, c->product_s);
 	for (size_t i = 0; i < t->warnings.n; i++)
 		fprintf(out, "warning: %s\n", t->warnings.v[i]);
-	section_hot(out, &hot, top);
-	section_crap(out, &crap, top);
-	section_tests(out, c, order, top);
-	section_refactor(out, &hot, &crap);
+	section_hot(out, &v.hot, top);
+	section_crap(out, &v.crap, top);
+	section_tests(out, c, v.order, top);
+	section_refactor(out, &v.hot, &v.crap);
 	section_unattributed(out, c);
-	free(order);
-	free(hot.idx);
-	free(crap.idx);
+	views_release(&v);
+	if (fflush(out) != 0 || ferror(out))
+		return cx_error(ctx, CX_EIO, "cannot write the report");
+	return 0;
+}
+
+/* ---- markdown (a pull request comment) ---- */
+
+/* Text in a table cell or a list: the characters markdown would take for
+ * markup are escaped, line breaks become spaces. */
+static void md_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_{}[]<>()#+-!|~", *s))
+			fputc('\\', out);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	}
+}
+
+static void md_fn(FILE *out, const struct cx_corr_fn *f)
+{
+	md_text(out, f->path);
+	fprintf(out, ":%u ", f->line);
+	md_text(out, f->name);
+}
+
+static void md_cov(FILE *out, const struct cx_corr_fn *f)
+{
+	if (f->has_cov)
+		fprintf(out, "%.0f%%", 100.0 * f->coverage);
+	else
+		fputs("no data", out);
+}
+
+int cx_report_correlate_markdown(FILE *out, const struct cx_correlation *c,
+                                 const struct cx_tests *t, size_t top, struct cx_ctx *ctx)
+{
+	struct views v;
+	if (views_make(c, &v))
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	if (!top)
+		top = TOP_DEFAULT;
+	fprintf(out, "### cxscan: complexity and tests\n\n%zu tests (%zu with coverage), %.3f s; "
+	        "%.3f s attributed to product code.\n", c->ntest, c->ntest - c->tests_without_coverage,
+	        c->total_s, c->product_s);
+	for (size_t i = 0; i < t->warnings.n; i++) {
+		fputs("\n> warning: ", out);
+		md_text(out, t->warnings.v[i]);
+		fputc('\n', out);
+	}
+	fputs("\n**Complex functions that drive slow tests** (H = CC × attributed time)\n\n"
+	      "| H | CC | attributed | touch | tests | coverage | function |\n"
+	      "|---:|---:|---:|---:|---:|---:|---|\n", out);
+	for (size_t i = 0; i < v.hot.n && i < top; i++) {
+		const struct cx_corr_fn *f = &c->fn[v.hot.idx[i]];
+		fprintf(out, "| %.4f | %u | %.4f s | %.3f s | %zu | ", f->hot, f->ccn, f->attributed_s,
+		        f->touch_s, f->tests);
+		md_cov(out, f);
+		fputs(" | ", out);
+		md_fn(out, f);
+		fputs(" |\n", out);
+	}
+	fputs("\n**Complex untested code** (CRAP = CC² × (1 − coverage)³ + CC)\n\n"
+	      "| CRAP | CC | coverage | tests | function |\n|---:|---:|---:|---:|---|\n", out);
+	for (size_t i = 0; i < v.crap.n && i < top; i++) {
+		const struct cx_corr_fn *f = &c->fn[v.crap.idx[i]];
+		fprintf(out, "| %.1f | %u | ", f->crap, f->ccn);
+		md_cov(out, f);
+		fprintf(out, " | %zu | ", f->tests);
+		md_fn(out, f);
+		fputs(" |\n", out);
+	}
+	fputs("\n**Slow tests**\n\n| duration | status | footprint | test | where its time goes |\n"
+	      "|---:|---|---:|---|---|\n", out);
+	for (size_t i = 0; i < c->ntest && i < top; i++) {
+		const struct cx_corr_test *ct = &c->test[v.order[i]];
+		if (ct->run->has_time)
+			fprintf(out, "| %.3f s ", ct->run->duration_s);
+		else
+			fputs("| ? ", out);
+		fprintf(out, "| %s | %.2f | ", cx_test_status_name(ct->run->status), ct->footprint);
+		md_text(out, ct->run->name);
+		fputs(" | ", out);
+		if (!ct->run->has_coverage)
+			fputs("no coverage", out);
+		for (size_t k = 0; k < ct->ntop; k++) {
+			fputs(k ? ", " : "", out);
+			md_text(out, c->fn[ct->top[k]].name);
+			fprintf(out, " (%.0f%%)", ct->base_s > 0 ? 100.0 * ct->top_s[k] / ct->base_s : 0.0);
+		}
+		fputs(" |\n", out);
+	}
+	size_t picked[6], np = pick_refactor(&v.hot, &v.crap, picked);
+	if (np)
+		fputs("\n**Refactoring suggestions**\n\n", out);
+	for (size_t k = 0; k < np; k++) {
+		const struct cx_corr_fn *f = &c->fn[picked[k]];
+		fputs("- ", out);
+		md_fn(out, f);
+		fprintf(out, " (CC %u, %s): ", f->ccn, why_of(f));
+		suggestion(out, f);
+		fputc('\n', out);
+	}
+	fprintf(out, "\n<details><summary>Not attributed</summary>\n\n"
+	        "- %.3f s outside the attributed time (I/O, kernel, the fixed cost of a test)\n"
+	        "- %.3f s in test and harness code\n- %.3f s outside every scanned function\n",
+	        outside_s(c), c->harness_s, c->unmatched_s);
+	no_coverage_list(out, c, "- ", md_text);
+	fputs("\n</details>\n", out);
+	views_release(&v);
 	if (fflush(out) != 0 || ferror(out))
 		return cx_error(ctx, CX_EIO, "cannot write the report");
 	return 0;

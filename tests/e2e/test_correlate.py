@@ -205,6 +205,26 @@ class Correlate(unittest.TestCase):
         self.assertIn("untested)\n    extract the switch block of lines", out)
         self.assertIn("Not attributed to product functions", out)
 
+    def test_csv_and_markdown(self):
+        rows = self.correlate(self.rec, "--format=csv").stdout.splitlines()
+        self.assertTrue(rows[0].endswith(",status,coverage,tests,touch_s,attributed_s,hot,crap,"
+                                         "test_code"), rows[0])
+        mode = [r for r in rows if r.startswith("src/checksum.c,fix_parse_mode,36,")]
+        self.assertEqual(len(mode), 1)
+        self.assertTrue(mode[0].endswith(",ok,0.0000,0,0.000000,0.000000,0.000000,132.000,0"),
+                        mode[0])
+        md = self.correlate(self.rec, "--format=markdown").stdout
+        self.assertTrue(md.startswith("### cxscan: complexity and tests\n"))
+        self.assertIn("\n| 132.0 | 11 | 0% | 0 | src/checksum.c:36 fix\\_parse\\_mode |\n", md)
+        hot = md.split("**Complex functions that drive slow tests**")[1].splitlines()
+        self.assertIn("| 10 |", hot[4])
+        self.assertIn("src/checksum.c:5 fix\\_checksum |", hot[4])
+        self.assertIn("- src/checksum.c:36 fix\\_parse\\_mode (CC 11, untested): extract the "
+                      "switch block of lines", md)
+        p = run([CXSCAN, "--format=markdown", "--no-cache", FIXTURE], check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--format=markdown is a format of --correlate", p.stderr)
+
     def test_fail_on_gates(self):
         p = self.correlate(self.rec, "--fail-on", "crap>131", "--fail-on", "cc>9:attributed>0.05",
                            check=False)
@@ -291,8 +311,6 @@ class Correlate(unittest.TestCase):
         p = self.correlate(d, check=False)
         self.assertEqual(p.returncode, 2)
         self.assertIn("manifest.json: not valid JSON", p.stderr)
-        p = self.correlate(self.rec, "--format=csv", check=False)
-        self.assertEqual(p.returncode, 2)
 
     def test_record_errors(self):
         p = run([CXSCAN, "record", "--build-dir", self.tmp, "--out", os.path.join(self.tmp, "x")],
