@@ -285,7 +285,24 @@ static size_t check_gates(const struct cx_options *o, const struct cx_correlatio
 int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 {
 	struct cx_tests tests = {0};
-	int rc = cx_tests_load(o->correlate, o->junit, &tests, ctx);
+	struct cx_strv gw = {0};
+	int rc = 0;
+	if (o->build_dir) { /* raw .gcda files: gcov first */
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		struct cx_record_summary s;
+		rc = cx_gcov_convert(o->build_dir, o->correlate, o->jobs ? o->jobs : cores > 0
+		                     ? (unsigned)(cores < 256 ? cores : 256) : 1, &gw, &s, ctx);
+		if (rc == 0 && !o->quiet) {
+			for (size_t i = 0; i < gw.n; i++)
+				fprintf(stderr, "cxscan: warning: %s\n", gw.v[i]);
+			if (s.gcov_runs)
+				fprintf(stderr, "gcov: %zu of %zu new .gcda files counted something (%zu runs) "
+				        "in %.2f s\n", s.gcda - s.gcda_zero, s.gcda, s.gcov_runs, s.gcov_s);
+		}
+		cx_strv_release(&gw);
+	}
+	if (rc == 0)
+		rc = cx_tests_load(o->correlate, o->junit, &tests, ctx);
 	if (rc)
 		return CX_EXIT_USAGE;
 	struct prepared pr;

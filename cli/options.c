@@ -66,7 +66,8 @@ static const struct opt table[] = {
 	 "--correlate: exit 1 when a product function crosses GATE: crap>N, hot>N, or "
 	 "cc>N:attributed>S (CC above N with more than S seconds attributed); repeatable"},
 	{O_BUILD_DIR, 0, "build-dir", "DIR",
-	 "record: the CTest build directory, built with --coverage (default: build, else .)"},
+	 "record: the CTest build directory, built with --coverage (default: build, else .); "
+	 "--correlate: run gcov on raw .gcda files with DIR's .gcno files"},
 	{O_OUT, 0, "out", "DIR", "record: where the coverage and times go (default: gcov)"},
 	{O_REPEAT, 0, "repeat", "K", "record: run each test K times, keep the median time"},
 };

@@ -31,6 +31,10 @@
 
 extern char **environ;
 
+#define PTHREAD_WARNING                                                                  \
+	"-pthread in the build's compile commands: gcc then updates the coverage counters " \
+	"atomically (about 7x slower in hot loops), so test times are inflated"
+
 struct test {
 	char *name;
 	size_t index; /* ctest -I index (1-based, in the full list) */
@@ -51,6 +55,7 @@ struct rec {
 	struct cx_ctx *ctx;
 	char *build, *out, *gcov, *ctest;
 	int strip;
+	bool pthread; /* -pthread in the compile commands: atomic counters */
 	struct test *t;
 	size_t nt;
 };
@@ -491,7 +496,8 @@ static int run_test(struct rec *r, struct test *t)
 /* ---- gcov ---- */
 
 struct job {
-	struct test *t; /* NULL: baseline */
+	struct cx_strv *warnings; /* where gcov's complaints go (NULL: counted only) */
+	bool baseline;  /* gcov of a .gcno alone: "assuming not executed" is expected */
 	char *gcda;     /* the data file (or the .gcno for the baseline) */
 	char *dir;      /* where gcov runs */
 	char *json, *err;
@@ -508,7 +514,10 @@ static struct rec *walk_rec; /* the walks' context (single-threaded) */
 static struct test *walk_test;
 static struct jobs *walk_jobs;
 
-static int add_job(struct test *t, const char *gcda, const char *rel_noext, const char *gcno)
+/* A gcov run for gcda (gz beside it), or for a baseline .gcno when
+ * rel_noext is set (gz under DIR/baseline/). */
+static int add_job(struct cx_strv *warnings, const char *gcda, const char *rel_noext,
+                   const char *gcno)
 {
 	struct rec *r = walk_rec;
 	struct jobs *js = walk_jobs;
@@ -517,23 +526,24 @@ static int add_job(struct test *t, const char *gcda, const char *rel_noext, cons
 	struct job *j = &js->v[js->n];
 	memset(j, 0, sizeof *j);
 	char *slash = strrchr(gcda, '/');
-	j->t = t;
+	j->warnings = warnings;
+	j->baseline = rel_noext != NULL;
 	j->gcda = cx_strdup(gcda);
 	j->dir = cx_strndup(gcda, (size_t)(slash - gcda));
 	j->json = cx_asprintf("%s.gcov.json.tmp", gcda);
 	j->err = cx_asprintf("%s.gcov.err", gcda);
-	j->gz = t ? cx_asprintf("%s.gcov.json.gz", gcda)
-	          : cx_asprintf("%s/baseline/%s.gcov.json.gz", r->out, rel_noext);
+	j->gz = rel_noext ? cx_asprintf("%s/baseline/%s.gcov.json.gz", r->out, rel_noext)
+	                  : cx_asprintf("%s.gcov.json.gz", gcda);
 	j->gcno_copy = gcno ? cx_strdup(gcno) : NULL;
 	js->n++;
 	return j->gcda && j->dir && j->json && j->err && j->gz && (!gcno || j->gcno_copy) ? 0
 	                                                                             : CX_ENOMEM;
 }
 
-static int warn_test(struct test *t, struct rec *r, const char *msg)
+static int warn_to(struct cx_strv *warnings, struct rec *r, const char *msg)
 {
 	r->sum->gcov_warnings++;
-	return t ? cx_strv_push(&t->warnings, msg) : 0;
+	return warnings ? cx_strv_push(warnings, msg) : 0;
 }
 
 static int visit_gcda(void *arg, const char *path, const char *rel)
@@ -562,10 +572,10 @@ static int visit_gcda(void *arg, const char *path, const char *rel)
 	if (rc == 0 && copy_file(gcno_src, gcno_dst) != 0) {
 		char *m = cx_asprintf("%s: no %s in the build directory (rebuilt or cleaned since "
 		                      "the run?): its coverage is left out", rel, gcno_src);
-		rc = m ? warn_test(t, r, m) : CX_ENOMEM;
+		rc = m ? warn_to(&t->warnings, r, m) : CX_ENOMEM;
 		free(m);
 	} else if (rc == 0) {
-		rc = add_job(t, path, NULL, gcno_dst);
+		rc = add_job(&t->warnings, path, NULL, gcno_dst);
 	}
 	free(gcno_src);
 	free(gcno_dst);
@@ -624,14 +634,14 @@ static char *gcov_complaint(const char *err, bool baseline)
 static int finish_job(struct rec *r, struct job *j, int status)
 {
 	int rc = 0;
-	char *complaint = gcov_complaint(j->err, j->t == NULL);
+	char *complaint = gcov_complaint(j->err, j->baseline);
 	struct stat st;
 	bool empty = stat(j->json, &st) != 0 || st.st_size < 2;
 	if (status != 0 || complaint || empty) {
 		char *m = cx_asprintf("gcov %s: %s", j->gcda,
 		                      complaint ? complaint
 		                      : status ? "failed" : "printed nothing");
-		rc = m ? warn_test(j->t, r, m) : CX_ENOMEM;
+		rc = m ? warn_to(j->warnings, r, m) : CX_ENOMEM;
 		free(m);
 	}
 	/* data gcov complained about is still kept when it printed any: a
@@ -792,6 +802,9 @@ static int write_manifest(struct rec *r)
 	cJSON_AddStringToObject(d, "created", created);
 	cJSON_AddBoolToObject(d, "per_case", false);
 	cJSON_AddNumberToObject(d, "tests", (double)r->nt);
+	cJSON *w = cJSON_AddArrayToObject(d, "warnings");
+	if (r->pthread)
+		cJSON_AddItemToArray(w, cJSON_CreateString(PTHREAD_WARNING));
 	int rc = path ? write_json(r, path, d) : cx_error(r->ctx, CX_ENOMEM, "out of memory");
 	cJSON_Delete(d);
 	free(path);
@@ -879,6 +892,19 @@ static bool is_file(const char *dir, const char *name)
 	return ok;
 }
 
+/* Whether the build compiles with -pthread (compile_commands.json). */
+static bool uses_pthread(const char *build)
+{
+	char *p = cx_path_join(build, "compile_commands.json"), *buf = NULL;
+	size_t len = 0;
+	struct cx_ctx c = {0};
+	bool yes = p && cx_read_file(p, CX_MAX_COMPDB_BYTES, &buf, &len, &c) == 0 &&
+	           strstr(buf, "-pthread") != NULL;
+	free(p);
+	free(buf);
+	return yes;
+}
+
 /* The output directory: new, empty, or a former record (replaced). */
 static int prepare_out(struct rec *r)
 {
@@ -940,6 +966,9 @@ static int setup(struct rec *r)
 	if (cx_path_under(r->out, r->build) || strcmp(r->out, "/") == 0)
 		return cx_error(r->ctx, CX_EINVAL, "--out '%s' would hold the build directory", r->out);
 	r->strip = count_components(r->build);
+	r->pthread = uses_pthread(r->build);
+	if (r->pthread && !o->quiet)
+		fprintf(stderr, "cxscan: warning: %s\n", PTHREAD_WARNING);
 	r->ctest = cx_strdup("ctest");
 	r->gcov = find_gcov(r->build);
 	if (!r->ctest || !r->gcov)
@@ -960,6 +989,97 @@ static void release(struct rec *r)
 	free(r->out);
 	free(r->gcov);
 	free(r->ctest);
+}
+
+/* ---- .gcda files of another run (--correlate DIR --build-dir B) ---- */
+
+static struct cx_strv *walk_warnings;
+
+/* The .gcno of a .gcda: the build's file at the longest tail of the
+ * .gcda's path (DIR/test/CMakeFiles/t.dir/a.c.gcda -> B/CMakeFiles/t.dir/
+ * a.c.gcno). *found false when there is none. */
+static char *gcno_for(const char *build, const char *gcda, bool *found)
+{
+	size_t stem = strlen(gcda) - strlen(".gcda");
+	*found = false;
+	for (const char *p = gcda; p && *p; p = strchr(p + 1, '/')) {
+		const char *tail = *p == '/' ? p + 1 : p;
+		char *cand = cx_asprintf("%s/%.*s.gcno", build, (int)(gcda + stem - tail), tail);
+		if (!cand || access(cand, R_OK) == 0) {
+			*found = cand != NULL;
+			return cand;
+		}
+		free(cand);
+	}
+	return cx_strdup("");
+}
+
+static int visit_loose(void *arg, const char *path, const char *rel)
+{
+	(void)arg;
+	(void)rel;
+	struct rec *r = walk_rec;
+	char *gz = cx_asprintf("%s.gcov.json.gz", path), *buf = NULL;
+	size_t len = 0;
+	struct cx_ctx c = {0};
+	if (!gz)
+		return CX_ENOMEM;
+	bool done = access(gz, F_OK) == 0; /* converted by an earlier run */
+	free(gz);
+	if (done)
+		return 0;
+	r->sum->gcda++;
+	int zero = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &c) == 0
+	               ? cx_gcda_all_zero(buf, len) : -1;
+	free(buf);
+	if (zero == 1) {
+		r->sum->gcda_zero++;
+		return 0;
+	}
+	bool found;
+	char *gcno = gcno_for(r->build, path, &found);
+	char *dst = cx_asprintf("%.*s.gcno", (int)(strlen(path) - strlen(".gcda")), path);
+	int rc = gcno && dst ? 0 : CX_ENOMEM;
+	if (rc == 0 && (!found || copy_file(gcno, dst) != 0)) {
+		char *m = cx_asprintf("%s: no matching .gcno under %s: its coverage is left out", path,
+		                      r->build);
+		rc = m ? warn_to(walk_warnings, r, m) : CX_ENOMEM;
+		free(m);
+	} else if (rc == 0) {
+		rc = add_job(walk_warnings, path, NULL, dst);
+	}
+	free(gcno);
+	free(dst);
+	return rc;
+}
+
+int cx_gcov_convert(const char *build_dir, const char *dir, unsigned jobs,
+                    struct cx_strv *warnings, struct cx_record_summary *sum, struct cx_ctx *ctx)
+{
+	struct cx_record_opts o = {.jobs = jobs};
+	struct rec r = {.o = &o, .sum = sum, .ctx = ctx};
+	struct jobs js = {0};
+	memset(sum, 0, sizeof *sum);
+	int rc = 0;
+	if (!(r.build = realpath(build_dir, NULL)))
+		rc = cx_error(ctx, CX_EINVAL, "--build-dir '%s': %s", build_dir, strerror(errno));
+	if (rc == 0 && !(r.gcov = find_gcov(r.build)))
+		rc = CX_ENOMEM;
+	walk_rec = &r;
+	walk_jobs = &js;
+	walk_warnings = warnings;
+	double t0 = now_s();
+	if (rc == 0)
+		rc = walk(dir, NULL, ".gcda", visit_loose, NULL, 0);
+	if (rc == 0)
+		rc = run_jobs(&r, &js);
+	sum->gcov_s = now_s() - t0;
+	release_jobs(&js);
+	release(&r);
+	walk_rec = NULL;
+	walk_jobs = NULL;
+	walk_warnings = NULL;
+	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 
 int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum, struct cx_ctx *ctx)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "cx_err.h"
+#include "cx_util.h"
 
 struct cx_record_opts {
 	const char *build_dir;         /* default: build if it has tests, else . */
@@ -32,5 +33,13 @@ struct cx_record_summary {
 
 int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum,
               struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* Runs gcov on every .gcda under dir that has no .gcov.json.gz beside it
+ * yet and counted something, with the .gcno of build_dir at the longest
+ * tail of its path; writes X.gcda.gcov.json.gz beside each. Complaints go
+ * to warnings. `--correlate DIR --build-dir B` on raw .gcda files. */
+int cx_gcov_convert(const char *build_dir, const char *dir, unsigned jobs,
+                    struct cx_strv *warnings, struct cx_record_summary *sum,
+                    struct cx_ctx *ctx) CX_MUST_CHECK;
 
 #endif

@@ -265,6 +265,37 @@ class Correlate(unittest.TestCase):
         self.assertEqual(top[0][1], "fix_checksum")
         self.assertEqual(fns[("src/checksum.c", "fix_parse_mode", 36)]["tests"], 0)
 
+    def test_raw_gcda_with_build_dir(self):
+        raw = os.path.join(self.tmp, "raw")
+        shutil.rmtree(raw, ignore_errors=True)
+        for d in sorted(glob.glob(os.path.join(self.rec, "tests", "*"))):
+            name = load(os.path.join(d, "test.json"))["name"]
+            shutil.copytree(os.path.join(d, "gcda"), os.path.join(raw, name),
+                            ignore=shutil.ignore_patterns("*.gz"))
+        run(["ctest", "--test-dir", self.build, "--output-junit", os.path.join(raw, "junit.xml")])
+        # a .gcda of no object of the build: a warning, the rest is used
+        with open(os.path.join(raw, "test_text", "stray.c.gcda"), "wb") as f:
+            f.write(read(glob.glob(os.path.join(raw, "test_text", "**", "valid.c.gcda"),
+                                   recursive=True)[0], "rb"))
+        p = run([CXSCAN, "--correlate", raw, "--build-dir", self.build, "-p", self.build,
+                 "--cache", self.cache, "--format=json", FIXTURE])
+        self.assertIn("stray.c.gcda: no matching .gcno under", p.stderr)
+        self.assertIn("gcov: 14 of 15 new .gcda files counted something (13 runs)", p.stderr)
+        doc = json.loads(p.stdout)
+        fns = {(f["path"], fn["name"]): fn for f in doc["files"] for fn in f["functions"]}
+        self.assertEqual(fns[("src/checksum.c", "fix_parse_mode")]["crap"], 132.0)
+        self.assertEqual(fns[("src/valid.c", "fix_valid")]["tests"], 4)
+        best = max((v for v in fns.values() if not v["test_code"]), key=lambda v: v["hot"])
+        self.assertEqual(best["name"], "fix_checksum")
+        self.assertEqual(len(glob.glob(os.path.join(raw, "**", "*.gcda.gcov.json.gz"),
+                                       recursive=True)), 13)
+        self.assertFalse(glob.glob(os.path.join(raw, "**", "*.gcno"), recursive=True))
+        # converted once: a second run has nothing new for gcov
+        p = run([CXSCAN, "--correlate", raw, "--build-dir", self.build, "-p", self.build,
+                 "--cache", self.cache, FIXTURE])
+        self.assertNotIn("gcov:", p.stderr)
+        self.assertIn("stray.c.gcda: no matching .gcno", p.stderr)
+
     def copy_record(self, name):
         d = os.path.join(self.tmp, name)
         shutil.rmtree(d, ignore_errors=True)
@@ -353,14 +384,20 @@ class Correlate(unittest.TestCase):
         proj = os.path.join(self.tmp, "odd")
         os.makedirs(proj, exist_ok=True)
         with open(os.path.join(proj, "CMakeLists.txt"), "w") as f:
-            f.write('cmake_minimum_required(VERSION 3.19)\nproject(odd NONE)\nenable_testing()\n'
+            f.write('cmake_minimum_required(VERSION 3.19)\nproject(odd C)\nenable_testing()\n'
+                    'set(CMAKE_EXPORT_COMPILE_COMMANDS ON)\n'
+                    'add_executable(noop noop.c)\ntarget_compile_options(noop PRIVATE -pthread)\n'
                     'add_test(NAME "a b/../c \u00fc" COMMAND true)\n'
                     'add_test(NAME fails COMMAND false)\n')
+        with open(os.path.join(proj, "noop.c"), "w") as f:
+            f.write("int main(void) { return 0; }\n")
         b = os.path.join(self.tmp, "oddbuild")
         run(["cmake", "-S", proj, "-B", b])
         out = os.path.join(self.tmp, "oddcov")
         p = run([CXSCAN, "record", "--build-dir", b, "--out", out])
         self.assertIn("recorded 2 tests (1 failed, 2 without coverage)", p.stderr)
+        self.assertIn("warning: -pthread in the build's compile commands", p.stderr)
+        self.assertIn("atomically", load(os.path.join(out, "manifest.json"))["warnings"][0])
         ids = sorted(os.listdir(os.path.join(out, "tests")))
         self.assertEqual(ids, ["0001-a_b_.._c___", "0002-fails"])
         t = load(os.path.join(out, "tests", ids[0], "test.json"))
