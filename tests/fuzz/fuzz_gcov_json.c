@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "cx_cov.h"
-#include "fuzz_common.h"
+#include "fuzz_cov.h"
 
 #define BASE "/fuzz/base"
 
@@ -40,48 +40,7 @@ static void check_first(const struct cx_cov *cov)
 	           "the file read first changed");
 }
 
-static void check_files(const struct cx_cov *cov, size_t from)
-{
-	for (size_t i = from; i < cov->nfiles; i++) {
-		const struct cx_cov_file *f = &cov->files[i];
-		FUZZ_CHECK(f->path && fuzz_is_normalized_abs(f->path), "file %zu path '%s'", i,
-		           f->path ? f->path : "(null)");
-		FUZZ_CHECK(f->nlines == 0 || f->lines, "file %zu: lines NULL", i);
-		for (size_t k = 0; k < f->nlines; k++)
-			FUZZ_CHECK(f->lines[k].line >= 1 &&
-			           (k == 0 || f->lines[k].line > f->lines[k - 1].line),
-			           "file %zu: line entry %zu (%u) not ascending", i, k, f->lines[k].line);
-		FUZZ_CHECK(f->nfuncs == 0 || f->funcs, "file %zu: functions NULL", i);
-		for (size_t k = 0; k < f->nfuncs; k++) {
-			const struct cx_cov_func *fn = &f->funcs[k];
-			FUZZ_CHECK(fn->name && fn->name[0], "file %zu: function %zu unnamed", i, k);
-			FUZZ_CHECK(fn->line >= 1 && (fn->end_line == 0 || fn->end_line >= fn->line),
-			           "file %zu: function %s at %u-%u", i, fn->name, fn->line, fn->end_line);
-			FUZZ_CHECK(k == 0 || fn->line >= f->funcs[k - 1].line,
-			           "file %zu: functions not sorted by line", i);
-		}
-	}
-}
 
-static void check_same(const struct cx_cov *a, const struct cx_cov *b)
-{
-	FUZZ_CHECK(a->nfiles == b->nfiles, "%zu files plain, %zu gzip'd", a->nfiles, b->nfiles);
-	for (size_t i = 0; i < a->nfiles; i++) {
-		const struct cx_cov_file *x = &a->files[i], *y = &b->files[i];
-		FUZZ_CHECK(strcmp(x->path, y->path) == 0 && x->nlines == y->nlines &&
-		           x->nfuncs == y->nfuncs, "file %zu differs once gzip'd", i);
-		for (size_t k = 0; k < x->nlines; k++)
-			FUZZ_CHECK(x->lines[k].line == y->lines[k].line &&
-			           x->lines[k].count == y->lines[k].count,
-			           "file %zu: line entry %zu differs once gzip'd", i, k);
-		for (size_t k = 0; k < x->nfuncs; k++)
-			FUZZ_CHECK(strcmp(x->funcs[k].name, y->funcs[k].name) == 0 &&
-			           x->funcs[k].line == y->funcs[k].line &&
-			           x->funcs[k].end_line == y->funcs[k].end_line &&
-			           x->funcs[k].count == y->funcs[k].count,
-			           "file %zu: function %zu differs once gzip'd", i, k);
-	}
-}
 
 static int read_into(const uint8_t *data, size_t size, struct cx_cov *cov, struct cx_ctx *ctx)
 {
@@ -96,7 +55,7 @@ static int read_into(const uint8_t *data, size_t size, struct cx_cov *cov, struc
 		FUZZ_CHECK(cov->nfiles == 1, "a failed read left %zu files", cov->nfiles);
 	}
 	check_first(cov);
-	check_files(cov, 1);
+	fuzz_cov_check_files(cov, 1, false);
 	return rc;
 }
 
@@ -139,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		           zctx.msg);
 		FUZZ_CHECK(strcmp(ctx.msg, zctx.msg) == 0, "message '%s' plain, '%s' gzip'd",
 		           ctx.msg, zctx.msg);
-		check_same(&plain, &zipped);
+		fuzz_cov_check_same(&plain, &zipped, "once gzip'd");
 		cx_cov_release(&zipped);
 		free(z);
 	}

@@ -45,16 +45,23 @@ static struct cx_result res = {.root = "/r", .files = files, .nfiles = 3, .elaps
 static struct cx_report_opts ro = {.tool_version = "9.9", .clang_version = "clang 14",
                                    .top = 2, .sort = CX_M_CCN};
 
-static char *render(int (*w)(FILE *, const struct cx_result *, const struct cx_report_opts *,
-                             struct cx_ctx *))
+typedef int (*writer)(FILE *, const struct cx_result *, const struct cx_report_opts *,
+                      struct cx_ctx *);
+
+static char *render_of(writer w, const struct cx_result *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	struct cx_ctx ctx = {0};
-	assert_int_equal(w(f, &res, &ro, &ctx), 0);
+	assert_int_equal(w(f, r, &ro, &ctx), 0);
 	fclose(f);
 	return buf;
+}
+
+static char *render(writer w)
+{
+	return render_of(w, &res);
 }
 
 static void test_json(void **state)
@@ -116,12 +123,7 @@ static void test_json_lines(void **state)
 	                         .npath = -1, .from_macro = true, .blocks = many, .nblocks = NB};
 	struct cx_file f = {.path = "m.c", .funcs = &fn, .nfuncs = 1};
 	struct cx_result r = {.root = "/r", .files = &f, .nfiles = 1};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mf = open_memstream(&buf, &len);
-	struct cx_ctx ctx = {0};
-	assert_int_equal(cx_report_json(mf, &r, &ro, &ctx), 0);
-	fclose(mf);
+	char *buf = render_of(cx_report_json, &r);
 	cJSON *doc = cJSON_Parse(buf);
 	assert_non_null(doc);
 	cJSON *jf = cJSON_GetArrayItem(cJSON_GetObjectItem(
