@@ -336,7 +336,7 @@ int cx_mode_record(const struct cx_options *o, struct cx_ctx *ctx)
 	struct cx_record_opts ro = {
 		.build_dir = o->build_dir, .out_dir = o->out, .repeat = o->repeat ? o->repeat : 1,
 		.jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1,
-		.quiet = o->quiet,
+		.quiet = o->quiet, .per_case = o->per_case,
 		.ctest_args = (const char *const *)o->extra.v, .nctest_args = o->extra.n,
 	};
 	struct cx_record_summary s;

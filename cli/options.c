@@ -11,7 +11,7 @@ enum opt_id {
 	O_HELP, O_VERSION, O_COMPDB, O_ROOT, O_INCLUDE, O_EXCLUDE, O_MACROS, O_FORMAT,
 	O_OUTPUT, O_TOP, O_SORT, O_EXPLAIN, O_JOBS, O_CACHE, O_NO_CACHE, O_STATS, O_PARSE_ONLY,
 	O_LIST_TUS, O_QUIET, O_COLOR, O_CORRELATE, O_JUNIT, O_TEST_CODE,
-	O_BUILD_DIR, O_OUT, O_REPEAT, O_FAIL_ON,
+	O_BUILD_DIR, O_OUT, O_REPEAT, O_FAIL_ON, O_PER_CASE,
 };
 
 struct opt {
@@ -70,6 +70,9 @@ static const struct opt table[] = {
 	 "--correlate: run gcov on raw .gcda files with DIR's .gcno files"},
 	{O_OUT, 0, "out", "DIR", "record: where the coverage and times go (default: gcov)"},
 	{O_REPEAT, 0, "repeat", "K", "record: run each test K times, keep the median time"},
+	{O_PER_CASE, 0, "per-case", NULL,
+	 "record: one run a case of each cmocka program (TEST@CASE), through an LD_PRELOAD "
+	 "library"},
 };
 #define NOPTS (sizeof table / sizeof table[0])
 
@@ -188,6 +191,7 @@ static int apply(struct cx_options *o, const struct opt *op, const char *val,
 	case O_TEST_CODE: return cx_strv_push(&o->test_code, val);
 	case O_BUILD_DIR: o->build_dir = val; return 0;
 	case O_FAIL_ON: return parse_gate(o, val, ctx);
+	case O_PER_CASE: o->per_case = true; return 0;
 	case O_OUT: o->out = val; return 0;
 	case O_REPEAT: {
 		size_t k;

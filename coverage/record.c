@@ -27,6 +27,7 @@
 #include "cx_gcda.h"
 #include "cx_limits.h"
 #include "cx_record.h"
+#include "cx_scanner.h"
 #include "cx_util.h"
 
 extern char **environ;
@@ -47,6 +48,7 @@ struct test {
 	int exit_code;
 	size_t gcda, gcda_zero;
 	struct cx_strv warnings;
+	char *case_sel; /* --per-case: "GROUP\tCASE" of a cmocka program */
 };
 
 struct rec {
@@ -56,6 +58,7 @@ struct rec {
 	char *build, *out, *gcov, *ctest;
 	int strip;
 	bool pthread; /* -pthread in the compile commands: atomic counters */
+	char *preload; /* --per-case: "LD_PRELOAD=..." */
 	struct test *t;
 	size_t nt;
 };
@@ -353,33 +356,140 @@ static int list_tests(struct rec *r, const char *const *args, size_t nargs,
 	return rc == CX_ENOMEM ? cx_error(r->ctx, rc, "out of memory") : rc;
 }
 
+/* Appends a run: CTest test `index` (name shown), one cmocka case of it
+ * when case_sel ("GROUP\tCASE") is set. */
+static int add_test(struct rec *r, size_t *cap, const char *name, size_t index,
+                    const char *case_sel)
+{
+	if (cx_grow(&r->t, cap, r->nt + 1, sizeof *r->t))
+		return CX_ENOMEM;
+	struct test *t = &r->t[r->nt++];
+	memset(t, 0, sizeof *t);
+	t->index = index;
+	t->name = cx_strdup(name);
+	t->id = test_id(r->nt, name);
+	t->dir = t->id ? cx_asprintf("%s/tests/%s", r->out, t->id) : NULL;
+	t->case_sel = case_sel ? cx_strdup(case_sel) : NULL;
+	return t->name && t->id && t->dir && (!case_sel || t->case_sel) ? 0 : CX_ENOMEM;
+}
+
+/* The preload library of --per-case, as the LD_PRELOAD=... to set (after
+ * what the environment already preloads: an ASan runtime must stay first). */
+static int preload_env(struct rec *r)
+{
+	char *lib = NULL;
+	for (int i = 0; (lib = cx_helper_path(i, "CXSCAN_CMOCKA_CASE_LIB",
+	                                      "cxscan-cmocka-case.so")) != NULL;
+	     i++) {
+		if (access(lib, R_OK) == 0)
+			break;
+		free(lib);
+	}
+	if (!lib)
+		return cx_error(r->ctx, CX_EIO, "--per-case: cxscan-cmocka-case.so not found next to "
+		                "cxscan, in ../lib/cxscan or %s (set CXSCAN_CMOCKA_CASE_LIB)",
+		                CX_MODULE_INSTALL_DIR);
+	int rc = 0;
+	if (strpbrk(lib, " :")) /* LD_PRELOAD splits at both */
+		rc = cx_error(r->ctx, CX_EINVAL, "--per-case: the path of the preload library '%s' "
+		              "has a space or a colon", lib);
+	const char *old = getenv("LD_PRELOAD");
+	if (rc == 0 && !(r->preload = old && *old ? cx_asprintf("LD_PRELOAD=%s %s", old, lib)
+	                                          : cx_asprintf("LD_PRELOAD=%s", lib)))
+		rc = CX_ENOMEM;
+	free(lib);
+	return rc;
+}
+
+/* The cmocka cases of test t ("GROUP\tCASE" lines), from one run of it in
+ * which the preload library lists them and runs nothing; none when it is
+ * not a (dynamically linked) cmocka program. */
+static int list_cases(struct rec *r, size_t index, const char *name, struct cx_strv *cases)
+{
+	char *lst = cx_asprintf("%s/.cases.txt", r->out), *scratch = cx_asprintf("%s/.repeat", r->out);
+	char *e_list = lst ? cx_asprintf("CXSCAN_CMOCKA_LIST=%s", lst) : NULL;
+	char *e_prefix = scratch ? cx_asprintf("GCOV_PREFIX=%s", scratch) : NULL;
+	char *range = cx_asprintf("%zu,%zu", index, index);
+	int rc = lst && scratch && e_list && e_prefix && range ? 0 : CX_ENOMEM;
+	if (rc == 0) {
+		unlink(lst);
+		char *env[] = {e_list, r->preload, e_prefix, NULL};
+		char *argv[] = {r->ctest, "--test-dir", r->build, "-I", range, NULL};
+		struct rusage ru;
+		pid_t pid = spawn(argv, env, NULL, NULL, NULL);
+		if (pid < 0 || wait_for(pid, &ru) < 0)
+			rc = cx_error(r->ctx, CX_EIO, "cannot run '%s' to list the cases of '%s'",
+			              r->ctest, name);
+		remove_tree(scratch);
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	struct cx_ctx c = {0};
+	if (rc == 0 && cx_read_file(lst, CX_MAX_JUNIT_BYTES, &buf, &len, &c) == 0) {
+		char *save = NULL;
+		for (char *ln = strtok_r(buf, "\n", &save); ln && rc == 0; ln = strtok_r(NULL, "\n", &save))
+			if (strchr(ln, '\t'))
+				rc = cx_strv_push(cases, ln);
+	}
+	if (lst)
+		unlink(lst);
+	free(buf);
+	free(lst);
+	free(scratch);
+	free(e_list);
+	free(e_prefix);
+	free(range);
+	return rc;
+}
+
+/* One run a cmocka case of every test that is a cmocka program:
+ * TEST@CASE, or TEST@GROUP:CASE when two groups have a case so named. */
+static int add_cases(struct rec *r, size_t *cap, const char *name, size_t index)
+{
+	struct cx_strv cases = {0};
+	int rc = list_cases(r, index, name, &cases);
+	if (rc == 0 && cases.n == 0)
+		rc = add_test(r, cap, name, index, NULL);
+	for (size_t i = 0; rc == 0 && i < cases.n; i++) {
+		const char *tab = strchr(cases.v[i], '\t'), *cs = tab + 1;
+		bool twice = false;
+		for (size_t k = 0; k < cases.n && !twice; k++)
+			twice = k != i && strcmp(strchr(cases.v[k], '\t') + 1, cs) == 0;
+		char *full = twice ? cx_asprintf("%s@%.*s:%s", name, (int)(tab - cases.v[i]),
+		                                 cases.v[i], cs)
+		                   : cx_asprintf("%s@%s", name, cs);
+		rc = full ? add_test(r, cap, full, index, cases.v[i]) : CX_ENOMEM;
+		free(full);
+	}
+	cx_strv_release(&cases);
+	return rc;
+}
+
 static int select_tests(struct rec *r)
 {
 	struct cx_strv all = {0}, sel = {0};
+	size_t cap = 0;
 	int rc = list_tests(r, NULL, 0, &all);
 	if (rc == 0 && r->o->nctest_args)
 		rc = list_tests(r, r->o->ctest_args, r->o->nctest_args, &sel);
+	if (rc == 0 && r->o->per_case)
+		rc = preload_env(r);
 	const struct cx_strv *pick = r->o->nctest_args ? &sel : &all;
-	if (rc == 0 && pick->n && !(r->t = calloc(pick->n, sizeof *r->t)))
-		rc = cx_error(r->ctx, CX_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == 0 && i < pick->n; i++) {
 		size_t idx = 0;
 		for (size_t k = 0; k < all.n && !idx; k++)
 			if (strcmp(all.v[k], pick->v[i]) == 0)
 				idx = k + 1;
-		struct test *t = &r->t[r->nt++];
-		t->index = idx;
-		t->name = cx_strdup(pick->v[i]);
-		t->id = test_id(r->nt, pick->v[i]);
-		t->dir = t->id ? cx_asprintf("%s/tests/%s", r->out, t->id) : NULL;
-		if (!t->name || !t->id || !t->dir)
-			rc = cx_error(r->ctx, CX_ENOMEM, "out of memory");
-		else if (!idx)
-			rc = cx_error(r->ctx, CX_EINVAL, "test '%s' is not in the full list", t->name);
+		if (!idx)
+			rc = cx_error(r->ctx, CX_EINVAL, "test '%s' is not in the full list", pick->v[i]);
+		else if (r->o->per_case)
+			rc = add_cases(r, &cap, pick->v[i], idx);
+		else
+			rc = add_test(r, &cap, pick->v[i], idx, NULL);
 	}
 	cx_strv_release(&all);
 	cx_strv_release(&sel);
-	return rc;
+	return rc == CX_ENOMEM ? cx_error(r->ctx, rc, "out of memory") : rc;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -432,11 +542,12 @@ static int run_test(struct rec *r, struct test *t)
 		const char *prefix = i == 0 ? gdir : scratch;
 		char *e_prefix = cx_asprintf("GCOV_PREFIX=%s", prefix);
 		char *e_llvm = cx_asprintf("LLVM_PROFILE_FILE=%s/%%p.profraw", prefix);
-		char *env[] = {e_prefix, strip, e_llvm, NULL};
+		char *e_case = t->case_sel ? cx_asprintf("CXSCAN_CMOCKA_CASE=%s", t->case_sel) : NULL;
+		char *env[] = {e_prefix, strip, e_llvm, e_case, e_case ? r->preload : NULL, NULL};
 		const char *jpath = i == 0 ? junit : junit2;
 		char *argv[] = {r->ctest, "--test-dir", r->build, "-I", range, "--output-junit",
 		                (char *)jpath, NULL};
-		if (!e_prefix || !e_llvm) {
+		if (!e_prefix || !e_llvm || (t->case_sel && !e_case)) {
 			rc = CX_ENOMEM;
 		} else {
 			double t0 = now_s();
@@ -468,6 +579,7 @@ static int run_test(struct rec *r, struct test *t)
 		}
 		free(e_prefix);
 		free(e_llvm);
+		free(e_case);
 	}
 	if (rc == 0) {
 		qsort(dur, k, sizeof *dur, cmp_double);
@@ -745,6 +857,13 @@ static int write_test_json(struct rec *r, const struct test *t)
 	cJSON_AddNumberToObject(d, "maxrss_kb", (double)t->maxrss_kb);
 	cJSON_AddNumberToObject(d, "exit_code", t->exit_code);
 	cJSON_AddNumberToObject(d, "ctest_index", (double)t->index);
+	if (t->case_sel) {
+		const char *tab = strchr(t->case_sel, '\t');
+		char *group = cx_strndup(t->case_sel, (size_t)(tab - t->case_sel));
+		cJSON_AddStringToObject(d, "cmocka_group", group ? group : "");
+		cJSON_AddStringToObject(d, "cmocka_case", tab + 1);
+		free(group);
+	}
 	cJSON_AddNumberToObject(d, "repeat", r->o->repeat ? r->o->repeat : 1);
 	cJSON_AddNumberToObject(d, "gcda_files", (double)t->gcda);
 	cJSON_AddNumberToObject(d, "gcda_all_zero", (double)t->gcda_zero);
@@ -800,7 +919,7 @@ static int write_manifest(struct rec *r)
 	cJSON_AddStringToObject(d, "gcov", gv ? gv : "");
 	cJSON_AddStringToObject(d, "ctest", cv ? cv : "");
 	cJSON_AddStringToObject(d, "created", created);
-	cJSON_AddBoolToObject(d, "per_case", false);
+	cJSON_AddBoolToObject(d, "per_case", r->o->per_case);
 	cJSON_AddNumberToObject(d, "tests", (double)r->nt);
 	cJSON *w = cJSON_AddArrayToObject(d, "warnings");
 	if (r->pthread)
@@ -982,6 +1101,7 @@ static void release(struct rec *r)
 		free(r->t[i].name);
 		free(r->t[i].id);
 		free(r->t[i].dir);
+		free(r->t[i].case_sel);
 		cx_strv_release(&r->t[i].warnings);
 	}
 	free(r->t);
@@ -989,6 +1109,7 @@ static void release(struct rec *r)
 	free(r->out);
 	free(r->gcov);
 	free(r->ctest);
+	free(r->preload);
 }
 
 /* ---- .gcda files of another run (--correlate DIR --build-dir B) ---- */

@@ -61,6 +61,17 @@ int cx_gcov_json_read(const void *data, size_t len, const char *base, struct cx_
 int cx_lcov_read(const void *data, size_t len, const char *base, struct cx_cov *out,
                  struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* `llvm-cov export -format=text` of clang's source-based coverage
+ * (-fprofile-instr-generate -fcoverage-mapping): type
+ * "llvm.coverage.json.export", version 2.x, unknown keys ignored. Line
+ * counts are derived from each file's segments as llvm-cov derives its
+ * lcov DA records; a function's line is the line its body starts on (its
+ * '{'), as in llvm-cov's lcov export, and a static's "file.c:" prefix is
+ * dropped. Relative file names are made absolute against base (may be
+ * NULL). Appends to *out. */
+int cx_llvm_json_read(const void *data, size_t len, const char *base, struct cx_cov *out,
+                      struct cx_ctx *ctx) CX_MUST_CHECK;
+
 /* ---- test results ---- */
 
 enum cx_test_status {

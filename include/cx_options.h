@@ -46,6 +46,7 @@ struct cx_options {
 	const char *build_dir;   /* record: --build-dir DIR */
 	const char *out;         /* record: --out DIR */
 	unsigned repeat;         /* record: --repeat K (0: once) */
+	bool per_case;           /* record: --per-case */
 	struct cx_gate gates[CX_MAX_GATES];
 	size_t ngates;
 	struct cx_strv paths, includes, excludes, extra, test_code;

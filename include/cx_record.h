@@ -20,6 +20,7 @@ struct cx_record_opts {
 	const char *out_dir;           /* default: gcov */
 	unsigned repeat;               /* runs a test, the median time kept (>= 1) */
 	unsigned jobs;                 /* gcov processes at once */
+	bool per_case;                 /* one run a cmocka case (cxscan-cmocka-case.so) */
 	bool quiet;
 	const char *const *ctest_args; /* selection (-R, -L, -E ...) */
 	size_t nctest_args;

@@ -109,4 +109,9 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res,
  * The caller frees it; NULL on ENOMEM. */
 char *cx_analyzer_identity(void);
 
+/* The i-th place a file cxscan installs beside itself may be (NULL past
+ * the last): $env_var alone when set, else the executable's directory, its
+ * ../lib/cxscan, the install directory. The caller frees it. */
+char *cx_helper_path(int i, const char *env_var, const char *name);
+
 #endif

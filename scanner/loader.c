@@ -46,11 +46,9 @@ static const struct cx_analyzer_api *try_load(const char *path, char **why)
 	return api; /* never closed: the process keeps using it */
 }
 
-/* The i-th place the module may be (NULL past the last); $CXSCAN_ANALYZER,
- * when set, is the only one. The caller frees it. */
-static char *candidate(int i)
+char *cx_helper_path(int i, const char *env_var, const char *name)
 {
-	const char *env = getenv("CXSCAN_ANALYZER");
+	const char *env = getenv(env_var);
 	if (env && *env)
 		return i == 0 ? cx_strdup(env) : NULL;
 	char exe[PATH_MAX];
@@ -60,9 +58,9 @@ static char *candidate(int i)
 	else
 		exe[n] = '\0', *strrchr(exe, '/') = '\0';
 	switch (i) {
-	case 0: return cx_asprintf("%s/%s", exe, MODULE_NAME);
-	case 1: return cx_asprintf("%s/../lib/cxscan/%s", exe, MODULE_NAME);
-	case 2: return cx_strdup(CX_MODULE_INSTALL_DIR "/" MODULE_NAME);
+	case 0: return cx_asprintf("%s/%s", exe, name);
+	case 1: return cx_asprintf("%s/../lib/cxscan/%s", exe, name);
+	case 2: return cx_asprintf("%s/%s", CX_MODULE_INSTALL_DIR, name);
 	default: return NULL;
 	}
 }
@@ -71,7 +69,8 @@ static const struct cx_analyzer_api *search(char **why)
 {
 	const struct cx_analyzer_api *api = NULL;
 	char *p;
-	for (int i = 0; !api && (p = candidate(i)) != NULL; i++) {
+	for (int i = 0; !api && (p = cx_helper_path(i, "CXSCAN_ANALYZER", MODULE_NAME)) != NULL;
+	     i++) {
 		api = try_load(p, why);
 		free(p);
 	}
@@ -115,7 +114,9 @@ char *cx_analyzer_identity(void)
 {
 	char buf[2 * PATH_MAX + 256] = "";
 	char *p = NULL;
-	for (int i = 0; (p = candidate(i)) != NULL && access(p, F_OK) != 0; i++)
+	for (int i = 0; (p = cx_helper_path(i, "CXSCAN_ANALYZER", MODULE_NAME)) != NULL &&
+	                access(p, F_OK) != 0;
+	     i++)
 		free(p);
 	stat_part(buf, sizeof buf, p);
 	stat_part(buf, sizeof buf, CX_LIBCLANG_PATH);

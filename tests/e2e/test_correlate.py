@@ -380,6 +380,40 @@ class Correlate(unittest.TestCase):
             add(ref, gcov_lines(json.loads(read(gz, "rb", gzip.open))))
         self.assertEqual(counts, ref)
 
+    def test_per_case(self):
+        out = os.path.join(self.tmp, "cases")
+        p = run([CXSCAN, "record", "--per-case", "--build-dir", self.build, "--out", out])
+        self.assertIn("recorded 8 tests (0 failed, 0 without coverage)", p.stderr)
+        rows = read(os.path.join(out, "timings.tsv")).splitlines()[1:]
+        names = [r.split("\t")[1] for r in rows]
+        self.assertEqual(names, ["test_checksum@test_checksum_pairs_large",
+                                 "test_checksum@test_checksum_small", "test_text@test_count_words",
+                                 "test_text@test_max", "test_ab@test_collatz_known",
+                                 "test_ab@test_collatz_range", "test_ab@test_normalize",
+                                 "test_plain"])  # not a cmocka program: one run
+        t = load(os.path.join(out, "tests", "0001-test_checksum_test_checksum_pairs_large",
+                              "test.json"))
+        self.assertEqual((t["cmocka_case"], t["ctest_index"], t["status"]),
+                         ("test_checksum_pairs_large", 1, "passed"))
+        self.assertTrue(load(os.path.join(out, "manifest.json"))["per_case"])
+        # the cases of a test add up to the test's counts, in product code
+        # (main and the group fixtures run once a case process)
+        def counts(pattern):
+            c = {}
+            for gz in glob.glob(pattern, recursive=True):
+                add(c, gcov_lines(json.loads(read(gz, "rb", gzip.open))))
+            return {k: v for k, v in c.items() if "/src/" in k[0] and v}
+        whole = counts(os.path.join(self.rec, "tests", "0001-test_checksum", "**", "*.gz"))
+        split = counts(os.path.join(out, "tests", "000[12]-*", "**", "*.gz"))
+        self.assertEqual(split, whole)
+        doc, fns = self.correlate_json(out)
+        tests = {x["name"]: x for x in doc["tests"]}
+        slow = tests["test_checksum@test_checksum_pairs_large"]
+        self.assertEqual(slow["top"][0]["name"], "fix_checksum")
+        self.assertGreater(slow["duration_s"], 5 * tests["test_checksum@test_checksum_small"]
+                           ["duration_s"])
+        self.assertEqual(fns[("src/checksum.c", "fix_checksum", 5)]["tests"], 2)
+
     def test_odd_names_and_tests_without_coverage(self):
         proj = os.path.join(self.tmp, "odd")
         os.makedirs(proj, exist_ok=True)
