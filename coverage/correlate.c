@@ -176,6 +176,13 @@ static void one_test(struct build *b, size_t ti, const struct cx_test_run *run, 
 		struct sfile *sf = reals[i] ? find_sfile(b, reals[i]) : NULL;
 		for (size_t k = 0; k < cf->nlines; k++) {
 			const struct cx_cov_line *ln = &cf->lines[k];
+			/* a counter past 2^63 is a wrapped one (threads updating
+			 * counters without atomics): it would take all of the
+			 * test's time, so it counts as unknown */
+			if (ln->count >= UINT64_C(1) << 63) {
+				c->corrupt_lines++;
+				continue;
+			}
 			double cnt = (double)ln->count;
 			total += cnt;
 			long fi = sf ? fn_at(b, sf, ln->line) : -1;

@@ -17,13 +17,57 @@ uint64_t cx_cov_sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* A relative path lexically normalized: "." and empty components gone, a
+ * ".." taking away the component before it; leading ".." kept (nothing to
+ * take away). "" becomes ".". */
+static char *normalize_relative(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = malloc(n + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0, keep = 0; /* keep: bytes of leading "../" that stay */
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (o > keep) { /* drop the last component */
+				while (o > keep && out[o - 1] != '/')
+					o--;
+				if (o > keep)
+					o--;
+				else if (o > 0 && out[o - 1] == '/')
+					o--;
+			} else {
+				if (o)
+					out[o++] = '/';
+				memcpy(out + o, "..", 2);
+				o += 2;
+				keep = o;
+			}
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len + (e != NULL);
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	return out;
+}
+
 /* `file` made absolute against `dir` (itself absolute or NULL), lexically
- * normalized; relative (but normalized) when there is no `dir`. NULL only
- * on ENOMEM. */
+ * normalized; relative (normalized, leading ".." kept) when there is no
+ * `dir`. NULL only on ENOMEM. */
 char *cx_cov_path(const char *dir, const char *file)
 {
-	if (file[0] == '/' || !dir || !dir[0])
+	if (file[0] == '/')
 		return cx_path_normalize(file);
+	if (!dir || !dir[0])
+		return normalize_relative(file);
 	return cx_path_join(dir, file);
 }
 
@@ -195,4 +239,47 @@ int cx_cov_fold(struct cx_cov *cov)
 			f->nfuncs = o + 1;
 	}
 	return 0;
+}
+
+/* llvm-cov export names a static function "<its TU's file>:name" (the
+ * TU's even for a function of a header it includes); the name as the
+ * source spells it follows the last lone ':' (C names hold none; C++'s
+ * "::" is not one). */
+void cx_cov_strip_file_prefix(char *name)
+{
+	size_t n = strlen(name), at = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (name[i] == ':' && name[i + 1] != ':' && (i == 0 || name[i - 1] != ':'))
+			at = i + 1;
+	if (at)
+		memmove(name, name + at, n - at + 1);
+}
+
+void cx_cov_position(const char *text, const char *at, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *p = text; p < at; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* The first 40 bytes of s, control characters as '?', for a message that
+ * quotes what the input says (and stays one line). */
+const char *cx_cov_quote(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (; s[n] && n < 40 && n + 4 < size; n++)
+		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+	if (s[n] && n + 4 <= size) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
 }

@@ -319,8 +319,9 @@ static int read_version(const cJSON *root, struct cx_ctx *ctx)
 	if (cJSON_IsString(v)) {
 		if (strcmp(v->valuestring, "1") == 0 || strcmp(v->valuestring, "2") == 0)
 			return 0;
-		return cx_error(ctx, CX_EINVAL, PFX "unsupported format_version \"%.40s\" "
-		                "(known: \"1\", \"2\")", v->valuestring);
+		char q[48];
+		return cx_error(ctx, CX_EINVAL, PFX "unsupported format_version \"%s\" "
+		                "(known: \"1\", \"2\")", cx_cov_quote(v->valuestring, q, sizeof q));
 	}
 	if (cJSON_IsNumber(v)) {
 		if (v->valuedouble == 1 || v->valuedouble == 2)
@@ -372,19 +373,6 @@ static int read_document(const cJSON *root, const char *base, struct cx_cov *cov
 	return rc;
 }
 
-static void position(const char *text, const char *at, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (const char *p = text; p < at; p++) {
-		if (*p == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
 
 /* Documents one after the other, separated by white space: what
  * `gcov -j -t a.gcda b.gcda` prints. */
@@ -406,7 +394,7 @@ static int read_documents(const char *text, size_t len, const char *base, struct
 			 * on (or unset) */
 			if (!end || end < text + pos || end > text + len)
 				end = text + pos;
-			position(text, end, &line, &col);
+			cx_cov_position(text, end, &line, &col);
 			return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
 		}
 		int rc = read_document(root, base, cov, &cap, ctx);

@@ -186,8 +186,12 @@ static bool parse_count(struct field f, uint64_t *v)
 
 static int bad(struct reader *rd, const char *what, struct field f)
 {
-	return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: %s '%.*s'", rd->lineno, what,
-	                f.n > 40 ? 40 : (int)f.n, f.s);
+	char field[48], q[48];
+	size_t n = f.n < 40 ? f.n : 40; /* at most 40 bytes of it */
+	memcpy(field, f.s, n);
+	field[n] = '\0';
+	return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: %s '%s'", rd->lineno, what,
+	                cx_cov_quote(field, q, sizeof q));
 }
 
 static int get_line(struct reader *rd, const char *key, const char *what, struct field f,
@@ -237,24 +241,10 @@ static int index_seq_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* llvm-cov export names a static function "<its TU's file>:name" (the
- * TU's even for a function of a header it includes); the name as the
- * source spells it follows the last lone ':' (C names hold none; C++'s
- * "::" is not one). */
-static void strip_file_prefix(char *name)
-{
-	size_t n = strlen(name), at = 0;
-	for (size_t i = 0; i + 1 < n; i++)
-		if (name[i] == ':' && name[i + 1] != ':' && (i == 0 || name[i - 1] != ':'))
-			at = i + 1;
-	if (at)
-		memmove(name, name + at, n - at + 1);
-}
-
 /* Moves a function into the file's list (which has room). */
 static void take(struct cx_cov_file *f, struct fn *fn)
 {
-	strip_file_prefix(fn->name);
+	cx_cov_strip_file_prefix(fn->name);
 	f->funcs[f->nfuncs++] = (struct cx_cov_func){fn->name, fn->line, fn->end, fn->count};
 	fn->name = NULL;
 }

@@ -16,6 +16,7 @@
 #include "cx_limits.h"
 
 #define MANIFEST_FORMAT "cxscan-gcov"
+#define LLVM_EXPORT "\"llvm.coverage.json.export\""
 #define MANIFEST_VERSION 1
 
 /* ---- small helpers ---- */
@@ -72,9 +73,20 @@ static int read_cov_file(struct cx_tests *t, struct cx_cov *cov, bool *has, cons
 	size_t len = 0;
 	struct cx_ctx ctx = {0};
 	int rc = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &ctx);
+	bool gcov = ends_with(path, ".gcov.json.gz") || ends_with(path, ".gcov.json");
+	/* another .json is read when it says it is an llvm-cov export (its
+	 * "type" comes last: llvm-cov writes the keys in alphabetical order) */
+	size_t tail = len < 4096 ? len : 4096;
+	if (rc == 0 && !gcov && ends_with(path, ".json") &&
+	    !memmem(buf, tail, LLVM_EXPORT, strlen(LLVM_EXPORT)) &&
+	    !memmem(buf + len - tail, tail, LLVM_EXPORT, strlen(LLVM_EXPORT))) {
+		free(buf);
+		return 0;
+	}
 	if (rc == 0) {
 		rc = ends_with(path, ".info") ? cx_lcov_read(buf, len, NULL, cov, &ctx)
-		                              : cx_gcov_json_read(buf, len, NULL, cov, &ctx);
+		     : gcov                   ? cx_gcov_json_read(buf, len, NULL, cov, &ctx)
+		                              : cx_llvm_json_read(buf, len, NULL, cov, &ctx);
 		if (rc == 0)
 			*has = true;
 	}
@@ -91,7 +103,7 @@ static int read_cov_file(struct cx_tests *t, struct cx_cov *cov, bool *has, cons
 
 static bool is_cov_name(const char *name)
 {
-	return ends_with(name, ".gcov.json.gz") || ends_with(name, ".gcov.json") ||
+	return ends_with(name, ".gcov.json.gz") || ends_with(name, ".json") ||
 	       ends_with(name, ".info");
 }
 

@@ -110,6 +110,7 @@ struct cx_correlation {
 	double harness_s;      /* attributed to test and harness functions */
 	double unmatched_s;    /* attributed to lines outside every scanned function */
 	size_t tests_without_coverage;
+	size_t corrupt_lines;  /* line counts of 2^63 or more, left out (wrapped counters) */
 	struct cx_strv strings; /* paths */
 };
 

@@ -243,6 +243,10 @@ static void section_unattributed(FILE *out, const struct cx_correlation *c)
 	fprintf(out, "  %9.3fs in test and harness code\n", c->harness_s);
 	fprintf(out, "  %9.3fs on lines outside every scanned function (other files, libraries)\n",
 	        c->unmatched_s);
+	if (c->corrupt_lines)
+		fprintf(out, "  %zu line count%s of 2^63 or more left out (counters wrapped: threads "
+		        "updating them without -fprofile-update=atomic?)\n", c->corrupt_lines,
+		        c->corrupt_lines == 1 ? "" : "s");
 	no_coverage_list(out, c, "  ", plain_name);
 }
 

@@ -252,6 +252,7 @@ static void write_correlation(struct jw *w, const struct cx_correlation *c,
 	jw_string(w, t && t->layout ? t->layout : "");
 	kv_int(w, "tests", (int64_t)c->ntest);
 	kv_int(w, "tests_without_coverage", (int64_t)c->tests_without_coverage);
+	kv_int(w, "corrupt_lines", (int64_t)c->corrupt_lines);
 	kv_secs(w, "total_s", true, c->total_s);
 	kv_secs(w, "d0_s", true, c->d0);
 	kv_secs(w, "u0_s", true, c->u0);

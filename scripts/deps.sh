@@ -3,7 +3,7 @@
 set -eu
 pkgs="gcc make cmake ninja-build pkg-config git python3 libclang-14-dev libclang-common-14-dev
       libcjson-dev libcmocka-dev libsqlite3-dev libxxhash-dev sqlite3 clang-14
-      libclang-rt-14-dev util-linux zlib1g-dev libexpat1-dev"
+      libclang-rt-14-dev llvm-14 util-linux zlib1g-dev libexpat1-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -72,7 +72,8 @@ class Correlate(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        if not os.environ.get("CX_KEEP"):
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def correlate(self, d, *extra, check=True):
         return run([CXSCAN, "--correlate", d, "-p", self.build, "--cache", self.cache,
@@ -295,6 +296,43 @@ class Correlate(unittest.TestCase):
                  "--cache", self.cache, FIXTURE])
         self.assertNotIn("gcov:", p.stderr)
         self.assertIn("stray.c.gcda: no matching .gcno", p.stderr)
+
+    def test_llvm_cov_export_bare_form(self):
+        """clang source-based coverage: one `llvm-cov export` JSON a test."""
+        b = os.path.join(self.tmp, "llvmbuild")
+        flags = "-fprofile-instr-generate -fcoverage-mapping -O0"
+        run(["cmake", "-S", FIXTURE, "-B", b, "-DCMAKE_C_COMPILER=clang-14",
+             "-DCMAKE_C_FLAGS=" + flags, "-DCMAKE_EXE_LINKER_FLAGS=-fprofile-instr-generate"])
+        run(["cmake", "--build", b])
+        bare = os.path.join(self.tmp, "llvmbare")
+        shutil.rmtree(bare, ignore_errors=True)
+        names = [t["name"] for t in json.loads(run(["ctest", "--test-dir", b,
+                                                    "--show-only=json-v1"]).stdout)["tests"]]
+        for i, name in enumerate(names, 1):
+            d = os.path.join(bare, name)
+            os.makedirs(d)
+            run(["ctest", "--test-dir", b, "-I", "%d,%d" % (i, i)],
+                env={"LLVM_PROFILE_FILE": os.path.join(d, "%p.profraw")})
+            prof = os.path.join(self.tmp, name + ".profdata")
+            run(["llvm-profdata-14", "merge", "-o", prof]
+                + glob.glob(os.path.join(d, "*.profraw")))
+            for raw in glob.glob(os.path.join(d, "*.profraw")):
+                os.unlink(raw)
+            p = run(["llvm-cov-14", "export", "-format=text", "-instr-profile", prof,
+                     os.path.join(b, name)])
+            with open(os.path.join(d, "coverage.json"), "w") as f:
+                f.write(p.stdout)
+        run(["ctest", "--test-dir", b, "--output-junit", os.path.join(bare, "junit.xml")])
+        p = run([CXSCAN, "--correlate", bare, "-p", b, "--no-cache", "--format=json", FIXTURE])
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["correlation"]["warnings"], [])
+        fns = {(f["path"], fn["name"]): fn for f in doc["files"] for fn in f["functions"]}
+        best = max((v for v in fns.values() if not v["test_code"]), key=lambda v: v["hot"])
+        self.assertEqual(best["name"], "fix_checksum")
+        untested = fns[("src/checksum.c", "fix_parse_mode")]
+        self.assertEqual((untested["coverage"], untested["crap"]), (0.0, 132.0))
+        self.assertEqual(fns[("src/valid.c", "fix_valid")]["tests"], 4)
+        self.assertEqual(fns[("src/a.c", "step")]["tests"], 1)
 
     def copy_record(self, name):
         d = os.path.join(self.tmp, name)

@@ -27,7 +27,7 @@ case $runs in
 	;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
-targets="compdb shell_split args_sanitize glob source codec cache junit gcda gcov_json lcov tests_dir"
+targets="compdb shell_split args_sanitize glob source codec cache junit gcda gcov_json lcov llvm_json tests_dir"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cxscan-fuzz-smoke.XXXXXX") || exit 2
 keep=${CX_FUZZ_KEEP:-}

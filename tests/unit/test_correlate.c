@@ -184,8 +184,9 @@ static void test_fixed_cost(void **state)
 	struct cx_tests t = {0};
 	add_run(&t, "T1", 2.0, true, 1.5);
 	add_run(&t, "T2", 0.7, true, 0.5);
-	struct cx_cov_line a[] = {{2, 10}}, b[] = {{12, 10}};
-	add_file(&t.v[0].cov, cov_file(A_C, a, 1));
+	/* line 3's count wrapped: left out, not 2^64 - 5 counts of f1 */
+	struct cx_cov_line a[] = {{2, 10}, {3, UINT64_MAX - 4}}, b[] = {{12, 10}};
+	add_file(&t.v[0].cov, cov_file(A_C, a, 2));
 	add_file(&t.v[1].cov, cov_file(A_C, b, 1));
 	t.v[0].has_coverage = t.v[1].has_coverage = true;
 	struct cx_correlation c;
@@ -195,6 +196,8 @@ static void test_fixed_cost(void **state)
 	assert_true(fabs(c.d0 - 0.7) < 1e-12);
 	assert_true(fabs(c.fn[0].attributed_s - 1.0) < 1e-12);
 	assert_true(c.fn[1].attributed_s == 0);
+	assert_int_equal(c.corrupt_lines, 1);
+	assert_int_equal(c.fn[0].lines, 1); /* line 3 unknown, not instrumented */
 	assert_true(fabs(c.fn[1].touch_s - 0.7) < 1e-12);
 	cx_correlation_release(&c);
 	cx_tests_release(&t);
