@@ -67,7 +67,6 @@ struct rec {
 
 struct proc {
 	pid_t pid;
-	double t0;
 	size_t job;
 };
 
@@ -622,17 +621,21 @@ struct jobs {
 	size_t n, cap;
 };
 
-static struct rec *walk_rec; /* the walks' context (single-threaded) */
-static struct test *walk_test;
-static struct jobs *walk_jobs;
+/* What a walk over .gcda/.gcno files works for. */
+struct walker {
+	struct rec *r;
+	struct jobs *js;
+	struct test *t;           /* visit_gcda: the test whose files these are */
+	struct cx_strv *warnings; /* visit_loose: where warnings go */
+};
 
 /* A gcov run for gcda (gz beside it), or for a baseline .gcno when
  * rel_noext is set (gz under DIR/baseline/). */
-static int add_job(struct cx_strv *warnings, const char *gcda, const char *rel_noext,
-                   const char *gcno)
+static int add_job(struct walker *w, struct cx_strv *warnings, const char *gcda,
+                   const char *rel_noext, const char *gcno)
 {
-	struct rec *r = walk_rec;
-	struct jobs *js = walk_jobs;
+	struct rec *r = w->r;
+	struct jobs *js = w->js;
 	if (cx_grow(&js->v, &js->cap, js->n + 1, sizeof *js->v))
 		return CX_ENOMEM;
 	struct job *j = &js->v[js->n];
@@ -660,9 +663,9 @@ static int warn_to(struct cx_strv *warnings, struct rec *r, const char *msg)
 
 static int visit_gcda(void *arg, const char *path, const char *rel)
 {
-	(void)arg;
-	struct rec *r = walk_rec;
-	struct test *t = walk_test;
+	struct walker *w = arg;
+	struct rec *r = w->r;
+	struct test *t = w->t;
 	t->gcda++;
 	r->sum->gcda++;
 	char *buf = NULL;
@@ -687,7 +690,7 @@ static int visit_gcda(void *arg, const char *path, const char *rel)
 		rc = m ? warn_to(&t->warnings, r, m) : CX_ENOMEM;
 		free(m);
 	} else if (rc == 0) {
-		rc = add_job(&t->warnings, path, NULL, gcno_dst);
+		rc = add_job(w, &t->warnings, path, NULL, gcno_dst);
 	}
 	free(gcno_src);
 	free(gcno_dst);
@@ -696,8 +699,8 @@ static int visit_gcda(void *arg, const char *path, const char *rel)
 
 static int visit_gcno(void *arg, const char *path, const char *rel)
 {
-	(void)arg;
-	struct rec *r = walk_rec;
+	struct walker *w = arg;
+	struct rec *r = w->r;
 	/* gcov of the .gcno alone, in a scratch copy: every line with count 0 */
 	char *dst = cx_asprintf("%s/.baseline/%s", r->out, rel);
 	char *noext = cx_strndup(rel, strlen(rel) - strlen(".gcno"));
@@ -716,7 +719,7 @@ static int visit_gcno(void *arg, const char *path, const char *rel)
 		if (!bdir)
 			rc = CX_ENOMEM;
 		else if (made && copy_file(path, dst) == 0)
-			rc = add_job(NULL, dst, noext, dst);
+			rc = add_job(w, NULL, dst, noext, dst);
 		free(bdir);
 	}
 	free(dst);
@@ -786,7 +789,7 @@ static int run_jobs(struct rec *r, struct jobs *js)
 				rc = cx_error(r->ctx, CX_EIO, "cannot run '%s'", r->gcov);
 				break;
 			}
-			running[nrun++] = (struct proc){pid, now_s(), next++};
+			running[nrun++] = (struct proc){pid, next++};
 			r->sum->gcov_runs++;
 		}
 		if (rc || !nrun)
@@ -1114,8 +1117,6 @@ static void release(struct rec *r)
 
 /* ---- .gcda files of another run (--correlate DIR --build-dir B) ---- */
 
-static struct cx_strv *walk_warnings;
-
 /* The .gcno of a .gcda: the build's file at the longest tail of the
  * .gcda's path (DIR/test/CMakeFiles/t.dir/a.c.gcda -> B/CMakeFiles/t.dir/
  * a.c.gcno). *found false when there is none. */
@@ -1137,9 +1138,9 @@ static char *gcno_for(const char *build, const char *gcda, bool *found)
 
 static int visit_loose(void *arg, const char *path, const char *rel)
 {
-	(void)arg;
 	(void)rel;
-	struct rec *r = walk_rec;
+	struct walker *w = arg;
+	struct rec *r = w->r;
 	char *gz = cx_asprintf("%s.gcov.json.gz", path), *buf = NULL;
 	size_t len = 0;
 	struct cx_ctx c = {0};
@@ -1164,10 +1165,10 @@ static int visit_loose(void *arg, const char *path, const char *rel)
 	if (rc == 0 && (!found || copy_file(gcno, dst) != 0)) {
 		char *m = cx_asprintf("%s: no matching .gcno under %s: its coverage is left out", path,
 		                      r->build);
-		rc = m ? warn_to(walk_warnings, r, m) : CX_ENOMEM;
+		rc = m ? warn_to(w->warnings, r, m) : CX_ENOMEM;
 		free(m);
 	} else if (rc == 0) {
-		rc = add_job(walk_warnings, path, NULL, dst);
+		rc = add_job(w, w->warnings, path, NULL, dst);
 	}
 	free(gcno);
 	free(dst);
@@ -1186,20 +1187,15 @@ int cx_gcov_convert(const char *build_dir, const char *dir, unsigned jobs,
 		rc = cx_error(ctx, CX_EINVAL, "--build-dir '%s': %s", build_dir, strerror(errno));
 	if (rc == 0 && !(r.gcov = find_gcov(r.build)))
 		rc = CX_ENOMEM;
-	walk_rec = &r;
-	walk_jobs = &js;
-	walk_warnings = warnings;
+	struct walker w = {.r = &r, .js = &js, .warnings = warnings};
 	double t0 = now_s();
 	if (rc == 0)
-		rc = walk(dir, NULL, ".gcda", visit_loose, NULL, 0);
+		rc = walk(dir, NULL, ".gcda", visit_loose, &w, 0);
 	if (rc == 0)
 		rc = run_jobs(&r, &js);
 	sum->gcov_s = now_s() - t0;
 	release_jobs(&js);
 	release(&r);
-	walk_rec = NULL;
-	walk_jobs = NULL;
-	walk_warnings = NULL;
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 
@@ -1215,7 +1211,7 @@ int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum, str
 		rc = cx_error(ctx, CX_EINVAL, "no tests to record in '%s'", r.build);
 	/* stale .gcda files of earlier runs would be merged into the first
 	 * test's, and make it look like it ran everything */
-	walk_rec = &r;
+	struct walker w = {.r = &r, .js = &js};
 	if (rc == 0)
 		rc = walk(r.build, NULL, ".gcda", unlink_one, NULL, 0);
 	double t0 = now_s();
@@ -1230,16 +1226,15 @@ int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum, str
 	sum->tests = r.nt;
 	sum->tests_s = now_s() - t0;
 	t0 = now_s();
-	walk_jobs = &js;
 	for (size_t i = 0; rc == 0 && i < r.nt; i++) {
 		char *gd = cx_asprintf("%s/gcda", r.t[i].dir);
-		walk_test = &r.t[i];
-		rc = gd ? walk(gd, NULL, ".gcda", visit_gcda, NULL, 0) : CX_ENOMEM;
+		w.t = &r.t[i];
+		rc = gd ? walk(gd, NULL, ".gcda", visit_gcda, &w, 0) : CX_ENOMEM;
 		free(gd);
 		sum->no_coverage += rc == 0 && r.t[i].gcda == 0;
 	}
 	if (rc == 0)
-		rc = walk(r.build, NULL, ".gcno", visit_gcno, NULL, 0);
+		rc = walk(r.build, NULL, ".gcno", visit_gcno, &w, 0);
 	if (rc == 0)
 		rc = run_jobs(&r, &js);
 	sum->gcov_s = now_s() - t0;
@@ -1264,8 +1259,5 @@ int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum, str
 		rc = write_manifest(&r);
 	release_jobs(&js);
 	release(&r);
-	walk_rec = NULL;
-	walk_test = NULL;
-	walk_jobs = NULL;
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
