@@ -36,6 +36,13 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* -j N, else the online cores (at most 256). */
+static unsigned jobs_of(const struct cx_options *o)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1;
+}
+
 static int prepare(const struct cx_options *o, const struct cx_strv *paths,
                    struct prepared *pr, struct cx_ctx *ctx)
 {
@@ -65,7 +72,6 @@ static int prepare(const struct cx_options *o, const struct cx_strv *paths,
 			return cx_error(ctx, CX_EINVAL, "-p '%s' is not a directory", o->compdb_dir);
 		rc = real(o->compdb_dir, &compdb, ctx);
 	}
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (rc == 0 && !o->no_cache) {
 		pr->cache = o->cache ? cx_strdup(o->cache) : cx_cache_default_path(pr->root);
 		if (!pr->cache)
@@ -79,7 +85,7 @@ static int prepare(const struct cx_options *o, const struct cx_strv *paths,
 		.excludes = (const char *const *)o->excludes.v, .nexcludes = o->excludes.n,
 		.extra_args = (const char *const *)o->extra.v, .nextra = o->extra.n,
 		.macros = o->macros, .quiet = o->quiet,
-		.jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1,
+		.jobs = jobs_of(o),
 		.cache_path = pr->cache, .parse_only = o->parse_only,
 		.keep_increments = o->explain != NULL,
 		.progress = !o->quiet && isatty(2),
@@ -275,8 +281,10 @@ static size_t check_gates(const struct cx_options *o, const struct cx_correlatio
 			if (!crossed)
 				continue;
 			n++;
-			fprintf(stderr, "%s:%u: %s: --fail-on %s: CC %u, CRAP %.1f, H %.4f, attributed %.4f s\n",
-			        f->path, f->line, f->name, gt->text, f->ccn, f->crap, f->hot, f->attributed_s);
+			fprintf(stderr,
+			        "%s:%u: %s: --fail-on %s: CC %u, CRAP %.1f, H %.4f, attributed %.4f s\n",
+			        f->path, f->line, f->name, gt->text, f->ccn, f->crap, f->hot,
+			        f->attributed_s);
 		}
 	}
 	return n;
@@ -288,10 +296,8 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 	struct cx_strv gw = {0};
 	int rc = 0;
 	if (o->build_dir) { /* raw .gcda files: gcov first */
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		struct cx_record_summary s;
-		rc = cx_gcov_convert(o->build_dir, o->correlate, o->jobs ? o->jobs : cores > 0
-		                     ? (unsigned)(cores < 256 ? cores : 256) : 1, &gw, &s, ctx);
+		rc = cx_gcov_convert(o->build_dir, o->correlate, jobs_of(o), &gw, &s, ctx);
 		if (rc == 0 && !o->quiet) {
 			for (size_t i = 0; i < gw.n; i++)
 				fprintf(stderr, "cxscan: warning: %s\n", gw.v[i]);
@@ -332,10 +338,9 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 
 int cx_mode_record(const struct cx_options *o, struct cx_ctx *ctx)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct cx_record_opts ro = {
 		.build_dir = o->build_dir, .out_dir = o->out, .repeat = o->repeat ? o->repeat : 1,
-		.jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1,
+		.jobs = jobs_of(o),
 		.quiet = o->quiet, .per_case = o->per_case,
 		.ctest_args = (const char *const *)o->extra.v, .nctest_args = o->extra.n,
 	};
