@@ -274,6 +274,7 @@ static void finish(struct build *b)
 			fn->has_cov = fn->lines > 0;
 			fn->coverage = fn->lines ? (double)fn->lines_hit / fn->lines : 0;
 			fn->hot = fn->ccn * fn->attributed_s;
+			fn->hot_npath = (fn->npath > 1 ? log2((double)fn->npath) : 0) * fn->attributed_s;
 			fn->crap = crap_of(fn->ccn, fn->coverage);
 		}
 	}

@@ -973,10 +973,13 @@ static int count_components(const char *path)
 	return n;
 }
 
-/* gcov of the compiler CMake used: /usr/bin/gcc-12 -> gcov-12 beside it;
- * "gcov" when that is not there. */
+/* $CXSCAN_GCOV, else gcov of the compiler CMake used: /usr/bin/gcc-12 ->
+ * gcov-12 beside it; "gcov" when that is not there. */
 static char *find_gcov(const char *build)
 {
+	const char *env = getenv("CXSCAN_GCOV");
+	if (env && *env)
+		return cx_strdup(env);
 	char *cache = cx_path_join(build, "CMakeCache.txt"), *buf = NULL, *res = NULL;
 	size_t len = 0;
 	struct cx_ctx c = {0};

@@ -9,7 +9,7 @@
  *                      process, ctest's own work), are the smallest user
  *                      time and duration of the tests with coverage (0
  *                      with fewer than 2 such tests)
- *   hot H(f)         = CC(f) * A(f)
+ *   hot H(f)         = CC(f) * A(f) (and log2(NPATH(f)) * A(f))
  *   CRAP(f)          = CC^2 * (1 - cov)^3 + CC, cov the line coverage over
  *                      all tests (0 when no test has data for f's file)
  *   footprint(t)     = sum over f of w(t,f) * CC(f) */
@@ -86,6 +86,7 @@ struct cx_corr_fn {
 	double coverage;  /* lines_hit / lines, 0 without data */
 	size_t tests;     /* tests that touch it */
 	double touch_s, attributed_s, hot, crap;
+	double hot_npath; /* log2(NPATH) * A: H by paths instead of decisions */
 };
 
 struct cx_corr_test {

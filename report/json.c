@@ -30,7 +30,7 @@ static void kv_bool(struct jw *w, const char *k, bool v)
  * six numbers of at most 20 bytes: well under 256. */
 #define BLOCK_MAX 256
 
-/* --correlate's fields of a function: 7 keys, numbers of at most 40 bytes
+/* --correlate's fields of a function: 8 keys, numbers of at most 40 bytes
  * each (times are at most hours; CRAP and H stay far below 1e30). */
 static char *corr_fields(char *p, const struct cx_corr_fn *cf)
 {
@@ -40,8 +40,9 @@ static char *corr_fields(char *p, const struct cx_corr_fn *cf)
 		p = LIT(p, ", \"coverage\": null");
 	p = LIT(p, ", \"tests\": ");
 	p = jw_dec(p, (int64_t)cf->tests);
-	p += sprintf(p, ", \"touch_s\": %.6f, \"attributed_s\": %.6f, \"hot\": %.6f, \"crap\": %.3f",
-	             cf->touch_s, cf->attributed_s, cf->hot, cf->crap);
+	p += sprintf(p, ", \"touch_s\": %.6f, \"attributed_s\": %.6f, \"hot\": %.6f, "
+	             "\"hot_npath\": %.6f, \"crap\": %.3f", cf->touch_s, cf->attributed_s, cf->hot,
+	             cf->hot_npath, cf->crap);
 	p = cf->test_code ? LIT(p, ", \"test_code\": true") : LIT(p, ", \"test_code\": false");
 	return p;
 }

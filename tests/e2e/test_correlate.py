@@ -418,6 +418,27 @@ class Correlate(unittest.TestCase):
             add(ref, gcov_lines(json.loads(read(gz, "rb", gzip.open))))
         self.assertEqual(counts, ref)
 
+    def test_gcov_complaints_are_warnings(self):
+        """gcov exits 0 on a version mismatch: its stderr is what tells."""
+        fake = os.path.join(self.tmp, "fake-gcov")
+        with open(fake, "w") as f:
+            f.write("#!/bin/sh\necho \"$1:version 'B33*', prefer 'B22*'\" >&2\n"
+                    "exec gcov \"$@\"\n")
+        os.chmod(fake, 0o755)
+        out = os.path.join(self.tmp, "complain")
+        p = run([CXSCAN, "record", "--build-dir", self.build, "--out", out, "--",
+                 "-R", "^test_text$"], env={"CXSCAN_GCOV": fake})
+        self.assertIn("gcov: 3 of 3 .gcda files counted something", p.stderr)
+        self.assertRegex(p.stderr, r"\(\d+ runs, [1-9]\d* warnings\)")
+        t = load(os.path.join(out, "tests", "0001-test_text", "test.json"))
+        self.assertEqual(len(t["warnings"]), 3, t["warnings"])
+        self.assertIn("version 'B33*', prefer 'B22*'", t["warnings"][0])
+        self.assertTrue(t["warnings"][0].startswith("gcov " + out))
+        # the data still came through
+        self.assertEqual(len(glob.glob(os.path.join(out, "tests", "0001-test_text", "gcda", "**",
+                                                    "*.gcov.json.gz"), recursive=True)), 3)
+        self.assertTrue(load(os.path.join(out, "manifest.json"))["gcov"].startswith("gcov"))
+
     def test_per_case(self):
         out = os.path.join(self.tmp, "cases")
         p = run([CXSCAN, "record", "--per-case", "--build-dir", self.build, "--out", out])

@@ -115,6 +115,7 @@ static void test_math(void **state)
 	 * lines 2 (run) and 3 (not): coverage 0.5, CRAP 100 * 0.125 + 10 */
 	assert_true(fabs(f1->attributed_s - 3.25) < 1e-9);
 	assert_true(fabs(f1->hot - 32.5) < 1e-9);
+	assert_true(fabs(f1->hot_npath - 6 * 3.25) < 1e-9); /* log2(64) = 6 */
 	assert_true(fabs(f1->touch_s - 5.0) < 1e-12);
 	assert_int_equal(f1->tests, 2);
 	assert_int_equal(f1->lines, 2);
