@@ -308,7 +308,7 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 		cx_strv_release(&gw);
 	}
 	if (rc == 0)
-		rc = cx_tests_load(o->correlate, o->junit, &tests, ctx);
+		rc = cx_tests_load(o->correlate, o->junit, jobs_of(o), &tests, ctx);
 	if (rc)
 		return CX_EXIT_USAGE;
 	struct prepared pr;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ static int list_dir(const char *dir, bool want_dirs, struct cx_strv *out)
 
 /* ---- coverage files under a test's directory ---- */
 
-static int read_cov_file(struct cx_tests *t, struct cx_cov *cov, bool *has, const char *path)
+static int read_cov_file(struct cx_strv *warnings, struct cx_cov *cov, bool *has,
+                         const char *path)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -95,7 +97,7 @@ static int read_cov_file(struct cx_tests *t, struct cx_cov *cov, bool *has, cons
 		return rc;
 	if (rc) {
 		char *m = cx_asprintf("%s: %s (skipped)", path, ctx.msg);
-		rc = m ? warn(t, m) : CX_ENOMEM;
+		rc = m ? cx_strv_push(warnings, m) : CX_ENOMEM;
 		free(m);
 	}
 	return rc;
@@ -107,7 +109,8 @@ static bool is_cov_name(const char *name)
 	       ends_with(name, ".info");
 }
 
-static int walk_cov(struct cx_tests *t, struct cx_cov *cov, bool *has, const char *dir, int depth)
+static int walk_cov(struct cx_strv *warnings, struct cx_cov *cov, bool *has, const char *dir,
+                    int depth)
 {
 	if (depth > CX_MAX_WALK_DEPTH)
 		return 0;
@@ -121,17 +124,85 @@ static int walk_cov(struct cx_tests *t, struct cx_cov *cov, bool *has, const cha
 		if (!is_cov_name(files.v[i]))
 			continue;
 		char *p = cx_path_join(dir, files.v[i]);
-		rc = p ? read_cov_file(t, cov, has, p) : CX_ENOMEM;
+		rc = p ? read_cov_file(warnings, cov, has, p) : CX_ENOMEM;
 		free(p);
 	}
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char *p = cx_path_join(dir, dirs.v[i]);
-		rc = p ? walk_cov(t, cov, has, p, depth + 1) : CX_ENOMEM;
+		rc = p ? walk_cov(warnings, cov, has, p, depth + 1) : CX_ENOMEM;
 		free(p);
 	}
 	cx_strv_release(&files);
 	cx_strv_release(&dirs);
 	return rc == CX_EIO ? 0 : rc;
+}
+
+/* ---- reading the coverage of every test, several at once ---- */
+
+/* One directory's coverage files into one coverage list, folded. */
+struct load_job {
+	char *dir;
+	struct cx_cov *cov;
+	bool *has;
+	struct cx_strv warnings;
+	int rc;
+};
+
+struct loader {
+	struct load_job *v;
+	size_t n, next;
+	pthread_mutex_t m;
+};
+
+static void *load_worker(void *arg)
+{
+	struct loader *l = arg;
+	for (;;) {
+		pthread_mutex_lock(&l->m);
+		size_t i = l->next++;
+		pthread_mutex_unlock(&l->m);
+		if (i >= l->n)
+			return NULL;
+		struct load_job *j = &l->v[i];
+		j->rc = walk_cov(&j->warnings, j->cov, j->has, j->dir, 0);
+		if (j->rc == 0)
+			j->rc = cx_cov_fold(j->cov);
+	}
+}
+
+/* Runs the jobs on up to `jobs` threads (on this one when threads cannot
+ * be had); the warnings come out in job order, whatever finished first. */
+static int load_all(struct cx_tests *t, struct load_job *v, size_t n, unsigned jobs)
+{
+	struct loader l = {.v = v, .n = n};
+	pthread_mutex_init(&l.m, NULL);
+	size_t want = jobs > 1 ? (jobs < n ? jobs : n) : 0, started = 0;
+	pthread_t *th = want ? calloc(want, sizeof *th) : NULL;
+	for (; th && started < want; started++)
+		if (pthread_create(&th[started], NULL, load_worker, &l) != 0)
+			break;
+	load_worker(&l);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_destroy(&l.m);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; rc == 0 && k < v[i].warnings.n; k++)
+			rc = warn(t, v[i].warnings.v[k]);
+		if (rc == 0)
+			rc = v[i].rc;
+	}
+	return rc;
+}
+
+static void release_jobs(struct load_job *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].dir);
+		cx_strv_release(&v[i].warnings);
+	}
+	free(v);
 }
 
 /* ---- JSON helpers ---- */
@@ -243,7 +314,8 @@ static int add_run(struct cx_tests *t, size_t *cap, struct cx_test_run **run)
 	return 0;
 }
 
-static int load_recorded(const char *dir, struct cx_tests *t, struct cx_ctx *ctx)
+static int load_recorded(const char *dir, unsigned jobs, struct cx_tests *t,
+                         struct cx_ctx *ctx)
 {
 	char *tdir = cx_path_join(dir, "tests");
 	struct cx_strv ids = {0};
@@ -253,37 +325,44 @@ static int load_recorded(const char *dir, struct cx_tests *t, struct cx_ctx *ctx
 	int rc = list_dir(tdir, true, &ids);
 	if (rc == CX_EIO)
 		rc = cx_error(ctx, CX_EINVAL, "%s: no tests/ directory", dir);
+	/* one job a test (its gcda/), and the baseline */
+	struct load_job *lj = rc == 0 ? calloc(ids.n + 1, sizeof *lj) : NULL;
+	size_t nj = 0;
+	if (rc == 0 && !lj)
+		rc = CX_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
 		char *tj = cx_asprintf("%s/%s/test.json", tdir, ids.v[i]);
-		char *gd = cx_asprintf("%s/%s/gcda", tdir, ids.v[i]);
 		char *why = NULL;
 		struct cx_test_run *run = NULL;
-		if (!tj || !gd || add_run(t, &cap, &run) || !(run->id = cx_strdup(ids.v[i]))) {
+		if (!tj || add_run(t, &cap, &run) || !(run->id = cx_strdup(ids.v[i]))) {
 			rc = CX_ENOMEM;
 		} else if (!read_test_json(tj, run, &why)) {
 			rc = why ? warn(t, why) : CX_ENOMEM;
 			free(run->id);
 			t->n--; /* the run is not kept */
+		} else if (!(lj[nj].dir = cx_asprintf("%s/%s/gcda", tdir, ids.v[i]))) {
+			rc = CX_ENOMEM;
 		} else {
-			rc = walk_cov(t, &run->cov, &run->has_coverage, gd, 0);
-			if (rc == 0)
-				rc = cx_cov_fold(&run->cov);
+			lj[nj++].cov = NULL; /* bound below: t->v may still move */
 		}
 		free(why);
 		free(tj);
-		free(gd);
 	}
+	for (size_t i = 0; rc == 0 && i < nj; i++) {
+		lj[i].cov = &t->v[i].cov;
+		lj[i].has = &t->v[i].has_coverage;
+	}
+	bool base_has = false;
+	if (rc == 0 && !(lj[nj].dir = cx_path_join(dir, "baseline")))
+		rc = CX_ENOMEM;
+	if (rc == 0) {
+		lj[nj].cov = &t->baseline;
+		lj[nj++].has = &base_has;
+		rc = load_all(t, lj, nj, jobs);
+	}
+	release_jobs(lj, lj ? ids.n + 1 : 0);
 	cx_strv_release(&ids);
 	free(tdir);
-	char *bdir = rc == 0 ? cx_path_join(dir, "baseline") : NULL;
-	bool has = false;
-	if (rc == 0 && !bdir)
-		rc = CX_ENOMEM;
-	if (rc == 0)
-		rc = walk_cov(t, &t->baseline, &has, bdir, 0);
-	if (rc == 0)
-		rc = cx_cov_fold(&t->baseline);
-	free(bdir);
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 
@@ -313,7 +392,8 @@ static int find_junit(const char *dir, const char *junit, char **out, struct cx_
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : 0;
 }
 
-static int load_bare(const char *dir, const char *junit, struct cx_tests *t, struct cx_ctx *ctx)
+static int load_bare(const char *dir, const char *junit, unsigned jobs, struct cx_tests *t,
+                     struct cx_ctx *ctx)
 {
 	struct cx_strv ids = {0};
 	struct cx_junit j = {0};
@@ -336,12 +416,13 @@ static int load_bare(const char *dir, const char *junit, struct cx_tests *t, str
 	} else if (rc == 0) {
 		rc = warn(t, "no JUnit file (DIR/junit.xml, or --junit FILE): test times unknown");
 	}
+	struct load_job *lj = rc == 0 ? calloc(ids.n + 1, sizeof *lj) : NULL;
+	if (rc == 0 && !lj)
+		rc = CX_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
 		struct cx_test_run *run = NULL;
-		char *sub = cx_path_join(dir, ids.v[i]);
-		if (!sub || add_run(t, &cap, &run) || !(run->id = cx_strdup(ids.v[i])) ||
-		    !(run->name = cx_strdup(ids.v[i]))) {
-			free(sub);
+		if (!(lj[i].dir = cx_path_join(dir, ids.v[i])) || add_run(t, &cap, &run) ||
+		    !(run->id = cx_strdup(ids.v[i])) || !(run->name = cx_strdup(ids.v[i]))) {
 			rc = CX_ENOMEM;
 			break;
 		}
@@ -354,11 +435,14 @@ static int load_bare(const char *dir, const char *junit, struct cx_tests *t, str
 				break;
 			}
 		}
-		rc = walk_cov(t, &run->cov, &run->has_coverage, sub, 0);
-		if (rc == 0)
-			rc = cx_cov_fold(&run->cov);
-		free(sub);
 	}
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+		lj[i].cov = &t->v[i].cov;
+		lj[i].has = &t->v[i].has_coverage;
+	}
+	if (rc == 0)
+		rc = load_all(t, lj, ids.n, jobs);
+	release_jobs(lj, lj ? ids.n + 1 : 0);
 	cx_junit_release(&j);
 	cx_strv_release(&ids);
 	free(buf);
@@ -366,7 +450,8 @@ static int load_bare(const char *dir, const char *junit, struct cx_tests *t, str
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 
-int cx_tests_load(const char *dir, const char *junit, struct cx_tests *out, struct cx_ctx *ctx)
+int cx_tests_load(const char *dir, const char *junit, unsigned jobs, struct cx_tests *out,
+                  struct cx_ctx *ctx)
 {
 	memset(out, 0, sizeof *out);
 	struct stat st;
@@ -380,10 +465,10 @@ int cx_tests_load(const char *dir, const char *junit, struct cx_tests *out, stru
 		out->layout = cx_strdup("recorded");
 		rc = check_manifest(dir, ctx);
 		if (rc == 0)
-			rc = load_recorded(dir, out, ctx);
+			rc = load_recorded(dir, jobs, out, ctx);
 	} else {
 		out->layout = cx_strdup("bare");
-		rc = load_bare(dir, junit, out, ctx);
+		rc = load_bare(dir, junit, jobs, out, ctx);
 	}
 	if (rc == 0 && !out->layout)
 		rc = cx_error(ctx, CX_ENOMEM, "out of memory");

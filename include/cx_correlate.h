@@ -53,8 +53,8 @@ struct cx_tests {
  * files anywhere below, test times from `junit`, a CTest JUnit file; NULL:
  * DIR/junit.xml or the only .xml file in DIR). A damaged coverage or
  * test file is skipped with a warning; a DIR that is neither layout is
- * CX_EINVAL. */
-int cx_tests_load(const char *dir, const char *junit, struct cx_tests *out,
+ * CX_EINVAL. The tests' files are read on up to `jobs` threads. */
+int cx_tests_load(const char *dir, const char *junit, unsigned jobs, struct cx_tests *out,
                   struct cx_ctx *ctx) CX_MUST_CHECK;
 void cx_tests_release(struct cx_tests *t);
 
