@@ -10,7 +10,7 @@ int main(int argc, char **argv)
 	struct cx_ctx ctx = {0};
 	struct cx_options opts;
 	int status;
-	if (cx_options_parse(argc, argv, &opts, &ctx) != 0) {
+	if (cx_options_parse(argc, argv, &opts, &ctx) != 0 || cx_options_absolute(&opts, &ctx) != 0) {
 		fprintf(stderr, "cxscan: %s\n", ctx.msg);
 		cx_options_release(&opts);
 		return CX_EXIT_USAGE;

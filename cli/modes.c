@@ -248,14 +248,14 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
 		local.root = ".";
 	if (rc == 0)
 		rc = prepare(&local, &paths, &pr, ctx);
+	/* before the scan: libclang may change the working directory */
+	char abs[PATH_MAX];
+	char *rel = rc == 0 && realpath(file, abs) ? cx_path_relative(pr.root, abs) : NULL;
 	if (rc == 0)
 		rc = cx_scan_run(&pr.so, &res, ctx);
-	if (rc == 0) {
-		char abs[PATH_MAX];
-		char *rel = realpath(file, abs) ? cx_path_relative(pr.root, abs) : NULL;
+	if (rc == 0)
 		rc = cx_report_explain(stdout, &res, rel ? rel : file, func, ctx);
-		free(rel);
-	}
+	free(rel);
 	cx_result_release(&res);
 	if (rc == 0 || pr.root)
 		release(&pr);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cx_limits.h"
 #include "cx_options.h"
@@ -340,4 +341,26 @@ void cx_options_release(struct cx_options *o)
 	cx_strv_release(&o->excludes);
 	cx_strv_release(&o->extra);
 	cx_strv_release(&o->test_code);
+	cx_strv_release(&o->owned);
+}
+
+int cx_options_absolute(struct cx_options *o, struct cx_ctx *ctx)
+{
+	const char **fields[] = {&o->output, &o->cache, &o->compdb_dir, &o->root, &o->correlate,
+	                         &o->junit, &o->build_dir, &o->out};
+	char cwd[CX_MAX_PATH];
+	bool have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *p = *fields[i];
+		if (!p || p[0] == '/')
+			continue;
+		if (!have_cwd)
+			return cx_error(ctx, CX_EIO, "cannot tell the current directory: %s",
+			                strerror(errno));
+		char *abs = cx_path_join(cwd, p);
+		if (cx_strv_push_owned(&o->owned, abs)) /* frees abs */
+			return cx_error(ctx, CX_ENOMEM, "out of memory");
+		*fields[i] = abs;
+	}
+	return 0;
 }

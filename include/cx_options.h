@@ -50,6 +50,7 @@ struct cx_options {
 	struct cx_gate gates[CX_MAX_GATES];
 	size_t ngates;
 	struct cx_strv paths, includes, excludes, extra, test_code;
+	struct cx_strv owned;    /* strings cx_options_absolute made */
 };
 
 /* Parses argv into o (strings point into argv). Errors name the bad
@@ -57,6 +58,11 @@ struct cx_options {
 int cx_options_parse(int argc, char **argv, struct cx_options *o, struct cx_ctx *ctx)
 	CX_MUST_CHECK;
 void cx_options_release(struct cx_options *o);
+/* Makes the file and directory options absolute against the current
+ * directory: libclang changes the process's working directory while it
+ * parses a TU with -working-directory (its driver's real file system does
+ * a chdir), so a path resolved after a scan must not be relative. */
+int cx_options_absolute(struct cx_options *o, struct cx_ctx *ctx) CX_MUST_CHECK;
 /* Prints --help, generated from the option table. */
 void cx_options_help(FILE *out);
 

@@ -11,6 +11,8 @@
  * skipped a function that no earlier TU of this run reports (the scan set
  * changed), it is analysed again. So the output is the same for any -j and
  * whatever was cached. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -788,6 +790,9 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct c
 	if (!res->root)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	struct scan s = {.opts = opts, .res = res, .ctx = ctx};
+	/* libclang's driver changes the process's working directory to a TU's
+	 * -working-directory: the caller gets its own back */
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	const char *kill_after = getenv("CXSCAN_TEST_KILL_AFTER");
 	if (kill_after)
 		s.kill_after = (size_t)strtoul(kill_after, NULL, 10);
@@ -807,6 +812,12 @@ int cx_scan_run(const struct cx_scan_opts *opts, struct cx_result *res, struct c
 	pthread_mutex_destroy(&s.claims.m);
 	free(s.identity);
 	cx_sources_release(&s.srcs);
+	if (cwd >= 0) {
+		if (fchdir(cwd) != 0 && rc == 0)
+			rc = cx_error(ctx, CX_EIO, "cannot return to the working directory: %s",
+			              strerror(errno));
+		close(cwd);
+	}
 	struct rusage ru;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		res->stats.peak_rss_kb = ru.ru_maxrss;

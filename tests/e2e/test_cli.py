@@ -168,6 +168,28 @@ class CompileDatabase(unittest.TestCase):
     def scan(self, *args):
         return json.loads(run("--format=json", self.root, *args).stdout)
 
+    def test_relative_paths_survive_the_scan(self):
+        """libclang's driver changes the process's directory to a TU's
+        -working-directory (build/ here): -o, --cache and --explain given
+        relative to where cxscan started must still mean that place."""
+        self.db("build")
+        work = os.path.join(self.root, "work")
+        os.makedirs(work)
+        p = subprocess.run([CXSCAN, "-j1", "--cache", "c/cache.sqlite", "--format=json", "-o",
+                            "out.json", "-p", "../build", ".."], cwd=work, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(work, "out.json")))
+        self.assertTrue(os.path.exists(os.path.join(work, "c", "cache.sqlite")))
+        self.assertFalse(os.path.exists(os.path.join(self.root, "build", "out.json")))
+        with open(os.path.join(work, "out.json")) as f:
+            self.assertIn(("src/f.c", "feature"), functions(json.load(f)))
+        p = subprocess.run([CXSCAN, "--no-cache", "-p", "../build", "--explain",
+                            "../src/g.c:g", ".."], cwd=work, capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("g", p.stdout)
+
     def test_without_database_uses_fallback_flags(self):
         doc = self.scan()
         fns = functions(doc)
