@@ -15,8 +15,8 @@
  *     per case to FILE (created 0666 & ~umask if missing, even for a group
  *     without cases): "GROUP\tCASE\n", and returns 0, so that the program
  *     goes on to its other groups and exits 0 (FILE not writable: a message
- *     and exit status 3). A name's tab and newline
- *     bytes are written as spaces; nothing else is changed. A line already
+ *     and exit status 3). A name's tab and newline bytes are written as
+ *     spaces; nothing else is changed. A line already
  *     written by this process is not written again (two groups of the same
  *     name with a case of the same name are one case: running it runs
  *     both). Listed are the cases cmocka would run: a name, a test, setup
@@ -45,11 +45,11 @@
  * Why the exit status is changed this way: gcov writes .gcda files from a
  * destructor of each instrumented object (__gcov_exit, run by _dl_fini),
  * and __libc_start_main registers _dl_fini before main runs, so it runs
- * after every atexit handler registered from main on. An atexit handler that calls _exit(3) therefore
- * loses all coverage (and stdio buffers). Instead the status is replaced
- * before exit starts: main is wrapped through __libc_start_main (its return
- * value goes to exit), and exit() itself is interposed (for a program or
- * library that calls exit). exit then runs as usual with status 3: atexit
+ * after every atexit handler registered from main on. An atexit handler
+ * that calls _exit(3) therefore loses all coverage (and stdio buffers).
+ * Instead the status is replaced before exit starts: main is wrapped
+ * through __libc_start_main (its return value goes to exit), and exit()
+ * itself is interposed (for a program or library that calls exit). exit then runs as usual with status 3: atexit
  * handlers, destructors, gcov's dump, stdio flush.
  *
  * Not seen: a program linked with a static cmocka (its calls never reach

@@ -528,12 +528,15 @@ static bool junit_result(const char *path, struct test *t, double *dur)
 static int run_test(struct rec *r, struct test *t)
 {
 	unsigned k = r->o->repeat ? r->o->repeat : 1;
-	double *dur = calloc(k, sizeof *dur), *usr = calloc(k, sizeof *usr), *sys = calloc(k, sizeof *sys);
+	double *dur = calloc(k, sizeof *dur), *usr = calloc(k, sizeof *usr);
+	double *sys = calloc(k, sizeof *sys);
 	char *gdir = cx_asprintf("%s/gcda", t->dir), *scratch = cx_asprintf("%s/.repeat", r->out);
 	char *junit = cx_asprintf("%s/junit.xml", t->dir), *log = cx_asprintf("%s/ctest.log", t->dir);
-	char *junit2 = cx_asprintf("%s/.repeat-junit.xml", r->out), *range = cx_asprintf("%zu,%zu", t->index, t->index);
+	char *junit2 = cx_asprintf("%s/.repeat-junit.xml", r->out);
+	char *range = cx_asprintf("%zu,%zu", t->index, t->index);
 	char *strip = cx_asprintf("GCOV_PREFIX_STRIP=%d", r->strip);
-	int rc = dur && usr && sys && gdir && scratch && junit && log && junit2 && range && strip ? 0 : CX_ENOMEM;
+	int rc = dur && usr && sys && gdir && scratch && junit && log && junit2 && range && strip
+	             ? 0 : CX_ENOMEM;
 	if (rc == 0 && (mkdirs(gdir) != 0))
 		rc = cx_error(r->ctx, CX_EIO, "cannot create '%s': %s", gdir, strerror(errno));
 	for (unsigned i = 0; rc == 0 && i < k; i++) {
