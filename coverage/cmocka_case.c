@@ -49,8 +49,9 @@
  * that calls _exit(3) therefore loses all coverage (and stdio buffers).
  * Instead the status is replaced before exit starts: main is wrapped
  * through __libc_start_main (its return value goes to exit), and exit()
- * itself is interposed (for a program or library that calls exit). exit then runs as usual with status 3: atexit
- * handlers, destructors, gcov's dump, stdio flush.
+ * itself is interposed (for a program or library that calls exit). exit
+ * then runs as usual with status 3: atexit handlers, destructors, gcov's
+ * dump, stdio flush.
  *
  * Not seen: a program linked with a static cmocka (its calls never reach
  * the dynamic symbol; then no LIST file appears, "not cmocka"), a static
