@@ -92,8 +92,9 @@ void cx_options_help(FILE *out)
 	}
 	fputs("\nFlags after `--` are added to every file's clang arguments.\n"
 	      "`cxscan [--cache FILE] cache stats|clear [PATH]` shows or empties the cache.\n"
-	      "`cxscan record [--build-dir B] [--out DIR] [--repeat K] [-j N] [-- CTEST_ARGS]` runs\n"
-	      "each CTest test alone and keeps its coverage and times for --correlate.\n"
+	      "`cxscan record [--build-dir B] [--out DIR] [--per-case] [--repeat K] [-j N]\n"
+	      "[-- CTEST_ARGS]` runs each CTest test alone and keeps its coverage and times for\n"
+	      "--correlate.\n"
 	      "exit status: 0 success, 1 a --fail-on gate was crossed, 2 usage or input error.\n",
 	      out);
 }
