@@ -290,6 +290,17 @@ static size_t check_gates(const struct cx_options *o, const struct cx_correlatio
 	return n;
 }
 
+struct join {
+	struct cx_correlation *corr;
+	struct cx_ctx *ctx;
+};
+
+static int join_test(void *arg, size_t i, const struct cx_test_run *run)
+{
+	struct join *j = arg;
+	return cx_correlate_add(j->corr, i, run, j->ctx);
+}
+
 int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 {
 	struct cx_tests tests = {0};
@@ -307,10 +318,10 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 		}
 		cx_strv_release(&gw);
 	}
-	if (rc == 0)
-		rc = cx_tests_load(o->correlate, o->junit, jobs_of(o), &tests, ctx);
 	if (rc)
 		return CX_EXIT_USAGE;
+	/* the scan first: each test's coverage is joined as it is read, then
+	 * freed (memory holds a batch of tests, not all) */
 	struct prepared pr;
 	struct cx_result res = {0};
 	struct cx_correlation corr = {0};
@@ -320,8 +331,13 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 	struct cx_correlate_opts co = {
 		.test_globs = (const char *const *)o->test_code.v, .ntest_globs = o->test_code.n,
 	};
+	struct join j = {.corr = &corr, .ctx = ctx};
 	if (rc == 0)
-		rc = cx_correlate(&res, &tests, &co, &corr, ctx);
+		rc = cx_correlate_begin(&res, &co, 0, &corr, ctx);
+	if (rc == 0)
+		rc = cx_tests_load_each(o->correlate, o->junit, jobs_of(o), join_test, &j, &tests, ctx);
+	if (rc == 0)
+		rc = cx_correlate_end(&corr, &tests, ctx);
 	if (rc == 0 && !o->quiet)
 		for (size_t i = 0; i < tests.warnings.n; i++)
 			fprintf(stderr, "cxscan: warning: %s\n", tests.warnings.v[i]);

@@ -16,6 +16,12 @@
 #include "cx_scanner.h"
 #include "cx_store.h"
 
+/* One test's L(t,f) and whether it touched f. */
+struct acc {
+	double l;
+	bool touched;
+};
+
 /* A scanned file: its functions are fn[first .. first + n). */
 struct sfile {
 	char *real;
@@ -24,7 +30,20 @@ struct sfile {
 	uint8_t *seen; /* per line: 0 not instrumented, 1 instrumented, 2 run */
 };
 
-struct build {
+/* A test's L(t,f) of one function (tests are added one by one and their
+ * coverage freed; the time they are worth is known only at the end). */
+struct share {
+	size_t fn;
+	double l;
+};
+
+struct one {
+	struct share *v;
+	size_t n;
+	double total, unmatched;
+};
+
+struct cx_corr_build {
 	struct cx_correlation *c;
 	const struct cx_correlate_opts *o;
 	const char *root;
@@ -32,6 +51,9 @@ struct build {
 	size_t nf, capf;
 	size_t capfn;
 	int err;
+	struct acc *acc; /* scratch of cx_correlate_add, one a function */
+	struct one *per; /* one a test */
+	size_t capt;     /* room in per and c->test */
 };
 
 static bool default_test_path(const char *path)
@@ -78,7 +100,7 @@ static char *real_of(const char *root, const char *path)
 
 static int add_file(void *arg, const struct cx_file *file)
 {
-	struct build *b = arg;
+	struct cx_corr_build *b = arg;
 	struct cx_correlation *c = b->c;
 	if (!file->nfuncs)
 		return 0;
@@ -127,7 +149,7 @@ static int cmp_real(const void *a, const void *b)
 	return strcmp(((const struct sfile *)a)->real, ((const struct sfile *)b)->real);
 }
 
-static struct sfile *find_sfile(struct build *b, const char *real)
+static struct sfile *find_sfile(struct cx_corr_build *b, const char *real)
 {
 	struct sfile key = {.real = (char *)real};
 	return bsearch(&key, b->f, b->nf, sizeof *b->f, cmp_real);
@@ -135,7 +157,7 @@ static struct sfile *find_sfile(struct build *b, const char *real)
 
 /* The function of sf that holds `line` (functions ascend and do not
  * overlap), or -1. */
-static long fn_at(const struct build *b, const struct sfile *sf, uint32_t line)
+static long fn_at(const struct cx_corr_build *b, const struct sfile *sf, uint32_t line)
 {
 	size_t lo = 0, hi = sf->n;
 	while (lo < hi) {
@@ -151,26 +173,20 @@ static long fn_at(const struct build *b, const struct sfile *sf, uint32_t line)
 	return -1;
 }
 
-/* One test's L(t,f) and whether it touched f. */
-struct acc {
-	double l;
-	bool touched;
-};
 
-/* Per test: L(t,f) and the touched flags in acc, then the sums. */
-static void one_test(struct build *b, size_t ti, const struct cx_test_run *run, struct acc *acc,
-                     char **reals)
+/* Test ti's line counts: L(t,f) of each function it ran (kept sparse),
+ * the touched flags and touch times, the lines seen; the attribution waits
+ * for cx_correlate_end (it needs every test's time). */
+static int gather(struct cx_corr_build *b, size_t ti, const struct cx_test_run *run, char **reals)
 {
 	struct cx_correlation *c = b->c;
-	struct cx_corr_test *ct = &c->test[ti];
-	ct->run = run;
+	struct one *one = &b->per[ti];
+	struct acc *acc = b->acc;
 	if (!run->has_coverage)
-		return;
+		return 0;
 	double d = run->has_time ? run->duration_s : 0;
-	double base = run->has_cpu ? run->user_s - c->u0 : d - c->d0;
-	ct->base_s = base > 0 ? base : 0;
 	memset(acc, 0, c->nfn * sizeof *acc);
-	double total = 0, unmatched = 0;
+	size_t touched = 0;
 	for (size_t i = 0; i < run->cov.nfiles; i++) {
 		const struct cx_cov_file *cf = &run->cov.files[i];
 		struct sfile *sf = reals[i] ? find_sfile(b, reals[i]) : NULL;
@@ -184,12 +200,14 @@ static void one_test(struct build *b, size_t ti, const struct cx_test_run *run, 
 				continue;
 			}
 			double cnt = (double)ln->count;
-			total += cnt;
+			one->total += cnt;
 			long fi = sf ? fn_at(b, sf, ln->line) : -1;
 			if (fi < 0) {
-				unmatched += cnt;
+				one->unmatched += cnt;
 				continue;
 			}
+			if (acc[fi].l == 0 && cnt > 0)
+				touched++;
 			acc[fi].l += cnt;
 			uint8_t *s = &sf->seen[ln->line];
 			if (ln->count > 0)
@@ -203,14 +221,33 @@ static void one_test(struct build *b, size_t ti, const struct cx_test_run *run, 
 			}
 		}
 	}
-	if (total <= 0)
+	if (touched && !(one->v = malloc(touched * sizeof *one->v)))
+		return CX_ENOMEM;
+	for (size_t f = 0; f < c->nfn && one->n < touched; f++)
+		if (acc[f].l > 0)
+			one->v[one->n++] = (struct share){f, acc[f].l};
+	return 0;
+}
+
+/* Test ti's time over the functions it ran. */
+static void attribute(struct cx_corr_build *b, size_t ti, const struct cx_test_run *run)
+{
+	struct cx_correlation *c = b->c;
+	struct cx_corr_test *ct = &c->test[ti];
+	const struct one *one = &b->per[ti];
+	ct->run = run;
+	if (!run->has_coverage)
 		return;
-	c->unmatched_s += ct->base_s * unmatched / total;
-	for (size_t f = 0; f < c->nfn; f++) {
-		if (acc[f].l <= 0)
-			continue;
+	double d = run->has_time ? run->duration_s : 0;
+	double base = run->has_cpu ? run->user_s - c->u0 : d - c->d0;
+	ct->base_s = base > 0 ? base : 0;
+	if (one->total <= 0)
+		return;
+	c->unmatched_s += ct->base_s * one->unmatched / one->total;
+	for (size_t k = 0; k < one->n; k++) {
+		size_t f = one->v[k].fn;
 		struct cx_corr_fn *fn = &c->fn[f];
-		double w = acc[f].l / total, a = ct->base_s * w;
+		double w = one->v[k].l / one->total, a = ct->base_s * w;
 		fn->attributed_s += a;
 		if (fn->test_code) {
 			c->harness_s += a;
@@ -238,7 +275,7 @@ static void one_test(struct build *b, size_t ti, const struct cx_test_run *run, 
 }
 
 /* The lines the baseline knows are instrumented (seen 1 unless run). */
-static int mark_baseline(struct build *b, const struct cx_cov *base)
+static int mark_baseline(struct cx_corr_build *b, const struct cx_cov *base)
 {
 	for (size_t i = 0; i < base->nfiles; i++) {
 		const struct cx_cov_file *cf = &base->files[i];
@@ -260,7 +297,7 @@ static double crap_of(double cc, double cov)
 	return cc * cc * u * u * u + cc;
 }
 
-static void finish(struct build *b)
+static void finish(struct cx_corr_build *b)
 {
 	struct cx_correlation *c = b->c;
 	for (size_t i = 0; i < b->nf; i++) {
@@ -280,64 +317,57 @@ static void finish(struct build *b)
 	}
 }
 
-int cx_correlate(const struct cx_result *res, const struct cx_tests *tests,
-                 const struct cx_correlate_opts *o, struct cx_correlation *out,
-                 struct cx_ctx *ctx)
+static void build_release(struct cx_corr_build *b, size_t ntests)
+{
+	for (size_t i = 0; i < b->nf; i++) {
+		free(b->f[i].real);
+		free(b->f[i].seen);
+	}
+	free(b->f);
+	free(b->acc);
+	for (size_t t = 0; b->per && t < ntests && t < b->capt; t++)
+		free(b->per[t].v);
+	free(b->per);
+	free(b);
+}
+
+/* Room for tests [0, n) in c->test and b->per (zeroed). */
+static int room(struct cx_corr_build *b, size_t n)
+{
+	struct cx_correlation *c = b->c;
+	if (n <= b->capt)
+		return 0;
+	size_t cap = n < 2 * b->capt ? 2 * b->capt : n;
+	struct cx_corr_test *t = realloc(c->test, cap * sizeof *t);
+	if (!t)
+		return CX_ENOMEM;
+	c->test = t;
+	struct one *p = realloc(b->per, cap * sizeof *p);
+	if (!p)
+		return CX_ENOMEM;
+	b->per = p;
+	memset(c->test + b->capt, 0, (cap - b->capt) * sizeof *t);
+	memset(b->per + b->capt, 0, (cap - b->capt) * sizeof *p);
+	b->capt = cap;
+	return 0;
+}
+
+int cx_correlate_begin(const struct cx_result *res, const struct cx_correlate_opts *o,
+                       size_t ntests, struct cx_correlation *out, struct cx_ctx *ctx)
 {
 	memset(out, 0, sizeof *out);
-	struct build b = {.c = out, .o = o, .root = res->root};
-	int rc = cx_result_each(res, add_file, &b);
-	if (rc == 0 && b.nf)
-		qsort(b.f, b.nf, sizeof *b.f, cmp_real);
-	if (rc == 0 && tests->n && !(out->test = calloc(tests->n, sizeof *out->test)))
+	struct cx_corr_build *b = calloc(1, sizeof *b);
+	int rc = b ? 0 : CX_ENOMEM;
+	if (b) {
+		*b = (struct cx_corr_build){.c = out, .o = o, .root = res->root};
+		out->st = b;
+		rc = cx_result_each(res, add_file, b);
+	}
+	if (rc == 0 && b->nf)
+		qsort(b->f, b->nf, sizeof *b->f, cmp_real);
+	if (rc == 0 && (room(b, ntests + 1) || !(b->acc = calloc(out->nfn + 1, sizeof *b->acc))))
 		rc = CX_ENOMEM;
-	out->ntest = rc == 0 ? tests->n : 0;
-	/* d0, u0: the shortest test with coverage, the cost of running any
-	 * test (with one test, nothing to compare with: 0) */
-	double d0 = -1, u0 = -1;
-	size_t nd = 0, nu = 0;
-	for (size_t t = 0; t < tests->n; t++) {
-		const struct cx_test_run *r = &tests->v[t];
-		out->total_s += r->has_time ? r->duration_s : 0;
-		out->tests_without_coverage += !r->has_coverage;
-		if (r->has_coverage && r->has_time && (nd++ == 0 || r->duration_s < d0))
-			d0 = r->duration_s;
-		if (r->has_coverage && r->has_cpu && (nu++ == 0 || r->user_s < u0))
-			u0 = r->user_s;
-	}
-	out->d0 = nd >= 2 ? d0 : 0;
-	out->u0 = nu >= 2 ? u0 : 0;
-	struct acc *acc = rc == 0 ? calloc(out->nfn + 1, sizeof *acc) : NULL;
-	if (rc == 0 && !acc)
-		rc = CX_ENOMEM;
-	for (size_t t = 0; rc == 0 && t < tests->n; t++) {
-		const struct cx_test_run *r = &tests->v[t];
-		char **reals = r->cov.nfiles ? calloc(r->cov.nfiles, sizeof *reals) : NULL;
-		if (r->cov.nfiles && !reals) {
-			rc = CX_ENOMEM;
-			break;
-		}
-		for (size_t i = 0; i < r->cov.nfiles; i++) {
-			reals[i] = realpath(r->cov.files[i].path, NULL);
-			if (!reals[i])
-				reals[i] = cx_strdup(r->cov.files[i].path);
-		}
-		one_test(&b, t, r, acc, reals);
-		out->base_total_s += out->test[t].base_s;
-		for (size_t i = 0; i < r->cov.nfiles; i++)
-			free(reals[i]);
-		free(reals);
-	}
-	free(acc);
-	if (rc == 0)
-		rc = mark_baseline(&b, &tests->baseline);
-	if (rc == 0)
-		finish(&b);
-	for (size_t i = 0; i < b.nf; i++) {
-		free(b.f[i].real);
-		free(b.f[i].seen);
-	}
-	free(b.f);
+	out->ntest = ntests;
 	if (rc) {
 		cx_correlation_release(out);
 		return cx_error(ctx, rc, rc == CX_ENOMEM ? "out of memory"
@@ -346,8 +376,90 @@ int cx_correlate(const struct cx_result *res, const struct cx_tests *tests,
 	return 0;
 }
 
+int cx_correlate_add(struct cx_correlation *c, size_t ti, const struct cx_test_run *run,
+                     struct cx_ctx *ctx)
+{
+	struct cx_corr_build *b = c->st;
+	if (!b)
+		return cx_error(ctx, CX_EINVAL, "no correlation begun");
+	if (room(b, ti + 1))
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	if (ti >= c->ntest)
+		c->ntest = ti + 1;
+	char **reals = run->cov.nfiles ? calloc(run->cov.nfiles, sizeof *reals) : NULL;
+	if (run->cov.nfiles && !reals)
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	for (size_t i = 0; i < run->cov.nfiles; i++) {
+		reals[i] = realpath(run->cov.files[i].path, NULL);
+		if (!reals[i])
+			reals[i] = cx_strdup(run->cov.files[i].path);
+	}
+	int rc = gather(b, ti, run, reals);
+	for (size_t i = 0; i < run->cov.nfiles; i++)
+		free(reals[i]);
+	free(reals);
+	return rc ? cx_error(ctx, rc, "out of memory") : 0;
+}
+
+int cx_correlate_end(struct cx_correlation *c, const struct cx_tests *tests, struct cx_ctx *ctx)
+{
+	struct cx_corr_build *b = c->st;
+	if (!b || tests->n < c->ntest)
+		return cx_error(ctx, CX_EINVAL, "the tests are not the correlation's");
+	if (room(b, tests->n + 1)) {
+		cx_correlation_release(c);
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	}
+	c->ntest = tests->n;
+	/* d0, u0: the shortest test with coverage, the cost of running any
+	 * test (with one test, nothing to compare with: 0) */
+	double d0 = -1, u0 = -1;
+	size_t nd = 0, nu = 0;
+	for (size_t t = 0; t < tests->n; t++) {
+		const struct cx_test_run *r = &tests->v[t];
+		c->total_s += r->has_time ? r->duration_s : 0;
+		c->tests_without_coverage += !r->has_coverage;
+		if (r->has_coverage && r->has_time && (nd++ == 0 || r->duration_s < d0))
+			d0 = r->duration_s;
+		if (r->has_coverage && r->has_cpu && (nu++ == 0 || r->user_s < u0))
+			u0 = r->user_s;
+	}
+	c->d0 = nd >= 2 ? d0 : 0;
+	c->u0 = nu >= 2 ? u0 : 0;
+	for (size_t t = 0; t < tests->n; t++) {
+		attribute(b, t, &tests->v[t]);
+		c->base_total_s += c->test[t].base_s;
+	}
+	int rc = mark_baseline(b, &tests->baseline);
+	if (rc == 0)
+		finish(b);
+	build_release(b, b->capt);
+	c->st = NULL;
+	if (rc) {
+		cx_correlation_release(c);
+		return cx_error(ctx, rc, "out of memory");
+	}
+	return 0;
+}
+
+int cx_correlate(const struct cx_result *res, const struct cx_tests *tests,
+                 const struct cx_correlate_opts *o, struct cx_correlation *out,
+                 struct cx_ctx *ctx)
+{
+	int rc = cx_correlate_begin(res, o, tests->n, out, ctx);
+	for (size_t t = 0; rc == 0 && t < tests->n; t++)
+		rc = cx_correlate_add(out, t, &tests->v[t], ctx);
+	if (rc == 0)
+		rc = cx_correlate_end(out, tests, ctx);
+	else
+		cx_correlation_release(out);
+	return rc;
+}
+
 void cx_correlation_release(struct cx_correlation *c)
 {
+	if (c->st)
+		build_release(c->st, c->st->capt);
 	for (size_t i = 0; i < c->nfn; i++) {
 		free(c->fn[i].name);
 		free(c->fn[i].blocks);

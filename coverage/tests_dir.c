@@ -196,6 +196,36 @@ static int load_all(struct cx_tests *t, struct load_job *v, size_t n, unsigned j
 	return rc;
 }
 
+/* How the tests are handed over: all at the end (each NULL), or in
+ * batches as they are read. */
+struct feed {
+	unsigned jobs;
+	cx_test_fn each;
+	void *arg;
+};
+
+/* Reads v[0..n): the first ntests jobs are t->v[0..ntests)'s, the rest
+ * (the baseline) after them. */
+static int load_tests(struct cx_tests *t, struct load_job *v, size_t ntests, size_t n,
+                      const struct feed *fd)
+{
+	if (!fd->each)
+		return load_all(t, v, n, fd->jobs);
+	size_t batch = fd->jobs * 8 < 16 ? 16 : (size_t)fd->jobs * 8;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ntests; i += batch) {
+		size_t k = ntests - i < batch ? ntests - i : batch;
+		rc = load_all(t, v + i, k, fd->jobs);
+		for (size_t j = i; rc == 0 && j < i + k; j++) {
+			rc = fd->each(fd->arg, j, &t->v[j]);
+			cx_cov_release(&t->v[j].cov);
+		}
+	}
+	if (rc == 0 && n > ntests)
+		rc = load_all(t, v + ntests, n - ntests, fd->jobs);
+	return rc;
+}
+
 static void release_jobs(struct load_job *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -314,7 +344,7 @@ static int add_run(struct cx_tests *t, size_t *cap, struct cx_test_run **run)
 	return 0;
 }
 
-static int load_recorded(const char *dir, unsigned jobs, struct cx_tests *t,
+static int load_recorded(const char *dir, const struct feed *fd, struct cx_tests *t,
                          struct cx_ctx *ctx)
 {
 	char *tdir = cx_path_join(dir, "tests");
@@ -357,8 +387,8 @@ static int load_recorded(const char *dir, unsigned jobs, struct cx_tests *t,
 		rc = CX_ENOMEM;
 	if (rc == 0) {
 		lj[nj].cov = &t->baseline;
-		lj[nj++].has = &base_has;
-		rc = load_all(t, lj, nj, jobs);
+		lj[nj].has = &base_has;
+		rc = load_tests(t, lj, nj, nj + 1, fd);
 	}
 	release_jobs(lj, lj ? ids.n + 1 : 0);
 	cx_strv_release(&ids);
@@ -392,8 +422,8 @@ static int find_junit(const char *dir, const char *junit, char **out, struct cx_
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : 0;
 }
 
-static int load_bare(const char *dir, const char *junit, unsigned jobs, struct cx_tests *t,
-                     struct cx_ctx *ctx)
+static int load_bare(const char *dir, const char *junit, const struct feed *fd,
+                     struct cx_tests *t, struct cx_ctx *ctx)
 {
 	struct cx_strv ids = {0};
 	struct cx_junit j = {0};
@@ -441,7 +471,7 @@ static int load_bare(const char *dir, const char *junit, unsigned jobs, struct c
 		lj[i].has = &t->v[i].has_coverage;
 	}
 	if (rc == 0)
-		rc = load_all(t, lj, ids.n, jobs);
+		rc = load_tests(t, lj, ids.n, ids.n, fd);
 	release_jobs(lj, lj ? ids.n + 1 : 0);
 	cx_junit_release(&j);
 	cx_strv_release(&ids);
@@ -453,6 +483,13 @@ static int load_bare(const char *dir, const char *junit, unsigned jobs, struct c
 int cx_tests_load(const char *dir, const char *junit, unsigned jobs, struct cx_tests *out,
                   struct cx_ctx *ctx)
 {
+	return cx_tests_load_each(dir, junit, jobs, NULL, NULL, out, ctx);
+}
+
+int cx_tests_load_each(const char *dir, const char *junit, unsigned jobs, cx_test_fn each,
+                       void *arg, struct cx_tests *out, struct cx_ctx *ctx)
+{
+	struct feed fd = {.jobs = jobs, .each = each, .arg = arg};
 	memset(out, 0, sizeof *out);
 	struct stat st;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -465,10 +502,10 @@ int cx_tests_load(const char *dir, const char *junit, unsigned jobs, struct cx_t
 		out->layout = cx_strdup("recorded");
 		rc = check_manifest(dir, ctx);
 		if (rc == 0)
-			rc = load_recorded(dir, jobs, out, ctx);
+			rc = load_recorded(dir, &fd, out, ctx);
 	} else {
 		out->layout = cx_strdup("bare");
-		rc = load_bare(dir, junit, jobs, out, ctx);
+		rc = load_bare(dir, junit, &fd, out, ctx);
 	}
 	if (rc == 0 && !out->layout)
 		rc = cx_error(ctx, CX_ENOMEM, "out of memory");

@@ -56,6 +56,14 @@ struct cx_tests {
  * CX_EINVAL. The tests' files are read on up to `jobs` threads. */
 int cx_tests_load(const char *dir, const char *junit, unsigned jobs, struct cx_tests *out,
                   struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* The same, handing each test to `each` in order as soon as its coverage
+ * is read, then freeing that coverage (run->has_coverage stays): memory
+ * holds a batch of tests, not all. The baseline is read last and kept.
+ * `each` returns 0 or a cx_err, which stops the load. */
+typedef int (*cx_test_fn)(void *arg, size_t i, const struct cx_test_run *run);
+int cx_tests_load_each(const char *dir, const char *junit, unsigned jobs, cx_test_fn each,
+                       void *arg, struct cx_tests *out, struct cx_ctx *ctx) CX_MUST_CHECK;
 void cx_tests_release(struct cx_tests *t);
 
 /* The readers of cx_tests_load, on bytes: tests/ID/test.json into run
@@ -89,6 +97,8 @@ struct cx_corr_fn {
 	double hot_npath; /* log2(NPATH) * A: H by paths instead of decisions */
 };
 
+struct cx_corr_build;
+
 struct cx_corr_test {
 	const struct cx_test_run *run;
 	double base_s;       /* the time attributed over its lines */
@@ -113,6 +123,7 @@ struct cx_correlation {
 	size_t tests_without_coverage;
 	size_t corrupt_lines;  /* line counts of 2^63 or more, left out (wrapped counters) */
 	struct cx_strv strings; /* paths */
+	struct cx_corr_build *st; /* between cx_correlate_begin and _end */
 };
 
 struct cx_correlate_opts {
@@ -122,6 +133,19 @@ struct cx_correlate_opts {
 	const char *const *test_globs;
 	size_t ntest_globs;
 };
+
+/* The same in steps, so that a test's coverage can be freed once added:
+ * begin (the scan's functions, room for ntests), add each test (its
+ * coverage is read then, and no longer needed after), end (the times of
+ * all the tests, and the baseline). After a failed step, *out is of no use
+ * (cx_correlation_release is safe on it, also twice). */
+int cx_correlate_begin(const struct cx_result *res, const struct cx_correlate_opts *o,
+                       size_t ntests, struct cx_correlation *out,
+                       struct cx_ctx *ctx) CX_MUST_CHECK;
+int cx_correlate_add(struct cx_correlation *c, size_t ti, const struct cx_test_run *run,
+                     struct cx_ctx *ctx) CX_MUST_CHECK;
+int cx_correlate_end(struct cx_correlation *c, const struct cx_tests *tests,
+                     struct cx_ctx *ctx) CX_MUST_CHECK;
 
 int cx_correlate(const struct cx_result *res, const struct cx_tests *tests,
                  const struct cx_correlate_opts *o, struct cx_correlation *out,

@@ -167,6 +167,21 @@ static void test_math(void **state)
 	free(buf);
 	cx_correlation_release(&c);
 
+	/* in steps, the tests added as they come (no count up front): the
+	 * same numbers */
+	struct cx_correlation s2;
+	assert_int_equal(cx_correlate_begin(&res, NULL, 0, &s2, &ctx), 0);
+	for (size_t i = 0; i < t.n; i++)
+		assert_int_equal(cx_correlate_add(&s2, i, &t.v[i], &ctx), 0);
+	assert_int_equal(cx_correlate_end(&s2, &t, &ctx), 0);
+	assert_int_equal(s2.ntest, 4);
+	assert_true(fabs(s2.fn[0].attributed_s - 3.25) < 1e-9);
+	assert_true(fabs(s2.fn[2].crap - 12.0) < 1e-12);
+	assert_true(fabs(s2.test[0].footprint - 10010.0 / 1200) < 1e-9);
+	assert_true(fabs(s2.unmatched_s - 1.5 * 100 / 1200) < 1e-12);
+	cx_correlation_release(&s2);
+	cx_correlation_release(&s2); /* twice is safe */
+
 	/* --test-code globs replace the default: then t.c is product code */
 	const char *globs[] = {"nothing/**"};
 	struct cx_correlate_opts o = {.test_globs = globs, .ntest_globs = 1};
