@@ -23,6 +23,33 @@ install_missing() {
     step_end
 }
 
+# fetch_source PKG MARKER: `apt-get source PKG` into $DEST, once. Sets
+# SCRATCH ($DEST/.cxbench) and SRC, the newest $DEST/PKG-*/ tree, which must
+# hold MARKER and debian/rules; SRC is remembered in $SCRATCH/srcdir.
+fetch_source() {
+    local pkg=$1 marker=$2
+    mkdir -p "$DEST"
+    SCRATCH="$DEST/.cxbench"
+    mkdir -p "$SCRATCH"
+    if [ -f "$SCRATCH/srcdir" ] && [ -d "$(cat "$SCRATCH/srcdir")" ]; then
+        SRC="$(cat "$SCRATCH/srcdir")"
+        log "source already in $SRC"
+    else
+        step_start "apt-get source $pkg (into $DEST)"
+        # As root rather than as the _apt sandbox user, which cannot write
+        # into a root-owned DEST (apt would warn and do the same).
+        (cd "$DEST" && apt-get -q -o APT::Sandbox::User=root source "$pkg") > "$SCRATCH/source.log" 2>&1 \
+            || { tail -20 "$SCRATCH/source.log" >&2; die "apt-get source $pkg failed"; }
+        SRC="$(find "$DEST" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | sort -V | tail -1)"
+        if [ -z "$SRC" ] || [ ! -f "$SRC/$marker" ] || [ ! -f "$SRC/debian/rules" ]; then
+            die "no $pkg-*/ tree with $marker and debian/rules in $DEST"
+        fi
+        printf '%s\n' "$SRC" > "$SCRATCH/srcdir"
+        step_end
+    fi
+    log "source tree: $SRC ($(sed -n "1s/^$pkg (\([^)]*\)).*/\1/p" "$SRC/debian/changelog"))"
+}
+
 # verify_done STATUS: the console part of the clang check (its summary; the
 # per-entry results stay in $SCRATCH/verify.txt), failing on STATUS != 0.
 verify_done() {

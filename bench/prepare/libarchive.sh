@@ -88,25 +88,7 @@ else
 fi
 
 # --- 3. apt-get source --------------------------------------------------------
-mkdir -p "$DEST"
-SCRATCH="$DEST/.cxbench"
-mkdir -p "$SCRATCH"
-if [ -f "$SCRATCH/srcdir" ] && [ -d "$(cat "$SCRATCH/srcdir")" ]; then
-    SRC="$(cat "$SCRATCH/srcdir")"
-    log "source already in $SRC"
-else
-    step_start "apt-get source libarchive (into $DEST)"
-    # As root rather than the _apt sandbox user, who cannot write into DEST.
-    (cd "$DEST" && apt-get -q -o APT::Sandbox::User=root source libarchive) > "$SCRATCH/source.log" 2>&1 \
-        || { tail -20 "$SCRATCH/source.log" >&2; die "apt-get source libarchive failed"; }
-    SRC="$(find "$DEST" -mindepth 1 -maxdepth 1 -type d -name 'libarchive-*' | sort -V | tail -1)"
-    if [ -z "$SRC" ] || [ ! -f "$SRC/CMakeLists.txt" ] || [ ! -f "$SRC/debian/rules" ]; then
-        die "no libarchive-*/ tree with CMakeLists.txt and debian/rules in $DEST"
-    fi
-    printf '%s\n' "$SRC" > "$SCRATCH/srcdir"
-    step_end
-fi
-log "source tree: $SRC ($(sed -n '1s/^libarchive (\([^)]*\)).*/\1/p' "$SRC/debian/changelog"))"
+fetch_source libarchive CMakeLists.txt
 
 # --- 4. locale ----------------------------------------------------------------
 LOC="$DEST/locales"

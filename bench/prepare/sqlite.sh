@@ -119,27 +119,7 @@ PY
 fi
 
 # --- 3. apt-get source --------------------------------------------------------
-mkdir -p "$DEST"
-SCRATCH="$DEST/.cxbench"
-mkdir -p "$SCRATCH"
-if [ -f "$SCRATCH/srcdir" ] && [ -d "$(cat "$SCRATCH/srcdir")" ]; then
-    SRC="$(cat "$SCRATCH/srcdir")"
-    log "source already in $SRC"
-else
-    step_start "apt-get source sqlite3 (into $DEST)"
-    # The download is done as root rather than as the _apt sandbox user, which
-    # cannot write into a root-owned DEST (apt would warn and do the same).
-    (cd "$DEST" && apt-get -q -o APT::Sandbox::User=root source sqlite3) > "$SCRATCH/source.log" 2>&1 \
-        || { tail -20 "$SCRATCH/source.log" >&2; die "apt-get source sqlite3 failed"; }
-    # The tree is DEST/sqlite3-<upstream version>/ (the newest if several).
-    SRC="$(find "$DEST" -mindepth 1 -maxdepth 1 -type d -name 'sqlite3-*' | sort -V | tail -1)"
-    if [ -z "$SRC" ] || [ ! -f "$SRC/configure" ] || [ ! -f "$SRC/debian/rules" ]; then
-        die "no sqlite3-*/ tree with configure and debian/rules in $DEST"
-    fi
-    printf '%s\n' "$SRC" > "$SCRATCH/srcdir"
-    step_end
-fi
-log "source tree: $SRC ($(sed -n '1s/^sqlite3 (\([^)]*\)).*/\1/p' "$SRC/debian/changelog"))"
+fetch_source sqlite3 configure
 
 # --- 4. configure -------------------------------------------------------------
 # Print a variable of debian/rules (it includes dpkg's buildflags.mk and adds
