@@ -97,24 +97,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "NA" && b != "NA" && b > 0) 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 per()   { awk -v a="$1" -v b="$2" -v m="${3:-1000}" 'BEGIN { if (b > 0) printf "%.1f", m * a / b; else print "NA" }'; }
 sub()   { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-HZ=$(getconf CLK_TCK)
 MAX_OTHER=0
-# run_timed TAG CMD...: output to WORK/log/TAG.{out,err}; sets WALL, UT, ST (user, sys),
-# RSS (kB), RC and OTHER (cores busy with other processes meanwhile).
+# shellcheck source=bench/timing.sh
+. "$TREE/bench/timing.sh"
+# run_timed TAG CMD...: run_timed_in WORK/log, and the largest OTHER so far.
 run_timed() {
-    local tag=$1 t0 t1 b0 b1
-    shift
-    RC=0
-    b0=$(cpu_busy)
-    t0=$EPOCHREALTIME
-    /usr/bin/time -f '%e %M %U %S' -o "$WORK/log/$tag.time" "$@" > "$WORK/log/$tag.out" 2> "$WORK/log/$tag.err" || RC=$?
-    t1=$EPOCHREALTIME
-    b1=$(cpu_busy)
-    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    read -r _ RSS UT ST < <(tail -n 1 "$WORK/log/$tag.time")
-    OTHER=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v u="$UT" -v s="$ST" -v w="$WALL" \
-        'BEGIN { o = w > 0 ? (b / hz - u - s) / w : 0; printf "%.2f", o < 0 ? 0 : o }')
+    run_timed_in "$WORK/log" "$@"
     MAX_OTHER=$(awk -v a="$MAX_OTHER" -v b="$OTHER" 'BEGIN { print (b > a ? b : a) }')
 }
 # must_ok TAG CMD...: run_timed, die on exit >= 2 (cxscan) with the command.

@@ -122,26 +122,10 @@ mb()     { calc '%.0f' "$1 / 1024"; }
 # verdict VALUE TARGET: PASS/FAIL for VALUE <= TARGET
 verdict() { if le "$1" "$2"; then echo PASS; else echo FAIL; fi; }
 
-# cpu_busy: busy jiffies of the whole machine (user nice system irq softirq steal).
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-HZ=$(getconf CLK_TCK)
-# run_timed TAG CMD...: stdout/stderr to PD/TAG.{out,err}; sets WALL (s), RSS (kB),
-# RC, and OTHER: CPU cores busy with other processes meanwhile (machine minus
-# CMD and its children), which says whether the machine was quiet.
-run_timed() {
-    local tag=$1 t0 t1 b0 b1 u s
-    shift
-    RC=0
-    b0=$(cpu_busy)
-    t0=$EPOCHREALTIME
-    /usr/bin/time -f '%e %M %U %S' -o "$PD/$tag.time" "$@" > "$PD/$tag.out" 2> "$PD/$tag.err" || RC=$?
-    t1=$EPOCHREALTIME
-    b1=$(cpu_busy)
-    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    read -r _ RSS u s < <(tail -n 1 "$PD/$tag.time")
-    OTHER=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v u="$u" -v s="$s" -v w="$WALL" \
-        'BEGIN { o = w > 0 ? (b / hz - u - s) / w : 0; printf "%.2f", o < 0 ? 0 : o }')
-}
+# shellcheck source=bench/timing.sh
+. "$TREE/bench/timing.sh"
+# run_timed TAG CMD...: run_timed_in PD (the project's directory).
+run_timed() { run_timed_in "$PD" "$@"; }
 # busy_note: remember the largest OTHER of the heavy runs (call after one).
 MAX_OTHER=0
 busy_note() { MAX_OTHER=$(awk -v a="$MAX_OTHER" -v b="$OTHER" 'BEGIN { print (b > a ? b : a) }'); }
