@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "cx_cov.h"
 #include "cx_correlate.h"
 #include "cx_util.h"
@@ -282,4 +284,14 @@ const char *cx_cov_quote(const char *s, char *buf, size_t size)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+int cx_cov_array(const char *pfx, const struct cJSON *v, const char *where, const char *key,
+                 struct cx_ctx *ctx)
+{
+	if (!v)
+		return cx_error(ctx, CX_EINVAL, "%s%s: missing \"%s\"", pfx, where, key);
+	if (!cJSON_IsArray(v))
+		return cx_error(ctx, CX_EINVAL, "%s%s.%s is not an array", pfx, where, key);
+	return 0;
 }

@@ -206,15 +206,6 @@ static int to_count(const cJSON *v, const char *where, const char *key, uint64_t
 	return 0;
 }
 
-static int to_array(const cJSON *v, const char *where, const char *key, struct cx_ctx *ctx)
-{
-	if (!v)
-		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"%s\"", where, key);
-	if (!cJSON_IsArray(v))
-		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is not an array", where, key);
-	return 0;
-}
-
 /* ---- files ---- */
 
 static int read_function(const cJSON *fn, const char *where, struct cx_cov_func *out,
@@ -270,9 +261,9 @@ static int read_file_entry(const cJSON *fe, size_t idx, const char *dir, struct 
 	if (!file->valuestring[0])
 		return cx_error(ctx, CX_EINVAL, PFX "%s.file is empty", where);
 	const cJSON *funcs = get(fe, "functions"), *lines = get(fe, "lines");
-	int rc = to_array(funcs, where, "functions", ctx);
+	int rc = cx_cov_array(PFX, funcs, where, "functions", ctx);
 	if (rc == 0)
-		rc = to_array(lines, where, "lines", ctx);
+		rc = cx_cov_array(PFX, lines, where, "lines", ctx);
 	if (rc)
 		return rc;
 	f->path = cx_cov_path(dir, file->valuestring);

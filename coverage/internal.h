@@ -7,6 +7,8 @@
 
 #include "cx_cov.h"
 
+struct cJSON;
+
 uint64_t cx_cov_sat_add(uint64_t a, uint64_t b);
 char *cx_cov_path(const char *dir, const char *file);
 void cx_cov_file_release(struct cx_cov_file *f);
@@ -18,6 +20,11 @@ void cx_cov_strip_file_prefix(char *name);
 /* The first 40 bytes of s, control characters as '?' (size >= 41): a
  * message quoting the input stays one line. */
 const char *cx_cov_quote(const char *s, char *buf, size_t size);
+/* 0 when v (an object's `key`, at `where`) is an array; else CX_EINVAL
+ * with "<pfx><where>: missing "key"" or "<pfx><where>.key is not an
+ * array". */
+int cx_cov_array(const char *pfx, const struct cJSON *v, const char *where, const char *key,
+                 struct cx_ctx *ctx);
 /* 1-based line and column of `at` in text */
 void cx_cov_position(const char *text, const char *at, unsigned *line, unsigned *col);
 

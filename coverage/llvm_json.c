@@ -220,16 +220,6 @@ static int to_bool(const cJSON *v, const struct vname *n, bool *out, struct cx_c
 	return 0;
 }
 
-/* An object's key holding an array (missing or of another type: an error). */
-static int to_array(const cJSON *v, const char *where, const char *key, struct cx_ctx *ctx)
-{
-	if (!v)
-		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"%s\"", where, key);
-	if (!cJSON_IsArray(v))
-		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is not an array", where, key);
-	return 0;
-}
-
 /* An object's key holding a non-empty string. */
 static int to_name(const cJSON *v, const char *where, const char *key, struct cx_ctx *ctx)
 {
@@ -427,9 +417,9 @@ static int read_function(const cJSON *fe, const char *where, const char *base, s
 		    *regions = get(fe, "regions");
 	int rc = to_name(name, where, "name", ctx);
 	if (rc == 0)
-		rc = to_array(names, where, "filenames", ctx);
+		rc = cx_cov_array(PFX, names, where, "filenames", ctx);
 	if (rc == 0)
-		rc = to_array(regions, where, "regions", ctx);
+		rc = cx_cov_array(PFX, regions, where, "regions", ctx);
 	if (rc)
 		return rc;
 	struct vname nm = {where, NULL, 0, 0, "count"};
@@ -520,7 +510,7 @@ static int read_file_entry(const cJSON *fe, const char *where, const char *base,
 	if (!segs)
 		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"segments\" (an export made with "
 		                "-summary-only has no line counts)", where);
-	if ((rc = to_array(segs, where, "segments", ctx)) != 0)
+	if ((rc = cx_cov_array(PFX, segs, where, "segments", ctx)) != 0)
 		return rc;
 	f->path = cx_cov_path(base, name->valuestring);
 	if (!f->path)
@@ -536,10 +526,10 @@ static int read_element(const cJSON *de, size_t d, const char *base, struct elem
 	if (!cJSON_IsObject(de))
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
 	const cJSON *files = get(de, "files"), *funcs = get(de, "functions");
-	int rc = to_array(files, where, "files", ctx);
+	int rc = cx_cov_array(PFX, files, where, "files", ctx);
 	/* absent with -skip-functions */
 	if (rc == 0 && funcs)
-		rc = to_array(funcs, where, "functions", ctx);
+		rc = cx_cov_array(PFX, funcs, where, "functions", ctx);
 	if (rc)
 		return rc;
 
