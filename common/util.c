@@ -230,3 +230,25 @@ int64_t cx_wall_ns(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+
+int cx_mkdirs(const char *path, bool last)
+{
+	char *d = cx_strdup(path);
+	if (!d)
+		return CX_ENOMEM;
+	int rc = 0;
+	for (char *p = d + 1; *p && rc == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0777) != 0 && errno != EEXIST)
+			rc = CX_EIO;
+		*p = '/';
+	}
+	if (rc == 0 && last && mkdir(d, 0777) != 0 && errno != EEXIST)
+		rc = CX_EIO;
+	int e = errno;
+	free(d);
+	errno = e;
+	return rc;
+}

@@ -143,26 +143,6 @@ static int run(char *const argv[], const char *out, const char *err)
 
 /* ---- files ---- */
 
-static int mkdirs(const char *path)
-{
-	char *p = cx_strdup(path);
-	if (!p)
-		return -1;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
-}
-
 /* Removes a tree (symbolic links removed, never followed). */
 static int remove_tree(const char *path)
 {
@@ -537,7 +517,7 @@ static int run_test(struct rec *r, struct test *t)
 	char *strip = cx_asprintf("GCOV_PREFIX_STRIP=%d", r->strip);
 	int rc = dur && usr && sys && gdir && scratch && junit && log && junit2 && range && strip
 	             ? 0 : CX_ENOMEM;
-	if (rc == 0 && (mkdirs(gdir) != 0))
+	if (rc == 0 && (cx_mkdirs(gdir, true) != 0))
 		rc = cx_error(r->ctx, CX_EIO, "cannot create '%s': %s", gdir, strerror(errno));
 	for (unsigned i = 0; rc == 0 && i < k; i++) {
 		/* only the first run's coverage is kept: libgcov adds up runs */
@@ -711,13 +691,13 @@ static int visit_gcno(void *arg, const char *path, const char *rel)
 	int rc = dst && noext ? 0 : CX_ENOMEM;
 	if (rc == 0) {
 		*slash = '\0';
-		bool made = mkdirs(dst) == 0;
+		bool made = cx_mkdirs(dst, true) == 0;
 		*slash = '/';
 		char *bdir = cx_asprintf("%s/baseline/%s", r->out, noext);
 		char *bs = bdir ? strrchr(bdir, '/') : NULL;
 		if (bs) {
 			*bs = '\0';
-			made = made && mkdirs(bdir) == 0;
+			made = made && cx_mkdirs(bdir, true) == 0;
 		}
 		if (!bdir)
 			rc = CX_ENOMEM;
@@ -1063,7 +1043,7 @@ static int prepare_out(struct rec *r)
 		}
 	}
 	char *td = cx_path_join(r->out, "tests");
-	int rc = td && mkdirs(td) == 0 ? 0 : -1;
+	int rc = td && cx_mkdirs(td, true) == 0 ? 0 : -1;
 	free(td);
 	return rc ? cx_error(r->ctx, CX_EIO, "cannot create '%s': %s", r->out, strerror(errno)) : 0;
 }

@@ -29,6 +29,11 @@ uint64_t cx_hash_str(const char *s);
 int cx_read_file(const char *path, size_t max, char **buf, size_t *len,
                  struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* Creates the directories of path (mode 0777 less the umask), the last
+ * component too when `last`; existing ones are fine. 0, CX_ENOMEM, or
+ * CX_EIO with errno set. */
+int cx_mkdirs(const char *path, bool last) CX_MUST_CHECK;
+
 /* Lexically normalizes an absolute path ("/a/./b/../c" -> "/a/c"). */
 char *cx_path_normalize(const char *path);
 /* Joins base and rel (rel returned normalized if absolute). */

@@ -524,25 +524,6 @@ static int adopt(sqlite3 *db, const char *path)
 	return rc;
 }
 
-static int mkdirs(const char *path)
-{
-	char *d = cx_strdup(path);
-	if (!d)
-		return CX_ENOMEM;
-	for (char *p = d + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(d, 0777) != 0 && errno != EEXIST) {
-			free(d);
-			return CX_EIO;
-		}
-		*p = '/';
-	}
-	free(d);
-	return 0;
-}
-
 static int open_db(const char *path, sqlite3 **db)
 {
 	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -603,7 +584,7 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	}
 	c->quiet = quiet;
-	if (mkdirs(path) != 0) {
+	if (cx_mkdirs(path, false) != 0) {
 		int e = errno;
 		cx_cache_close(c);
 		return cx_error(ctx, CX_EIO, "cannot create the cache directory for '%s': %s", path,
