@@ -38,9 +38,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The entries of dir (no dot files), sorted; directories or regular files
- * only (symbolic links are not followed: no loops). */
-static int list_dir(const char *dir, bool want_dirs, struct cx_strv *out)
+/* The regular files and the directories of dir (no dot files), each
+ * sorted, into files and dirs (either may be NULL); symbolic links are not
+ * followed (no loops). One pass over the directory. */
+static int list_dir(const char *dir, struct cx_strv *files, struct cx_strv *dirs)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -56,13 +57,18 @@ static int list_dir(const char *dir, bool want_dirs, struct cx_strv *out)
 			rc = CX_ENOMEM;
 			break;
 		}
-		if (lstat(p, &st) == 0 && (want_dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
-			rc = cx_strv_push(out, e->d_name);
+		if (lstat(p, &st) == 0) {
+			struct cx_strv *to = S_ISDIR(st.st_mode) ? dirs : S_ISREG(st.st_mode) ? files : NULL;
+			if (to)
+				rc = cx_strv_push(to, e->d_name);
+		}
 		free(p);
 	}
 	closedir(d);
-	if (rc == 0 && out->n)
-		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	struct cx_strv *both[] = {files, dirs};
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		if (both[i] && both[i]->n)
+			qsort(both[i]->v, both[i]->n, sizeof *both[i]->v, cmp_str);
 	return rc;
 }
 
@@ -115,11 +121,9 @@ static int walk_cov(struct cx_strv *warnings, struct cx_cov *cov, bool *has, con
 	if (depth > CX_MAX_WALK_DEPTH)
 		return 0;
 	struct cx_strv files = {0}, dirs = {0};
-	int rc = list_dir(dir, false, &files);
+	int rc = list_dir(dir, &files, &dirs);
 	if (rc == CX_EIO)
 		return 0; /* vanished or unreadable: nothing of it */
-	if (rc == 0)
-		rc = list_dir(dir, true, &dirs);
 	for (size_t i = 0; rc == 0 && i < files.n; i++) {
 		if (!is_cov_name(files.v[i]))
 			continue;
@@ -352,7 +356,7 @@ static int load_recorded(const char *dir, const struct feed *fd, struct cx_tests
 	size_t cap = 0;
 	if (!tdir)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
-	int rc = list_dir(tdir, true, &ids);
+	int rc = list_dir(tdir, NULL, &ids);
 	if (rc == CX_EIO)
 		rc = cx_error(ctx, CX_EINVAL, "%s: no tests/ directory", dir);
 	/* one job a test (its gcda/), and the baseline */
@@ -404,7 +408,7 @@ static int find_junit(const char *dir, const char *junit, char **out, struct cx_
 	if (junit)
 		return (*out = cx_strdup(junit)) ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory");
 	struct cx_strv files = {0};
-	int rc = list_dir(dir, false, &files);
+	int rc = list_dir(dir, &files, NULL);
 	const char *pick = NULL;
 	size_t nxml = 0;
 	for (size_t i = 0; rc == 0 && i < files.n; i++) {
@@ -429,7 +433,7 @@ static int load_bare(const char *dir, const char *junit, const struct feed *fd,
 	struct cx_junit j = {0};
 	char *jpath = NULL, *buf = NULL;
 	size_t cap = 0, len = 0;
-	int rc = list_dir(dir, true, &ids);
+	int rc = list_dir(dir, NULL, &ids);
 	if (rc == CX_EIO)
 		return cx_error(ctx, CX_EINVAL, "cannot read the directory '%s'", dir);
 	if (rc == 0)
