@@ -252,3 +252,8 @@ int cx_mkdirs(const char *path, bool last)
 	errno = e;
 	return rc;
 }
+
+int cx_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

@@ -33,11 +33,6 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The regular files and the directories of dir (no dot files), each
  * sorted, into files and dirs (either may be NULL); symbolic links are not
  * followed (no loops). One pass over the directory. */
@@ -68,7 +63,7 @@ static int list_dir(const char *dir, struct cx_strv *files, struct cx_strv *dirs
 	struct cx_strv *both[] = {files, dirs};
 	for (size_t i = 0; i < 2 && rc == 0; i++)
 		if (both[i] && both[i]->n)
-			qsort(both[i]->v, both[i]->n, sizeof *both[i]->v, cmp_str);
+			qsort(both[i]->v, both[i]->n, sizeof *both[i]->v, cx_cmp_str);
 	return rc;
 }
 

@@ -54,6 +54,8 @@ struct cx_strv {
 	size_t n, cap;
 };
 int cx_strv_push(struct cx_strv *sv, const char *s) CX_MUST_CHECK;
+/* qsort/bsearch comparator of char * elements, by strcmp. */
+int cx_cmp_str(const void *a, const void *b);
 int cx_strv_push_owned(struct cx_strv *sv, char *s) CX_MUST_CHECK;
 void cx_strv_release(struct cx_strv *sv);
 

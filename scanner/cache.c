@@ -912,11 +912,6 @@ done:
 
 /* ---- maintenance ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Deletes the rows of loaded files that no TU entry (read inside the
  * write transaction, so other processes' entries count) and no pending
  * entry refers to, as a dependency or as its TU: the headers of the TUs
@@ -985,7 +980,7 @@ int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
 		rc = SQLITE_OK;
 		const char *p = (const char *)sqlite3_column_text(st, 0);
 		struct stat sb;
-		if (!p || (nkeep && bsearch(&p, keep, nkeep, sizeof *keep, cmp_str)))
+		if (!p || (nkeep && bsearch(&p, keep, nkeep, sizeof *keep, cx_cmp_str)))
 			continue;
 		if (stat(p, &sb) != 0 && errno == ENOENT && cx_strv_push(&gone, p))
 			rc = SQLITE_NOMEM;

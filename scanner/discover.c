@@ -32,11 +32,6 @@ struct walk_state {
 	struct cx_ctx *ctx;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_build_dir(const char *name)
 {
 	return strncmp(name, "build", 5) == 0 || strncmp(name, "cmake-build-", 12) == 0 ||
@@ -103,7 +98,7 @@ static int git_files(const char *dir, struct walk_state *ws)
 			p = e + 1;
 		}
 		if (rc == 0) {
-			qsort(sv.v, sv.n, sizeof *sv.v, cmp_str);
+			qsort(sv.v, sv.n, sizeof *sv.v, cx_cmp_str);
 			ws->git = sv.v;
 			ws->ngit = sv.n;
 			ws->use_git = true;
@@ -119,7 +114,7 @@ static bool git_keeps(const struct walk_state *ws, const char *path)
 {
 	if (!ws->use_git)
 		return true;
-	return bsearch(&path, ws->git, ws->ngit, sizeof *ws->git, cmp_str) != NULL;
+	return bsearch(&path, ws->git, ws->ngit, sizeof *ws->git, cx_cmp_str) != NULL;
 }
 
 static bool filtered(const struct cx_scan_opts *o, const char *abs)
@@ -180,7 +175,7 @@ static int walk_dir(struct walk_state *ws, const char *dir, int depth)
 			rc = cx_strv_push(&names, de->d_name);
 	closedir(d);
 	if (names.n)
-		qsort(names.v, names.n, sizeof *names.v, cmp_str);
+		qsort(names.v, names.n, sizeof *names.v, cx_cmp_str);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		char *path = cx_asprintf("%s/%s", dir, names.v[i]);
 		struct stat lst;
@@ -281,7 +276,7 @@ static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx 
 	}
 	closedir(d);
 	if (rc == 0 && cands.n) {
-		qsort(cands.v, cands.n, sizeof *cands.v, cmp_str);
+		qsort(cands.v, cands.n, sizeof *cands.v, cx_cmp_str);
 		*path = cx_strdup(cands.v[0]);
 	}
 	cx_strv_release(&cands);
