@@ -50,7 +50,6 @@ struct cx_corr_build {
 	struct sfile *f;
 	size_t nf, capf;
 	size_t capfn;
-	int err;
 	struct acc *acc; /* scratch of cx_correlate_add, one a function */
 	struct one *per; /* one a test */
 	size_t capt;     /* room in per and c->test */
@@ -274,13 +273,23 @@ static void attribute(struct cx_corr_build *b, size_t ti, const struct cx_test_r
 	}
 }
 
+/* The real path of a coverage file (as recorded when it no longer exists);
+ * NULL only when out of memory. */
+static char *cov_real(const char *path)
+{
+	char *r = realpath(path, NULL);
+	return r ? r : cx_strdup(path);
+}
+
 /* The lines the baseline knows are instrumented (seen 1 unless run). */
 static int mark_baseline(struct cx_corr_build *b, const struct cx_cov *base)
 {
 	for (size_t i = 0; i < base->nfiles; i++) {
 		const struct cx_cov_file *cf = &base->files[i];
-		char *real = realpath(cf->path, NULL);
-		struct sfile *sf = find_sfile(b, real ? real : cf->path);
+		char *real = cov_real(cf->path);
+		if (!real)
+			return CX_ENOMEM;
+		struct sfile *sf = find_sfile(b, real);
 		free(real);
 		for (size_t k = 0; sf && k < cf->nlines; k++) {
 			uint32_t l = cf->lines[k].line;
@@ -389,11 +398,8 @@ int cx_correlate_add(struct cx_correlation *c, size_t ti, const struct cx_test_r
 	char **reals = run->cov.nfiles ? calloc(run->cov.nfiles, sizeof *reals) : NULL;
 	if (run->cov.nfiles && !reals)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
-	for (size_t i = 0; i < run->cov.nfiles; i++) {
-		reals[i] = realpath(run->cov.files[i].path, NULL);
-		if (!reals[i])
-			reals[i] = cx_strdup(run->cov.files[i].path);
-	}
+	for (size_t i = 0; i < run->cov.nfiles; i++)
+		reals[i] = cov_real(run->cov.files[i].path);
 	int rc = gather(b, ti, run, reals);
 	for (size_t i = 0; i < run->cov.nfiles; i++)
 		free(reals[i]);
