@@ -328,8 +328,13 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 	rc = prepare(o, &o->paths, &pr, ctx);
 	if (rc == 0)
 		rc = cx_scan_run(&pr.so, &res, ctx);
+	struct cx_strv test_src = {0}, product_src = {0};
+	bool known = false;
+	if (rc == 0 && !o->test_code.n)
+		rc = cx_manifest_sources(o->correlate, &test_src, &product_src, &known, ctx);
 	struct cx_correlate_opts co = {
 		.test_globs = (const char *const *)o->test_code.v, .ntest_globs = o->test_code.n,
+		.test_sources = known ? &test_src : NULL, .product_sources = known ? &product_src : NULL,
 	};
 	struct join j = {.corr = &corr, .ctx = ctx};
 	if (rc == 0)
@@ -346,6 +351,8 @@ int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
 	size_t crossed = rc == 0 ? check_gates(o, &corr) : 0;
 	cx_correlation_release(&corr);
 	cx_result_release(&res);
+	cx_strv_release(&test_src);
+	cx_strv_release(&product_src);
 	if (rc == 0 || pr.root)
 		release(&pr);
 	cx_tests_release(&tests);

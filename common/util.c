@@ -118,6 +118,14 @@ int cx_read_file(const char *path, size_t max, char **buf, size_t *len, struct c
 	return 0;
 }
 
+char *cx_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return cx_strdup(".");
+	return slash == path ? cx_strdup("/") : cx_strndup(path, (size_t)(slash - path));
+}
+
 char *cx_path_normalize(const char *path)
 {
 	size_t len = strlen(path);

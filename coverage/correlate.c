@@ -74,8 +74,18 @@ static bool default_test_path(const char *path)
 	       (n > 8 && strcmp(p + n - 8, "_tests.c") == 0);
 }
 
-static bool is_test_code(const struct cx_correlate_opts *o, const char *path)
+static bool listed(const struct cx_strv *v, const char *real)
 {
+	return v && v->n && bsearch(&real, v->v, v->n, sizeof *v->v, cx_cmp_str);
+}
+
+/* path: as reported (relative to the root); real: its real path */
+static bool is_test_code(const struct cx_correlate_opts *o, const char *path, const char *real)
+{
+	if (o && !o->ntest_globs && listed(o->test_sources, real))
+		return true;
+	if (o && !o->ntest_globs && listed(o->product_sources, real))
+		return false;
 	if (!o || !o->ntest_globs)
 		return default_test_path(path);
 	for (size_t i = 0; i < o->ntest_globs; i++)
@@ -113,7 +123,7 @@ static int add_file(void *arg, const struct cx_file *file)
 		return CX_ENOMEM;
 	b->nf++;
 	sf->first = c->nfn;
-	bool test = is_test_code(b->o, path);
+	bool test = is_test_code(b->o, path, sf->real);
 	for (size_t k = 0; k < file->nfuncs; k++) {
 		const struct cx_function *g = &file->funcs[k];
 		struct cx_corr_fn *fn = &c->fn[c->nfn];

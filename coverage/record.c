@@ -61,6 +61,7 @@ struct rec {
 	char *preload; /* --per-case: "LD_PRELOAD=..." */
 	struct test *t;
 	size_t nt;
+	struct cx_strv exes; /* what every CTest test runs (first command word) */
 };
 
 /* ---- processes ---- */
@@ -280,7 +281,7 @@ static char *test_id(size_t n, const char *name)
 
 /* The names `ctest --show-only=json-v1` lists, with args (may be none). */
 static int list_tests(struct rec *r, const char *const *args, size_t nargs,
-                      struct cx_strv *names)
+                      struct cx_strv *names, struct cx_strv *exes)
 {
 	char *tmp = cx_path_join(r->out, ".ctest-list.json");
 	char *err = cx_path_join(r->out, ".ctest-list.err");
@@ -319,6 +320,13 @@ static int list_tests(struct rec *r, const char *const *args, size_t nargs,
 			break;
 		}
 		if (cx_strv_push(names, nm->valuestring)) {
+			rc = CX_ENOMEM;
+			break;
+		}
+		/* the executable it runs: its target tells test code apart */
+		const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(t, "command");
+		const cJSON *exe = cJSON_IsArray(cmd) ? cJSON_GetArrayItem(cmd, 0) : NULL;
+		if (exes && cJSON_IsString(exe) && cx_strv_push(exes, exe->valuestring)) {
 			rc = CX_ENOMEM;
 			break;
 		}
@@ -448,9 +456,9 @@ static int select_tests(struct rec *r)
 {
 	struct cx_strv all = {0}, sel = {0};
 	size_t cap = 0;
-	int rc = list_tests(r, NULL, 0, &all);
+	int rc = list_tests(r, NULL, 0, &all, &r->exes);
 	if (rc == 0 && r->o->nctest_args)
-		rc = list_tests(r, r->o->ctest_args, r->o->nctest_args, &sel);
+		rc = list_tests(r, r->o->ctest_args, r->o->nctest_args, &sel, NULL);
 	if (rc == 0 && r->o->per_case)
 		rc = preload_env(r);
 	const struct cx_strv *pick = r->o->nctest_args ? &sel : &all;
@@ -910,7 +918,31 @@ static int write_manifest(struct rec *r)
 	cJSON *w = cJSON_AddArrayToObject(d, "warnings");
 	if (r->pthread)
 		cJSON_AddItemToArray(w, cJSON_CreateString(PTHREAD_WARNING));
-	int rc = path ? write_json(r, path, d) : cx_error(r->ctx, CX_ENOMEM, "out of memory");
+	struct cx_strv test = {0}, product = {0};
+	bool known = false;
+	struct cx_ctx bctx = {0};
+	int rc = cx_build_test_sources(r->build, &r->exes, &test, &product, &known, &bctx);
+	if (rc && rc != CX_ENOMEM) { /* the path rule then: the tests ran, keep them */
+		if (!r->o->quiet)
+			fprintf(stderr, "cxscan: warning: %s; test code is told apart by its path\n",
+			        bctx.msg);
+		rc = 0;
+		known = false;
+	} else if (rc) {
+		rc = cx_error(r->ctx, rc, "out of memory");
+	}
+	if (rc == 0 && known) {
+		cJSON *so = cJSON_AddObjectToObject(d, "sources");
+		cJSON *ta = cJSON_AddArrayToObject(so, "test"), *pa = cJSON_AddArrayToObject(so, "product");
+		for (size_t i = 0; i < test.n; i++)
+			cJSON_AddItemToArray(ta, cJSON_CreateString(test.v[i]));
+		for (size_t i = 0; i < product.n; i++)
+			cJSON_AddItemToArray(pa, cJSON_CreateString(product.v[i]));
+	}
+	cx_strv_release(&test);
+	cx_strv_release(&product);
+	if (rc == 0)
+		rc = path ? write_json(r, path, d) : cx_error(r->ctx, CX_ENOMEM, "out of memory");
 	cJSON_Delete(d);
 	free(path);
 	free(gv);
@@ -1099,6 +1131,7 @@ static void release(struct rec *r)
 	free(r->gcov);
 	free(r->ctest);
 	free(r->preload);
+	cx_strv_release(&r->exes);
 }
 
 /* ---- .gcda files of another run (--correlate DIR --build-dir B) ---- */

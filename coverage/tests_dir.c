@@ -319,6 +319,73 @@ const char *cx_manifest_parse(const void *data, size_t len)
 	return bad;
 }
 
+/* One string array of "sources" into v (sorted); false when it is not one. */
+static bool string_array(const cJSON *a, struct cx_strv *v, int *err)
+{
+	const cJSON *e;
+	if (!cJSON_IsArray(a))
+		return false;
+	cJSON_ArrayForEach(e, a) {
+		if (!cJSON_IsString(e) || e->valuestring[0] != '/')
+			return false;
+		if (cx_strv_push(v, e->valuestring)) {
+			*err = CX_ENOMEM;
+			return false;
+		}
+	}
+	if (v->n)
+		qsort(v->v, v->n, sizeof *v->v, cx_cmp_str);
+	return true;
+}
+
+const char *cx_manifest_sources_parse(const void *data, size_t len, struct cx_strv *test,
+                                      struct cx_strv *product, bool *known, int *err)
+{
+	*known = false;
+	*err = 0;
+	cJSON *doc = cJSON_ParseWithLength(data, len);
+	const cJSON *so = cJSON_GetObjectItemCaseSensitive(doc, "sources");
+	const char *bad = NULL;
+	if (!doc)
+		bad = "not valid JSON";
+	else if (so && (!cJSON_IsObject(so) ||
+	                !string_array(cJSON_GetObjectItemCaseSensitive(so, "test"), test, err) ||
+	                !string_array(cJSON_GetObjectItemCaseSensitive(so, "product"), product, err)))
+		bad = "\"sources\" is not {\"test\": [absolute paths], \"product\": [absolute paths]}";
+	*known = so && !bad;
+	cJSON_Delete(doc);
+	if (bad) {
+		cx_strv_release(test);
+		cx_strv_release(product);
+	}
+	return *err ? NULL : bad;
+}
+
+int cx_manifest_sources(const char *dir, struct cx_strv *test, struct cx_strv *product,
+                        bool *known, struct cx_ctx *ctx)
+{
+	*known = false;
+	char *path = cx_path_join(dir, "manifest.json"), *buf = NULL;
+	size_t len = 0;
+	if (!path)
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	struct stat st;
+	int rc = 0, err = 0;
+	if (stat(path, &st) == 0) { /* the bare layout has none */
+		rc = cx_read_file(path, CX_MAX_JUNIT_BYTES, &buf, &len, ctx);
+		const char *bad = rc == 0 ? cx_manifest_sources_parse(buf, len, test, product, known,
+		                                                      &err)
+		                          : NULL;
+		if (err)
+			rc = cx_error(ctx, err, "out of memory");
+		else if (bad)
+			rc = cx_error(ctx, CX_EINVAL, "%s: %s", path, bad);
+	}
+	free(buf);
+	free(path);
+	return rc;
+}
+
 static int check_manifest(const char *dir, struct cx_ctx *ctx)
 {
 	char *path = cx_path_join(dir, "manifest.json"), *buf = NULL;

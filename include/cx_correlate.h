@@ -71,6 +71,15 @@ void cx_tests_release(struct cx_tests *t);
  * NULL when usable, else why not (static text). */
 const char *cx_test_json_parse(const void *data, size_t len, struct cx_test_run *run);
 const char *cx_manifest_parse(const void *data, size_t len);
+/* manifest.json's optional "sources" (what `record` learnt from the build:
+ * which sources are test code) into test and product, sorted; *known
+ * false when it has none. NULL when usable, else why not (static text);
+ * *err is CX_ENOMEM when memory ran out. */
+const char *cx_manifest_sources_parse(const void *data, size_t len, struct cx_strv *test,
+                                      struct cx_strv *product, bool *known, int *err);
+/* The same from DIR/manifest.json; no manifest is *known false. */
+int cx_manifest_sources(const char *dir, struct cx_strv *test, struct cx_strv *product,
+                        bool *known, struct cx_ctx *ctx) CX_MUST_CHECK;
 
 /* Folds the entries of one path into one, sorted by path (summing the
  * counts of a line, and of a function with the same name line and name: a
@@ -128,10 +137,14 @@ struct cx_correlation {
 
 struct cx_correlate_opts {
 	/* globs (cx_glob) of report paths that are test or harness code; none:
-	 * files under a test/tests/testing/unittest(s) directory, or named
-	 * test_*.c, *_test.c, *_tests.c */
+	 * the sources below, else files under a test/tests/testing/unittest(s)
+	 * directory, or named test_*.c, *_test.c, *_tests.c */
 	const char *const *test_globs;
 	size_t ntest_globs;
+	/* without globs: real paths (sorted) of the sources the build tells
+	 * are test code or product code (manifest.json "sources"); a path in
+	 * neither (a header) falls back to the rule above */
+	const struct cx_strv *test_sources, *product_sources;
 };
 
 /* The same in steps, so that a test's coverage can be freed once added:

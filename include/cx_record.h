@@ -35,6 +35,17 @@ struct cx_record_summary {
 int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum,
               struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* Which sources of a CMake build are test or harness code (test_code.c):
+ * test gets the real paths of the sources whose every object
+ * (compile_commands.json, CMakeFiles/TARGET.dir/) belongs to the target of
+ * an executable a test runs (test_exes: each test's first command word)
+ * that the build does not install; product gets the other sources. Both
+ * sorted. *known is false when the build does not tell (no compile
+ * database, or no object under CMakeFiles/TARGET.dir/). */
+int cx_build_test_sources(const char *build, const struct cx_strv *test_exes,
+                          struct cx_strv *test, struct cx_strv *product, bool *known,
+                          struct cx_ctx *ctx) CX_MUST_CHECK;
+
 /* Runs gcov on every .gcda under dir that has no .gcov.json.gz beside it
  * yet and counted something, with the .gcno of build_dir at the longest
  * tail of its path; writes X.gcda.gcov.json.gz beside each. Complaints go

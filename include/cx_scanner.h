@@ -6,6 +6,7 @@
 
 #include "cx_err.h"
 #include "cx_model.h"
+#include "cx_util.h"
 
 /* One translation unit to analyse. */
 struct cx_source {
@@ -75,6 +76,17 @@ int cx_compdb_load_filtered(const char *path, cx_compdb_want want, void *arg,
 int cx_compdb_parse(const char *text, size_t len, const char *name,
                     const char *base, struct cx_sources *out,
                     struct cx_ctx *ctx) CX_MUST_CHECK;
+
+/* The objects of a compile database: for each entry that names one (its
+ * "output", else the word after -o in its command), its source and object
+ * as absolute normalized paths, appended to `sources` and `outputs` in
+ * entry order (a source compiled into several targets appears once for
+ * each). Malformed input is an error as in cx_compdb_load. */
+int cx_compdb_objects_parse(const char *text, size_t len, const char *name, const char *base,
+                            struct cx_strv *sources, struct cx_strv *outputs,
+                            struct cx_ctx *ctx) CX_MUST_CHECK;
+int cx_compdb_objects_load(const char *path, struct cx_strv *sources, struct cx_strv *outputs,
+                           struct cx_ctx *ctx) CX_MUST_CHECK;
 
 /* Splits a shell-quoted command line into words (the rules compile
  * databases use: '...', "...", backslash escapes). The caller frees each

@@ -38,6 +38,8 @@ int cx_mkdirs(const char *path, bool last) CX_MUST_CHECK;
 char *cx_path_normalize(const char *path);
 /* Joins base and rel (rel returned normalized if absolute). */
 char *cx_path_join(const char *base, const char *rel);
+/* The directory part of path ("/a/b" -> "/a", "/a" -> "/", "b" -> "."). */
+char *cx_path_dirname(const char *path);
 /* `path` relative to `root` when inside it, else a copy of `path`. */
 char *cx_path_relative(const char *root, const char *path);
 /* True when `path` is `dir` or below it (both normalized, absolute). */

@@ -328,8 +328,12 @@ static int add_entry(const cJSON *e, size_t idx, const char *name, const char *b
 	return rc;
 }
 
-static int parse(const char *text, size_t len, const char *name, const char *base,
-                 const struct want *want, struct cx_sources *out, struct cx_ctx *ctx)
+typedef int (*entry_fn)(void *arg, const cJSON *e, size_t idx, struct cx_ctx *ctx);
+
+/* Calls fn on each entry of the database text (an array), stopping at the
+ * first error. */
+static int each_entry(const char *text, size_t len, const char *name, entry_fn fn, void *arg,
+                      struct cx_ctx *ctx)
 {
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
@@ -345,13 +349,128 @@ static int parse(const char *text, size_t len, const char *name, const char *bas
 		size_t idx = 0;
 		const cJSON *e;
 		cJSON_ArrayForEach(e, root) {
-			if ((rc = add_entry(e, idx++, name, base, want, out, ctx)) != 0)
+			if ((rc = fn(arg, e, idx++, ctx)) != 0)
 				break;
 		}
 	}
 	cJSON_Delete(root);
+	return rc;
+}
+
+struct sources_arg {
+	const char *name, *base;
+	const struct want *want;
+	struct cx_sources *out;
+};
+
+static int source_entry(void *arg, const cJSON *e, size_t idx, struct cx_ctx *ctx)
+{
+	struct sources_arg *a = arg;
+	return add_entry(e, idx, a->name, a->base, a->want, a->out, ctx);
+}
+
+static int parse(const char *text, size_t len, const char *name, const char *base,
+                 const struct want *want, struct cx_sources *out, struct cx_ctx *ctx)
+{
+	struct sources_arg a = {name, base, want, out};
+	int rc = each_entry(text, len, name, source_entry, &a, ctx);
 	if (rc == 0 && cx_sources_dedupe(out))
 		rc = cx_error(ctx, CX_ENOMEM, "out of memory reading %s", name);
+	return rc;
+}
+
+/* ---- the objects of the database ---- */
+
+struct objects_arg {
+	const char *name, *base;
+	struct cx_strv *sources, *outputs;
+};
+
+/* The word after -o (or glued to it) in an entry's command. */
+static char *output_word(char *const *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(w[i], "-o") == 0 && i + 1 < n)
+			return cx_strdup(w[i + 1]);
+		if (strncmp(w[i], "-o", 2) == 0 && w[i][2])
+			return cx_strdup(w[i] + 2);
+	}
+	return NULL;
+}
+
+static int object_entry(void *arg, const cJSON *e, size_t idx, struct cx_ctx *ctx)
+{
+	struct objects_arg *a = arg;
+	if (!cJSON_IsObject(e))
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu is not an object", a->name, idx);
+	const char *dir = get_string(e, "directory"), *file = get_string(e, "file");
+	if (!dir || !file || !*file)
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs string \"directory\" and "
+		                "\"file\"", a->name, idx);
+	const char *given = get_string(e, "output");
+	char *out = NULL;
+	int rc = 0;
+	if (given && *given) {
+		out = cx_strdup(given);
+		rc = out ? 0 : CX_ENOMEM;
+	} else {
+		char **words = NULL;
+		size_t nw = 0;
+		rc = entry_words(e, a->name, idx, &words, &nw, ctx);
+		if (rc == 0)
+			out = output_word(words, nw);
+		for (size_t i = 0; i < nw; i++)
+			free(words[i]);
+		free(words);
+		if (rc)
+			return rc;
+	}
+	if (!out || !*out) { /* no object named: not an object of the build */
+		free(out);
+		return rc ? cx_error(ctx, rc, "out of memory reading %s", a->name) : 0;
+	}
+	char *adir = cx_path_join(a->base, dir);
+	char *src = adir ? cx_path_join(adir, file) : NULL;
+	char *obj = adir ? cx_path_join(adir, out) : NULL;
+	free(out);
+	free(adir);
+	rc = src && obj ? 0 : CX_ENOMEM;
+	if (rc == 0) { /* push_owned frees what it cannot keep */
+		rc = cx_strv_push_owned(a->sources, src);
+		src = NULL;
+	}
+	if (rc == 0) {
+		rc = cx_strv_push_owned(a->outputs, obj);
+		obj = NULL;
+		if (rc) /* the two lists stay the same length */
+			free(a->sources->v[--a->sources->n]);
+	}
+	free(src);
+	free(obj);
+	return rc ? cx_error(ctx, rc, "out of memory reading %s", a->name) : 0;
+}
+
+int cx_compdb_objects_parse(const char *text, size_t len, const char *name, const char *base,
+                            struct cx_strv *sources, struct cx_strv *outputs,
+                            struct cx_ctx *ctx)
+{
+	struct objects_arg a = {name, base, sources, outputs};
+	return each_entry(text, len, name, object_entry, &a, ctx);
+}
+
+int cx_compdb_objects_load(const char *path, struct cx_strv *sources, struct cx_strv *outputs,
+                           struct cx_ctx *ctx)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = cx_read_file(path, CX_MAX_COMPDB_BYTES, &text, &len, ctx);
+	if (rc)
+		return rc;
+	char *dir = cx_path_dirname(path);
+	rc = dir ? cx_compdb_objects_parse(text, len, path, dir, sources, outputs, ctx)
+	         : cx_error(ctx, CX_ENOMEM, "out of memory");
+	free(dir);
+	free(text);
 	return rc;
 }
 
@@ -376,11 +495,8 @@ int cx_compdb_load_filtered(const char *path, cx_compdb_want want, void *arg,
 	int rc = cx_read_file(path, CX_MAX_COMPDB_BYTES, &text, &len, ctx);
 	if (rc)
 		return rc;
-	char *dir = cx_strdup(path);
-	char *slash = dir ? strrchr(dir, '/') : NULL;
-	if (slash)
-		*slash = '\0';
-	rc = dir ? parse(text, len, path, dir[0] ? dir : "/", &w, out, ctx) : CX_ENOMEM;
+	char *dir = cx_path_dirname(path);
+	rc = dir ? parse(text, len, path, dir, &w, out, ctx) : CX_ENOMEM;
 	free(dir);
 	free(text);
 	return rc;

@@ -129,6 +129,49 @@ class Correlate(unittest.TestCase):
         self.assertIn("recorded 4 tests (0 failed, 0 without coverage)", self.record_err)
         self.assertIn("gcov: 13 of 14 .gcda files counted something", self.record_err)
 
+    def test_test_code_from_the_build(self):
+        """record learns test code from the CTest targets and the compile
+        database; --correlate follows manifest.json, not the path rule."""
+        m = load(os.path.join(self.rec, "manifest.json"))
+        fix = os.path.realpath(FIXTURE)
+        self.assertEqual(m["sources"]["test"],
+                         [os.path.join(fix, "tests", f) for f in
+                          ("plain_unused.c", "test_ab.c", "test_checksum.c", "test_plain.c",
+                           "test_text.c")])
+        self.assertEqual(m["sources"]["product"],
+                         [os.path.join(fix, "src", f) for f in
+                          ("a.c", "b.c", "checksum.c", "legacy.c", "text.c", "valid.c")])
+        # the same record with src/valid.c declared test code (as a harness
+        # outside a tests/ directory would be) and tests/test_ab.c product
+        alt = os.path.join(self.tmp, "gcov-alt")
+        shutil.rmtree(alt, ignore_errors=True)
+        shutil.copytree(self.rec, alt, symlinks=True)
+        m["sources"]["test"] = sorted(set(m["sources"]["test"]) - {os.path.join(fix, "tests/test_ab.c")}
+                                      | {os.path.join(fix, "src/valid.c")})
+        m["sources"]["product"] = sorted(set(m["sources"]["product"]) - {os.path.join(fix, "src/valid.c")}
+                                         | {os.path.join(fix, "tests/test_ab.c")})
+        with open(os.path.join(alt, "manifest.json"), "w") as f:
+            json.dump(m, f)
+        _, fns = self.correlate_json(alt)
+        kind = {k[0]: v["test_code"] for k, v in fns.items()}
+        self.assertTrue(kind["src/valid.c"])
+        self.assertFalse(kind["tests/test_ab.c"])
+        self.assertTrue(kind["tests/test_checksum.c"])
+        self.assertFalse(kind["src/checksum.c"])
+        # the headers are in no list: the path rule
+        self.assertFalse(kind["src/fix_inline.h"])
+        # --test-code globs still override everything
+        _, fns = self.correlate_json(alt, "--test-code", "src/a.c")
+        kind = {k[0]: v["test_code"] for k, v in fns.items()}
+        self.assertEqual({p for p, t in kind.items() if t}, {"src/a.c"})
+        # a damaged "sources" is an error naming the file
+        m["sources"] = {"test": "x"}
+        with open(os.path.join(alt, "manifest.json"), "w") as f:
+            json.dump(m, f)
+        p = self.correlate(alt, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("manifest.json: \"sources\" is not", p.stderr)
+
     def test_per_test_counts_add_up_to_a_full_run(self):
         per_test = {}
         for gz in glob.glob(os.path.join(self.rec, "tests", "*", "gcda", "**", "*.gcov.json.gz"),

@@ -8,6 +8,9 @@
  * "directory" can still point the response files elsewhere: cx_read_file
  * only reads regular files, so that is harmless.
  *
+ * cx_compdb_objects_parse gets the same bytes: 0 or CX_EINVAL / CX_ELIMIT,
+ * as many objects as sources, all normalized absolute paths.
+ *
  * Invariants:
  * - the result is 0 or CX_EINVAL / CX_EIO / CX_ELIMIT with a message;
  * - entries appended before an error are still released without leaks;
@@ -83,5 +86,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_clang_args(s->args, s->nargs, s->directory, s->path);
 	}
 	cx_sources_release(&out);
+	/* the objects reader (test code from the build), on the same bytes */
+	struct cx_strv srcs = {0}, objs = {0};
+	rc = cx_compdb_objects_parse((const char *)data, size, "fuzz.json", g_base, &srcs, &objs,
+	                             &ctx);
+	FUZZ_CHECK(rc == 0 || rc == CX_EINVAL || rc == CX_ELIMIT, "objects: unexpected result %d: %s",
+	           rc, ctx.msg);
+	FUZZ_CHECK(srcs.n == objs.n, "objects: %zu sources, %zu objects", srcs.n, objs.n);
+	for (size_t i = 0; rc == 0 && i < srcs.n; i++)
+		FUZZ_CHECK(fuzz_is_normalized_abs(srcs.v[i]) && fuzz_is_normalized_abs(objs.v[i]),
+		           "objects: entry %zu '%s' -> '%s'", i, srcs.v[i], objs.v[i]);
+	cx_strv_release(&srcs);
+	cx_strv_release(&objs);
 	return 0;
 }

@@ -130,12 +130,57 @@ static void test_parse_errors(void **state)
 	expect_error("", "malformed JSON");
 }
 
+/* The objects of a database: "output", else the word after -o; an entry
+ * per object, so a source built into two targets appears twice. */
+static void test_objects(void **state)
+{
+	(void)state;
+	const char *db =
+		"[{\"directory\": \"/b\", \"file\": \"/s/a.c\", \"output\": \"CMakeFiles/lib.dir/a.c.o\","
+		"  \"command\": \"cc -c /s/a.c\"},\n"
+		" {\"directory\": \"/b\", \"file\": \"../s/a.c\","
+		"  \"command\": \"cc -o CMakeFiles/t.dir/a.c.o -c ../s/a.c\"},\n"
+		" {\"directory\": \"sub\", \"file\": \"h.c\", \"arguments\": [\"cc\", \"-oh.o\", \"h.c\"]},\n"
+		" {\"directory\": \"/b\", \"file\": \"n.c\", \"command\": \"cc -fsyntax-only n.c\"}]";
+	struct cx_strv src = {0}, obj = {0};
+	struct cx_ctx ctx = {0};
+	assert_int_equal(cx_compdb_objects_parse(db, strlen(db), "db.json", "/base", &src, &obj, &ctx), 0);
+	assert_int_equal(src.n, 3);
+	assert_int_equal(obj.n, 3);
+	assert_string_equal(src.v[0], "/s/a.c");
+	assert_string_equal(obj.v[0], "/b/CMakeFiles/lib.dir/a.c.o");
+	assert_string_equal(src.v[1], "/s/a.c");
+	assert_string_equal(obj.v[1], "/b/CMakeFiles/t.dir/a.c.o");
+	assert_string_equal(src.v[2], "/base/sub/h.c");
+	assert_string_equal(obj.v[2], "/base/sub/h.o");
+	cx_strv_release(&src);
+	cx_strv_release(&obj);
+	/* the same malformed input as the sources reader, the same messages */
+	static const char *const bad[][2] = {
+		{"[{\"directory\": \"/p\",\n \"file\": ", "db.json:2:"},
+		{"{}", "expected an array"},
+		{"[1]", "entry 0 is not an object"},
+		{"[{\"directory\": \"/p\", \"command\": \"cc -o x\"}]", "entry 0: needs string"},
+		{"[{\"directory\": \"/p\", \"file\": \"a.c\", \"command\": \"cc 'x\"}]", "unterminated"},
+		{"[{\"directory\": \"/p\", \"file\": \"a.c\"}]", "needs \"arguments\""},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(cx_compdb_objects_parse(bad[i][0], strlen(bad[i][0]), "db.json", "/b",
+		                                         &src, &obj, &ctx), CX_EINVAL);
+		if (!strstr(ctx.msg, bad[i][1]))
+			fail_msg("message '%s' lacks '%s'", ctx.msg, bad[i][1]);
+		assert_int_equal(src.n, obj.n);
+		cx_strv_release(&src);
+		cx_strv_release(&obj);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shell_split), cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_sanitize_missing_rsp), cmocka_unit_test(test_parse_entries),
-		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_objects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,10 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cx_correlate.h"
 #include "cx_gcda.h"
+#include "cx_record.h"
 #include "cx_report.h"
+
+#define TMPDIR_PREFIX "cxscan-test-correlate"
+#include "tmpdir.h"
 
 static struct cx_block f1_blocks[] = {
 	{CX_K_IF, 3, 6, 1, 6, 8},
@@ -300,6 +305,134 @@ static void test_gcda(void **state)
 	assert_int_equal(cx_gcda_all_zero(b, sizeof gcda_zero), -1);
 }
 
+static void put(const char *rel, const char *text)
+{
+	char *p = cx_path_join(tmpdir, rel);
+	assert_non_null(p);
+	assert_int_equal(cx_mkdirs(p, false), 0);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+/* One object of the database: source s (relative to tmpdir) into target t. */
+static char *entry(const char *s, const char *t)
+{
+	return cx_asprintf("{\"directory\": \"%s/b\", \"file\": \"%s/%s\", \"command\": "
+	                   "\"cc -o CMakeFiles/%s.dir/%s.o -c %s/%s\"}",
+	                   tmpdir, tmpdir, s, t, s, tmpdir, s);
+}
+
+static void expect_list(const struct cx_strv *v, const char *const *rel, size_t n)
+{
+	assert_int_equal(v->n, n);
+	for (size_t i = 0; i < n; i++) {
+		char *want = cx_path_join(tmpdir, rel[i]);
+		assert_string_equal(v->v[i], want);
+		free(want);
+	}
+}
+
+/* Test code from the build: a source only test targets compile; a tool a
+ * test runs is product when the build installs it. */
+static void test_build_sources(void **state)
+{
+	(void)state;
+	static const char *const srcs[] = {"lib/a.c", "lib/shared.c", "harness/h.c",
+	                                    "tools/tool.c", "tools/gen.c", "t/t1.c"};
+	for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++)
+		put(srcs[i], "int x;\n");
+	char *e[] = {entry("lib/a.c", "lib"), entry("lib/shared.c", "lib"),
+	             entry("lib/shared.c", "t1"), entry("harness/h.c", "t1"),
+	             entry("t/t1.c", "t1"), entry("tools/tool.c", "tool"),
+	             entry("tools/gen.c", "gen")};
+	char *db = cx_asprintf("[%s,%s,%s,%s,%s,%s,%s]", e[0], e[1], e[2], e[3], e[4], e[5], e[6]);
+	put("b/compile_commands.json", db);
+	char *inst = cx_asprintf("file(INSTALL DESTINATION \"${CMAKE_INSTALL_PREFIX}/bin\" TYPE "
+	                         "EXECUTABLE FILES \"%s/b/tools/tool\")\n", tmpdir);
+	put("b/tools/cmake_install.cmake", inst);
+	put("b/CMakeFiles/tool.dir/cmake_install.cmake", "\"/never/read\"\n");
+	char *build = cx_path_join(tmpdir, "b");
+	/* t1 and the installed tool and gen (not installed) are run by tests */
+	char *exes_v[] = {cx_asprintf("%s/b/t1", tmpdir), cx_asprintf("%s/b/tools/tool", tmpdir),
+	                  cx_asprintf("%s/b/tools/gen", tmpdir), "/usr/bin/python3"};
+	struct cx_strv exes = {exes_v, 4, 4}, test = {0}, product = {0};
+	struct cx_ctx ctx = {0};
+	bool known = false;
+	assert_int_equal(cx_build_test_sources(build, &exes, &test, &product, &known, &ctx), 0);
+	assert_true(known);
+	static const char *const want_test[] = {"harness/h.c", "t/t1.c", "tools/gen.c"};
+	static const char *const want_product[] = {"lib/a.c", "lib/shared.c", "tools/tool.c"};
+	expect_list(&test, want_test, 3);
+	expect_list(&product, want_product, 3);
+	cx_strv_release(&test);
+	cx_strv_release(&product);
+	/* a database without CMake targets does not tell */
+	put("b/compile_commands.json", "[{\"directory\": \"/b\", \"file\": \"a.c\", "
+	                               "\"command\": \"cc -o a.o -c a.c\"}]");
+	assert_int_equal(cx_build_test_sources(build, &exes, &test, &product, &known, &ctx), 0);
+	assert_false(known);
+	cx_strv_release(&test);
+	cx_strv_release(&product);
+	/* a malformed one is an error naming it */
+	put("b/compile_commands.json", "[{");
+	assert_int_equal(cx_build_test_sources(build, &exes, &test, &product, &known, &ctx),
+	                 CX_EINVAL);
+	assert_non_null(strstr(ctx.msg, "compile_commands.json:1:"));
+	assert_false(known);
+	cx_strv_release(&test);
+	cx_strv_release(&product);
+	/* none: unknown, no error */
+	char *dbp = cx_path_join(build, "compile_commands.json");
+	assert_int_equal(unlink(dbp), 0);
+	assert_int_equal(cx_build_test_sources(build, &exes, &test, &product, &known, &ctx), 0);
+	assert_false(known);
+	assert_int_equal(test.n + product.n, 0);
+	free(dbp);
+	for (size_t i = 0; i < 3; i++)
+		free(exes_v[i]);
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+		free(e[i]);
+	free(db);
+	free(inst);
+	free(build);
+}
+
+static void test_manifest_sources(void **state)
+{
+	(void)state;
+	struct cx_strv test = {0}, product = {0};
+	bool known = true;
+	int err = 0;
+	const char *m = "{\"format\": \"cxscan-gcov\", \"version\": 1}";
+	assert_null(cx_manifest_sources_parse(m, strlen(m), &test, &product, &known, &err));
+	assert_false(known);
+	m = "{\"sources\": {\"test\": [\"/t/z.c\", \"/t/a.c\"], \"product\": []}}";
+	assert_null(cx_manifest_sources_parse(m, strlen(m), &test, &product, &known, &err));
+	assert_true(known);
+	assert_int_equal(test.n, 2);
+	assert_string_equal(test.v[0], "/t/a.c"); /* sorted */
+	assert_int_equal(product.n, 0);
+	cx_strv_release(&test);
+	static const char *const bad[] = {
+		"{\"sources\": []}",
+		"{\"sources\": {\"test\": [\"/a.c\"]}}",
+		"{\"sources\": {\"test\": [\"rel.c\"], \"product\": []}}",
+		"{\"sources\": {\"test\": [1], \"product\": []}}",
+		"{\"sources\": {\"test\": [], \"product\": \"/a.c\"}}",
+		"[",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *why = cx_manifest_sources_parse(bad[i], strlen(bad[i]), &test, &product,
+		                                            &known, &err);
+		assert_non_null(why);
+		assert_false(known);
+		assert_int_equal(test.n + product.n, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +440,8 @@ int main(void)
 		cmocka_unit_test(test_fixed_cost),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_gcda),
+		cmocka_unit_test(test_build_sources),
+		cmocka_unit_test(test_manifest_sources),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
