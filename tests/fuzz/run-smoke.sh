@@ -27,7 +27,8 @@ case $runs in
 	;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
-targets="compdb shell_split args_sanitize glob source codec cache junit gcda gcov_json lcov llvm_json tests_dir"
+# every fuzz_NAME.c (tests/fuzz/CMakeLists.txt builds them all)
+targets=$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//' | tr '\n' ' ')
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cxscan-fuzz-smoke.XXXXXX") || exit 2
 keep=${CX_FUZZ_KEEP:-}
