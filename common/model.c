@@ -51,7 +51,19 @@ void cx_file_release(struct cx_file *file)
 	for (size_t i = 0; i < file->nfuncs; i++)
 		cx_function_release(&file->funcs[i]);
 	free(file->funcs);
+	for (size_t i = 0; i < file->nsups; i++)
+		cx_suppression_release(&file->sups[i]);
+	free(file->sups);
 	memset(file, 0, sizeof *file);
+}
+
+void cx_suppression_release(struct cx_suppression *s)
+{
+	if (!s)
+		return;
+	free(s->rules);
+	free(s->reason);
+	memset(s, 0, sizeof *s);
 }
 
 void cx_result_release(struct cx_result *res)

@@ -51,4 +51,18 @@
 /* Length of a path cxscan builds. */
 #define CX_MAX_PATH 4096
 
+/* Suppression comments kept per file: a real file has a handful; a
+ * generated one could otherwise make every comment a suppression. */
+#define CX_MAX_SUPPRESSIONS 4096
+
+/* .cxscan.json and baseline files larger than this are rejected, and JSON
+ * in them nests at most this deep. */
+#define CX_MAX_CONFIG_BYTES (16u * 1024u * 1024u)
+#define CX_MAX_JSON_DEPTH 64
+
+/* A diff that --changed-only reads: files and changed-line ranges in all
+ * (a commit touching more is a tree-wide change; scan it whole). */
+#define CX_MAX_DIFF_FILES 100000
+#define CX_MAX_DIFF_RANGES 1000000
+
 #endif

@@ -41,6 +41,8 @@ struct cx_increment {
 struct cx_function {
 	char *name;
 	uint32_t line, column, end_line;
+	uint32_t start_line; /* where its declaration begins (the return type
+	                        line in GNU style); <= line */
 	uint32_t ccn, ccn_modified;
 	int64_t npath; /* saturates at INT64_MAX */
 	uint32_t cognitive, max_nesting;
@@ -54,6 +56,30 @@ struct cx_function {
 	size_t nincs;
 };
 
+/* A suppression comment (common/suppress.c finds them):
+ *   // cxscan-ignore(rule[,rule]): reason       on or just above a function
+ *   // cxscan-ignore-begin(rule[,rule]): reason ... // cxscan-ignore-end
+ *   // NOLINT(rule[,rule])  // NOLINTNEXTLINE(rule[,rule])
+ *   // NOLINTBEGIN(rule[,rule]) ... // NOLINTEND(rule[,rule])
+ * A missing or empty rule list means every rule. */
+enum cx_sup_kind {
+	CX_SUP_IGNORE,        /* cxscan-ignore */
+	CX_SUP_BEGIN,         /* cxscan-ignore-begin, NOLINTBEGIN */
+	CX_SUP_END,           /* cxscan-ignore-end, NOLINTEND */
+	CX_SUP_NOLINT,        /* NOLINT: its own line */
+	CX_SUP_NOLINTNEXTLINE /* NOLINTNEXTLINE: the line after the comment */
+};
+
+struct cx_suppression {
+	enum cx_sup_kind kind;
+	uint32_t line, column; /* where the marker word starts (1-based) */
+	uint32_t end_line;     /* the comment's last line */
+	char *rules;           /* the list as written, blanks removed
+	                          ("cxscan-npath,cxscan-crap"; "" = every rule) */
+	char *reason;          /* the text after ':' following the marker or its
+	                          list, trimmed; "" = none */
+};
+
 enum cx_file_status { CX_FILE_OK = 0, CX_FILE_DEGRADED = 1, CX_FILE_ERROR = 2 };
 
 const char *cx_file_status_name(enum cx_file_status st);
@@ -65,6 +91,8 @@ struct cx_file {
 	size_t ndiags;
 	struct cx_function *funcs;
 	size_t nfuncs;
+	struct cx_suppression *sups; /* sorted by line, column */
+	size_t nsups;
 };
 
 /* Where a scan's time went (--stats). Phase times of the workers are sums
@@ -111,6 +139,17 @@ struct cx_result {
 void cx_function_release(struct cx_function *fn);
 void cx_file_release(struct cx_file *file);
 void cx_result_release(struct cx_result *res);
+
+void cx_suppression_release(struct cx_suppression *s);
+
+/* The suppression comments of a C source text, in order, into *out (the
+ * caller frees each with cx_suppression_release, then the array). Comments
+ * are told from string and character literals, and a // comment continued
+ * with a backslash goes on to the next line. At most CX_MAX_SUPPRESSIONS
+ * are kept (the rest are dropped). 0 or CX_ENOMEM. Never reads past len;
+ * NUL bytes are ordinary characters. */
+int cx_suppressions_scan(const char *text, size_t len, struct cx_suppression **out,
+                         size_t *n) __attribute__((warn_unused_result));
 
 /* Appends a diagnostic line (copied) to the file. 0 or CX_ENOMEM. */
 int cx_file_add_diag(struct cx_file *file, const char *msg)
