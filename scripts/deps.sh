@@ -15,3 +15,5 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing
 fi
+# validators of the SARIF output and the configuration schema (npm)
+sh "$(dirname "$0")/npm-tools.sh"
