@@ -64,5 +64,7 @@
  * (a commit touching more is a tree-wide change; scan it whole). */
 #define CX_MAX_DIFF_FILES 100000
 #define CX_MAX_DIFF_RANGES 1000000
+/* ... and bytes of diff output read from git */
+#define CX_MAX_DIFF_BYTES (256u * 1024u * 1024u)
 
 #endif

@@ -1,0 +1,4 @@
+/* NOLINT(a,
+ b) cxscan-ignore( : x
+ * NOLINTNEXTLINE() : y */ // NOLINTX cxscan-ignored NOLINT-z
+/* unterminated NOLINT
