@@ -14,9 +14,9 @@
  *       "cxscan-function-length": {"warning": 80}    (error: the default)
  *     },
  *     "overrides": [                          in order; the last match wins
- *       {"paths": ["tests/**", "src/gen/*.c"], "rules": {...same form...}}
+ *       {"paths": ["**_test.c", "gen_*.c"], "rules": {...same form...}}
  *     ],
- *     "include": ["src/**"], "exclude": ["third_party/**"],
+ *     "include": ["src"], "exclude": ["third_party", "**.gen.c"],
  *     "compile_database": "build",            (a directory, relative to the file)
  *     "flags": {"add": ["-DX"], "remove": ["-Werror"], "fallback": ["-std=c11"]},
  *     "macros": "ignore" | "expand"
