@@ -85,6 +85,32 @@ void cx_findings_release(struct cx_findings *f);
 /* Counts of findings at each level. */
 size_t cx_findings_count(const struct cx_findings *f, enum cx_level level);
 
+/* ---- making findings ---- */
+
+struct cx_config;
+struct cx_baseline;
+struct cx_diff;
+
+/* The CRAP score of fn (path: its report path); false when there is no
+ * coverage for it. */
+typedef bool (*cx_crap_fn)(void *arg, const char *path, const struct cx_function *fn,
+                           double *crap);
+
+struct cx_findings_opts {
+	const struct cx_config *config;     /* thresholds; NULL: the defaults */
+	const struct cx_baseline *baseline; /* NULL: none */
+	const struct cx_diff *diff;         /* --changed-only; NULL: everything */
+	const char *diff_prefix;            /* the scan root relative to the
+	                                       repository top ("" or "a/b") */
+	cx_crap_fn crap;                    /* NULL: no cxscan-crap findings */
+	void *crap_arg;
+};
+
+/* The findings of a scan's result (rules/findings.c; see there for the
+ * stages). o may be NULL. 0 or CX_ENOMEM (*out then empty). */
+int cx_findings_build(const struct cx_result *res, const struct cx_findings_opts *o,
+                      struct cx_findings *out, struct cx_ctx *ctx) CX_MUST_CHECK;
+
 /* ---- writers ---- */
 
 enum cx_findings_format {
