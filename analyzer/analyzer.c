@@ -68,12 +68,14 @@ char *cx_analyzer_clang_version(void)
 /* A function definition found at the top level of the TU. */
 struct found {
 	CXCursor cursor;
+	CXFile file; /* where its name is */
 	char *realpath;
 	bool main_file;
 	uint64_t usr;
 	uint64_t *calls;
 	uint32_t ncalls;
 	struct cx_function fn;
+	size_t out; /* its output file, once placed */
 };
 
 struct collect {
@@ -147,6 +149,7 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
 	struct found *f = &col->v[col->n++];
 	memset(f, 0, sizeof *f);
 	f->cursor = c;
+	f->file = file;
 	f->realpath = rp;
 	f->main_file = main_file;
 	f->fn.line = line;
@@ -175,9 +178,12 @@ static int measure(CXTranslationUnit tu, struct found *f, enum cx_macro_mode mod
 	clang_disposeString(name);
 	if (!fn->name)
 		return CX_ENOMEM;
-	unsigned end_line;
-	loc_line_col(clang_getRangeEnd(clang_getCursorExtent(c)), &end_line, NULL);
+	unsigned end_line, start_line;
+	CXSourceRange ext = clang_getCursorExtent(c);
+	loc_line_col(clang_getRangeEnd(ext), &end_line, NULL);
+	loc_line_col(clang_getRangeStart(ext), &start_line, NULL);
 	fn->end_line = end_line < fn->line ? fn->line : end_line;
+	fn->start_line = start_line && start_line <= fn->line ? start_line : fn->line;
 	fn->length = fn->end_line - fn->line + 1;
 	int np = clang_Cursor_getNumArguments(c);
 	fn->params = np > 0 ? (uint32_t)np : 0;
@@ -235,71 +241,111 @@ static long lookup(const struct byusr *m, size_t n, uint64_t usr)
 	return p ? (long)p->idx : -1;
 }
 
-/* Sets rec[i] for each function on a cycle. Iterative Tarjan's SCC. */
+/* Iterative Tarjan's SCC over the TU's call graph. */
+struct tarjan {
+	struct found *fs;
+	size_t n;
+	bool *rec;
+	struct byusr *m;     /* usr -> function, sorted */
+	long *index, *low;
+	size_t *stack, *cs;  /* the SCC stack, the DFS call stack */
+	uint32_t *edge;      /* next call of each function to follow */
+	bool *on;            /* on the SCC stack */
+	long counter;
+	size_t sp, csp;
+};
+
+static int tarjan_init(struct tarjan *t, struct found *fs, size_t n, bool *rec)
+{
+	size_t k = n ? n : 1;
+	*t = (struct tarjan){.fs = fs, .n = n, .rec = rec};
+	t->m = malloc(k * sizeof *t->m);
+	t->index = malloc(k * sizeof *t->index);
+	t->low = malloc(k * sizeof *t->low);
+	t->stack = malloc(k * sizeof *t->stack);
+	t->cs = malloc(k * sizeof *t->cs);
+	t->edge = malloc(k * sizeof *t->edge);
+	t->on = calloc(k, sizeof *t->on);
+	if (!t->m || !t->index || !t->low || !t->stack || !t->cs || !t->edge || !t->on)
+		return CX_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		t->m[i] = (struct byusr){fs[i].usr, i};
+		t->index[i] = -1;
+	}
+	qsort(t->m, n, sizeof *t->m, cmp_byusr);
+	return 0;
+}
+
+static void tarjan_release(struct tarjan *t)
+{
+	free(t->m);
+	free(t->index);
+	free(t->low);
+	free(t->stack);
+	free(t->cs);
+	free(t->edge);
+	free(t->on);
+}
+
+/* Enters function v: numbered, on both stacks. */
+static void tarjan_push(struct tarjan *t, size_t v)
+{
+	t->index[v] = t->low[v] = t->counter++;
+	t->edge[v] = 0;
+	t->stack[t->sp++] = v;
+	t->on[v] = true;
+	t->cs[t->csp++] = v;
+}
+
+/* Follows v's next call. */
+static void tarjan_edge(struct tarjan *t, size_t v)
+{
+	long w = lookup(t->m, t->n, t->fs[v].calls[t->edge[v]++]);
+	if (w < 0)
+		return;
+	if ((size_t)w == v)
+		t->rec[v] = true; /* calls itself */
+	if (t->index[w] < 0)
+		tarjan_push(t, (size_t)w);
+	else if (t->on[w] && t->index[w] < t->low[v])
+		t->low[v] = t->index[w];
+}
+
+/* Leaves v: a root pops its component; one of two or more functions is
+ * a cycle. */
+static void tarjan_pop(struct tarjan *t, size_t v)
+{
+	t->csp--;
+	if (t->csp && t->low[v] < t->low[t->cs[t->csp - 1]])
+		t->low[t->cs[t->csp - 1]] = t->low[v];
+	if (t->low[v] != t->index[v])
+		return;
+	size_t top = t->sp;
+	do
+		t->on[t->stack[--t->sp]] = false;
+	while (t->stack[t->sp] != v);
+	for (size_t k = t->sp; top - t->sp > 1 && k < top; k++)
+		t->rec[t->stack[k]] = true;
+}
+
+/* Sets rec[i] for each function on a cycle. */
 static int find_recursion(struct found *fs, size_t n, bool *rec)
 {
-	struct byusr *m = malloc(n * sizeof *m);
-	long *index = malloc(n * sizeof *index), *low = malloc(n * sizeof *low);
-	size_t *stack = malloc(n * sizeof *stack), *cs = malloc(n * sizeof *cs);
-	uint32_t *edge = malloc(n * sizeof *edge);
-	bool *on = calloc(n ? n : 1, sizeof *on);
-	int rc = 0;
-	if (!m || !index || !low || !stack || !cs || !edge || !on) {
-		rc = CX_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		m[i] = (struct byusr){fs[i].usr, i};
-		index[i] = -1;
-	}
-	qsort(m, n, sizeof *m, cmp_byusr);
-	long counter = 0;
-	size_t sp = 0;
-	for (size_t root = 0; root < n; root++) {
-		if (index[root] >= 0)
+	struct tarjan t;
+	int rc = tarjan_init(&t, fs, n, rec);
+	for (size_t root = 0; root < n && rc == 0; root++) {
+		if (t.index[root] >= 0)
 			continue;
-		size_t csp = 0;
-		cs[csp++] = root;
-		edge[root] = 0;
-		index[root] = low[root] = counter++;
-		stack[sp++] = root;
-		on[root] = true;
-		while (csp) {
-			size_t v = cs[csp - 1];
-			if (edge[v] < fs[v].ncalls) {
-				long w = lookup(m, n, fs[v].calls[edge[v]++]);
-				if (w < 0)
-					continue;
-				if ((size_t)w == v)
-					rec[v] = true;
-				if (index[w] < 0) {
-					index[w] = low[w] = counter++;
-					edge[w] = 0;
-					stack[sp++] = (size_t)w;
-					on[w] = true;
-					cs[csp++] = (size_t)w;
-				} else if (on[w] && index[w] < low[v]) {
-					low[v] = index[w];
-				}
-				continue;
-			}
-			csp--;
-			if (csp && low[v] < low[cs[csp - 1]])
-				low[cs[csp - 1]] = low[v];
-			if (low[v] == index[v]) {
-				size_t size = 0, top = sp;
-				do {
-					on[stack[--sp]] = false;
-					size++;
-				} while (stack[sp] != v);
-				if (size > 1)
-					for (size_t k = sp; k < top; k++)
-						rec[stack[k]] = true;
-			}
+		tarjan_push(&t, root);
+		while (t.csp) {
+			size_t v = t.cs[t.csp - 1];
+			if (t.edge[v] < fs[v].ncalls)
+				tarjan_edge(&t, v);
+			else
+				tarjan_pop(&t, v);
 		}
 	}
-out:
-	free(m); free(index); free(low); free(stack); free(cs); free(edge); free(on);
+	tarjan_release(&t);
 	return rc;
 }
 
@@ -378,36 +424,71 @@ static int add_diagnostics(CXTranslationUnit tu, const char *root, struct cx_fil
 	return 0;
 }
 
-/* Moves the measured functions into per-file outputs, main file first. */
-static int assemble(struct found *fs, size_t n, struct cx_file **files, size_t *nfiles)
+/* Moves function i into its file's output (fs[i].out tells which). */
+static int place(struct found *fs, size_t i, struct cx_file **files, size_t *nfiles)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct cx_file *dst = NULL;
-		size_t start = fs[i].main_file ? 0 : 1;
-		for (size_t k = start; k < *nfiles && !dst; k++)
-			if (strcmp((*files)[k].path, fs[i].realpath) == 0)
-				dst = &(*files)[k];
-		if (!dst && fs[i].main_file)
-			dst = &(*files)[0];
-		if (!dst) {
-			struct cx_file *nv = realloc(*files, (*nfiles + 1) * sizeof *nv);
-			if (!nv)
-				return CX_ENOMEM;
-			*files = nv;
-			dst = &nv[(*nfiles)++];
-			memset(dst, 0, sizeof *dst);
-			dst->path = fs[i].realpath;
-			fs[i].realpath = NULL;
-		}
-		struct cx_function *nf = realloc(dst->funcs, (dst->nfuncs + 1) * sizeof *nf);
-		if (!nf)
+	struct cx_file *dst = NULL;
+	size_t start = fs[i].main_file ? 0 : 1;
+	for (size_t k = start; k < *nfiles && !dst; k++)
+		if (strcmp((*files)[k].path, fs[i].realpath) == 0)
+			dst = &(*files)[k];
+	if (!dst && fs[i].main_file)
+		dst = &(*files)[0];
+	if (!dst) {
+		struct cx_file *nv = realloc(*files, (*nfiles + 1) * sizeof *nv);
+		if (!nv)
 			return CX_ENOMEM;
-		dst->funcs = nf;
-		dst->funcs[dst->nfuncs++] = fs[i].fn;
-		memset(&fs[i].fn, 0, sizeof fs[i].fn);
+		*files = nv;
+		dst = &nv[(*nfiles)++];
+		memset(dst, 0, sizeof *dst);
+		dst->path = fs[i].realpath;
+		fs[i].realpath = NULL;
 	}
+	struct cx_function *nf = realloc(dst->funcs, (dst->nfuncs + 1) * sizeof *nf);
+	if (!nf)
+		return CX_ENOMEM;
+	dst->funcs = nf;
+	dst->funcs[dst->nfuncs++] = fs[i].fn;
+	memset(&fs[i].fn, 0, sizeof fs[i].fn);
+	fs[i].out = (size_t)(dst - *files);
 	return 0;
 }
+
+/* The suppression comments of an output file, from the bytes libclang
+ * parsed. */
+static int file_suppressions(CXTranslationUnit tu, CXFile f, struct cx_file *dst)
+{
+	size_t size = 0;
+	const char *text = f ? clang_getFileContents(tu, f, &size) : NULL;
+	if (!text)
+		return 0;
+	return cx_suppressions_scan(text, size, &dst->sups, &dst->nsups);
+}
+
+/* Moves the measured functions into per-file outputs, main file first,
+ * each with its suppression comments. */
+static int assemble(CXTranslationUnit tu, const char *main_path, struct found *fs, size_t n,
+                    struct cx_file **files, size_t *nfiles)
+{
+	int rc = file_suppressions(tu, clang_getFile(tu, main_path), &(*files)[0]);
+	size_t first_header = *nfiles;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = place(fs, i, files, nfiles);
+	/* each header once, through the first of its functions */
+	bool *read = rc == 0 ? calloc(*nfiles + 1, sizeof *read) : NULL;
+	if (rc == 0 && !read)
+		rc = CX_ENOMEM;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t k = fs[i].out;
+		if (fs[i].main_file || k < first_header || read[k])
+			continue;
+		read[k] = true;
+		rc = file_suppressions(tu, fs[i].file, &(*files)[k]);
+	}
+	free(read);
+	return rc;
+}
+
 
 static int error_file(struct cx_file *mf, const char *fmt, const char *a, const char *b)
 {
@@ -577,69 +658,86 @@ static void inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClien
 		dp->err = CX_ENOMEM;
 }
 
+/* One run's state, released whatever happened. */
+struct run {
+	struct cx_file *files;
+	size_t nfiles;
+	struct collect col;
+	struct deps deps;
+	CXTranslationUnit tu;
+};
+
+/* Everything after a successful parse. */
+static int analyse(struct run *r, const struct cx_tu_job *job)
+{
+	clang_getInclusions(r->tu, inclusion, &r->deps);
+	int rc = r->deps.err;
+	if (rc == 0)
+		rc = add_diagnostics(r->tu, job->root, &r->files[0]);
+	if (rc == 0) {
+		clang_visitChildren(clang_getTranslationUnitCursor(r->tu), top_level, &r->col);
+		rc = r->col.err;
+	}
+	if (rc == 0)
+		rc = measure_all(r->tu, &r->col, &r->files[0]);
+	if (rc == 0)
+		rc = assemble(r->tu, job->path, r->col.v, r->col.n, &r->files, &r->nfiles);
+	return rc;
+}
+
+/* Parses and analyses; a file that cannot be parsed is an error file. */
+static int parse_and_analyse(struct cx_analyzer *self, struct run *r,
+                             const struct cx_tu_job *job, struct cx_tu_out *out)
+{
+	double t0 = cx_mono_s();
+	enum CXErrorCode ec = parse(self, job, &r->tu);
+	double t1 = cx_mono_s();
+	out->parse_s = t1 - t0;
+	if (ec != CXError_Success || !r->tu) {
+		const char *why = ec == CXError_Crashed            ? "libclang crashed"
+		                  : ec == CXError_InvalidArguments ? "invalid arguments"
+		                                                   : "libclang could not parse it";
+		return error_file(&r->files[0], "cannot parse '%s': %s", job->path, why);
+	}
+	int rc = analyse(r, job);
+	out->analyze_s = cx_mono_s() - t1;
+	return rc;
+}
+
+/* Hands the outputs to out and frees the rest. */
+static void run_finish(struct run *r, struct cx_tu_out *out)
+{
+	for (size_t i = 0; i < r->col.n; i++) {
+		free(r->col.v[i].realpath);
+		free(r->col.v[i].calls);
+		cx_function_release(&r->col.v[i].fn);
+	}
+	free(r->col.v);
+	lexical_reset();
+	if (r->tu)
+		clang_disposeTranslationUnit(r->tu);
+	cx_strv_release(&r->deps.dir);
+	cx_strv_release(&r->deps.real);
+	out->deps = r->deps.v.v;
+	out->ndeps = r->deps.v.n;
+	out->files = r->files;
+	out->nfiles = r->nfiles;
+}
+
 int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
                     cx_header_filter filter, void *filter_arg, struct cx_tu_out *out,
                     struct cx_ctx *ctx)
 {
-	struct cx_file *files = calloc(1, sizeof *files);
-	struct collect col = {.job = job, .filter = filter, .filter_arg = filter_arg};
-	struct deps deps = {0};
-	CXTranslationUnit tu = NULL;
-	size_t nfiles = 1;
-	int rc = 0;
+	struct run r = {.nfiles = 1, .col = {.job = job, .filter = filter, .filter_arg = filter_arg}};
 	memset(out, 0, sizeof *out);
-	if (!files)
+	if (!(r.files = calloc(1, sizeof *r.files)))
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	char buf[PATH_MAX];
-	files[0].path = cx_strdup(realpath(job->path, buf) ? buf : job->path);
-	if (!files[0].path) {
-		rc = CX_ENOMEM;
-		goto out;
-	}
-	rc = precheck(job->path, &files[0]);
-	if (rc <= 0)
-		goto out;
-	rc = 0;
-	double t0 = cx_mono_s();
-	enum CXErrorCode ec = parse(self, job, &tu);
-	double t1 = cx_mono_s();
-	out->parse_s = t1 - t0;
-	if (ec != CXError_Success || !tu) {
-		const char *why = ec == CXError_Crashed ? "libclang crashed" :
-		                  ec == CXError_InvalidArguments ? "invalid arguments" :
-		                  "libclang could not parse it";
-		rc = error_file(&files[0], "cannot parse '%s': %s", job->path, why);
-		goto out;
-	}
-	clang_getInclusions(tu, inclusion, &deps);
-	rc = deps.err;
-	if (rc == 0)
-		rc = add_diagnostics(tu, job->root, &files[0]);
-	if (rc == 0) {
-		clang_visitChildren(clang_getTranslationUnitCursor(tu), top_level, &col);
-		rc = col.err;
-	}
-	if (rc == 0)
-		rc = measure_all(tu, &col, &files[0]);
-	if (rc == 0)
-		rc = assemble(col.v, col.n, &files, &nfiles);
-	out->analyze_s = cx_mono_s() - t1;
-out:
-	for (size_t i = 0; i < col.n; i++) {
-		free(col.v[i].realpath);
-		free(col.v[i].calls);
-		cx_function_release(&col.v[i].fn);
-	}
-	free(col.v);
-	lexical_reset();
-	if (tu)
-		clang_disposeTranslationUnit(tu);
-	cx_strv_release(&deps.dir);
-	cx_strv_release(&deps.real);
-	out->deps = deps.v.v;
-	out->ndeps = deps.v.n;
-	out->files = files;
-	out->nfiles = nfiles;
+	r.files[0].path = cx_strdup(realpath(job->path, buf) ? buf : job->path);
+	int rc = r.files[0].path ? precheck(job->path, &r.files[0]) : CX_ENOMEM;
+	if (rc > 0)
+		rc = parse_and_analyse(self, &r, job, out);
+	run_finish(&r, out);
 	if (rc < 0) {
 		cx_tu_out_release(out);
 		return cx_error(ctx, rc, "out of memory while analysing '%s'", job->path);

@@ -4,13 +4,14 @@
  * checked against the bytes left before anything is allocated, so a
  * corrupt blob is CX_EINVAL, never a crash or a huge allocation.
  *
- *   blob   := "CXR1" nfiles file* nskip group*
- *   file   := str(path) u(status) u(ndiags) str* u(nfuncs) func*
- *   func   := str(name) u(line col end_line ccn ccn_modified) u(npath)
+ *   blob   := "CXR2" nfiles file* nskip group*
+ *   file   := str(path) u(status) u(ndiags) str* u(nfuncs) func* u(nsups) sup*
+ *   func   := str(name) u(line col end_line start_line ccn ccn_modified) u(npath)
  *             u(cognitive max_nesting params) u(flags) u(nloc tokens
  *             statements length) u(nblocks) block* u(nincs) inc*
  *   block  := u(kind line end_line depth ccn cognitive)
  *   inc    := u(kind line column ccn cognitive nesting)
+ *   sup    := u(kind line column end_line) str(rules) str(reason)
  *   group  := str(path) u(n) u(key)*      (keys ascending, delta-coded)
  *
  * and the TUs a compile database gave a scan (the discovery memo):
@@ -21,10 +22,11 @@
 #include <string.h>
 
 #include "cx_cache.h"
+#include "cx_limits.h"
 #include "cx_scanner.h"
 #include "cx_util.h"
 
-static const char magic[4] = {'C', 'X', 'R', '1'};
+static const char magic[4] = {'C', 'X', 'R', '2'};
 
 void cx_buf_release(struct cx_buf *b)
 {
@@ -66,7 +68,8 @@ static void put_str(struct cx_buf *b, const char *s)
 static void put_function(struct cx_buf *b, const struct cx_function *f)
 {
 	put_str(b, f->name);
-	const uint64_t head[] = {f->line, f->column, f->end_line, f->ccn, f->ccn_modified,
+	const uint64_t head[] = {f->line, f->column, f->end_line, f->start_line, f->ccn,
+	                         f->ccn_modified,
 	                         (uint64_t)f->npath, f->cognitive, f->max_nesting, f->params,
 	                         (uint64_t)f->variadic | (uint64_t)f->from_macro << 1,
 	                         f->nloc, f->tokens, f->statements, f->length};
@@ -88,6 +91,18 @@ static void put_function(struct cx_buf *b, const struct cx_function *f)
 	}
 }
 
+static void put_sups(struct cx_buf *b, const struct cx_suppression *v, size_t n)
+{
+	cx_buf_put_varint(b, n);
+	for (size_t i = 0; i < n; i++) {
+		const uint64_t head[] = {v[i].kind, v[i].line, v[i].column, v[i].end_line};
+		for (size_t j = 0; j < 4; j++)
+			cx_buf_put_varint(b, head[j]);
+		put_str(b, v[i].rules);
+		put_str(b, v[i].reason);
+	}
+}
+
 int cx_codec_encode(struct cx_buf *b, const struct cx_file *files, size_t nfiles,
                     const struct cx_skips *skips)
 {
@@ -103,6 +118,7 @@ int cx_codec_encode(struct cx_buf *b, const struct cx_file *files, size_t nfiles
 		cx_buf_put_varint(b, f->nfuncs);
 		for (size_t k = 0; k < f->nfuncs; k++)
 			put_function(b, &f->funcs[k]);
+		put_sups(b, f->sups, f->nsups);
 	}
 	cx_buf_put_varint(b, skips ? skips->n : 0);
 	for (size_t g = 0; skips && g < skips->n; g++) {
@@ -140,6 +156,10 @@ size_t cx_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
+/* The readers below set r->bad on malformed input and go on (what they
+ * read after that means nothing), so that a run of fields is read without
+ * a check after each; whatever allocates or returns checks r->bad. */
+
 static uint64_t get_u(struct rd *r)
 {
 	uint64_t v;
@@ -156,6 +176,24 @@ static uint32_t get_u32(struct rd *r)
 	if (v > UINT32_MAX)
 		r->bad = true;
 	return (uint32_t)v;
+}
+
+static uint16_t get_u16(struct rd *r)
+{
+	uint32_t v = get_u32(r);
+	if (v > UINT16_MAX)
+		r->bad = true;
+	return (uint16_t)v;
+}
+
+static enum cx_kind get_kind(struct rd *r)
+{
+	uint32_t v = get_u32(r);
+	if (v >= CX_K_COUNT) {
+		r->bad = true;
+		return CX_K_IF;
+	}
+	return (enum cx_kind)v;
 }
 
 /* A count of items of at least `min_size` bytes each: never more than the
@@ -183,14 +221,33 @@ static char *get_str(struct rd *r)
 	return s;
 }
 
-static int get_function(struct rd *r, struct cx_function *f)
+/* Why a get_str returned NULL. */
+static int str_err(const struct rd *r)
 {
-	f->name = get_str(r);
-	if (!f->name)
-		return r->bad ? CX_EINVAL : CX_ENOMEM;
+	return r->bad ? CX_EINVAL : CX_ENOMEM;
+}
+
+static int rd_rc(const struct rd *r)
+{
+	return r->bad ? CX_EINVAL : 0;
+}
+
+/* `want` strings into v, counted in *n as they come (for the release). */
+static int get_strs(struct rd *r, char **v, size_t *n, size_t want)
+{
+	for (; *n < want; (*n)++)
+		if (!(v[*n] = get_str(r)))
+			return str_err(r);
+	return 0;
+}
+
+/* The fixed fields of a function, after its name. */
+static void get_head(struct rd *r, struct cx_function *f)
+{
 	f->line = get_u32(r);
 	f->column = get_u32(r);
 	f->end_line = get_u32(r);
+	f->start_line = get_u32(r);
 	f->ccn = get_u32(r);
 	f->ccn_modified = get_u32(r);
 	uint64_t np = get_u(r);
@@ -209,82 +266,186 @@ static int get_function(struct rd *r, struct cx_function *f)
 	f->tokens = get_u32(r);
 	f->statements = get_u32(r);
 	f->length = get_u32(r);
+}
+
+static void get_block(struct rd *r, struct cx_block *k)
+{
+	k->kind = get_kind(r);
+	k->line = get_u32(r);
+	k->end_line = get_u32(r);
+	k->depth = get_u32(r);
+	k->ccn = get_u32(r);
+	k->cognitive = get_u32(r);
+}
+
+static void get_inc(struct rd *r, struct cx_increment *k)
+{
+	k->kind = get_kind(r);
+	k->line = get_u32(r);
+	k->column = get_u32(r);
+	k->ccn = get_u16(r);
+	k->cognitive = get_u16(r);
+	k->nesting = get_u16(r);
+}
+
+/* Blocks and increments stop at the first bad one (the rest stays
+ * zeroed). Only CX_ENOMEM is returned; the caller checks r->bad. */
+static int get_blocks(struct rd *r, struct cx_function *f)
+{
 	f->nblocks = get_count(r, 6);
 	if (f->nblocks && !(f->blocks = calloc(f->nblocks, sizeof *f->blocks)))
 		return CX_ENOMEM;
-	for (size_t i = 0; i < f->nblocks && !r->bad; i++) {
-		struct cx_block *k = &f->blocks[i];
-		uint32_t kind = get_u32(r);
-		k->kind = kind < CX_K_COUNT ? (enum cx_kind)kind : (r->bad = true, CX_K_IF);
-		k->line = get_u32(r);
-		k->end_line = get_u32(r);
-		k->depth = get_u32(r);
-		k->ccn = get_u32(r);
-		k->cognitive = get_u32(r);
-	}
+	for (size_t i = 0; i < f->nblocks && !r->bad; i++)
+		get_block(r, &f->blocks[i]);
+	return 0;
+}
+
+static int get_incs(struct rd *r, struct cx_function *f)
+{
 	f->nincs = get_count(r, 6);
 	if (f->nincs && !(f->incs = calloc(f->nincs, sizeof *f->incs)))
 		return CX_ENOMEM;
-	for (size_t i = 0; i < f->nincs && !r->bad; i++) {
-		struct cx_increment *k = &f->incs[i];
-		uint32_t kind = get_u32(r);
-		k->kind = kind < CX_K_COUNT ? (enum cx_kind)kind : (r->bad = true, CX_K_IF);
-		k->line = get_u32(r);
-		k->column = get_u32(r);
-		uint32_t v[3] = {get_u32(r), get_u32(r), get_u32(r)};
-		if (v[0] > UINT16_MAX || v[1] > UINT16_MAX || v[2] > UINT16_MAX)
-			r->bad = true;
-		k->ccn = (uint16_t)v[0];
-		k->cognitive = (uint16_t)v[1];
-		k->nesting = (uint16_t)v[2];
-	}
-	return r->bad ? CX_EINVAL : 0;
+	for (size_t i = 0; i < f->nincs && !r->bad; i++)
+		get_inc(r, &f->incs[i]);
+	return 0;
+}
+
+static int get_function(struct rd *r, struct cx_function *f)
+{
+	if (!(f->name = get_str(r)))
+		return str_err(r);
+	get_head(r, f);
+	if (get_blocks(r, f) || get_incs(r, f))
+		return CX_ENOMEM;
+	return rd_rc(r);
+}
+
+static int get_sup(struct rd *r, struct cx_suppression *u)
+{
+	uint32_t kind = get_u32(r);
+	if (kind > CX_SUP_NOLINTNEXTLINE)
+		r->bad = true;
+	u->kind = (enum cx_sup_kind)kind;
+	u->line = get_u32(r);
+	u->column = get_u32(r);
+	u->end_line = get_u32(r);
+	if (r->bad)
+		return CX_EINVAL;
+	if (!(u->rules = get_str(r)) || !(u->reason = get_str(r)))
+		return str_err(r);
+	return 0;
+}
+
+static int get_sups(struct rd *r, struct cx_file *f)
+{
+	size_t n = get_count(r, 6);
+	if (n > CX_MAX_SUPPRESSIONS)
+		r->bad = true;
+	if (r->bad)
+		return CX_EINVAL;
+	if (n && !(f->sups = calloc(n, sizeof *f->sups)))
+		return CX_ENOMEM;
+	int rc = 0;
+	for (; f->nsups < n && rc == 0; f->nsups++)
+		rc = get_sup(r, &f->sups[f->nsups]);
+	return rc;
+}
+
+/* Only CX_ENOMEM is returned; the caller checks r->bad. */
+static int get_diags(struct rd *r, struct cx_file *f)
+{
+	size_t n = get_count(r, 1);
+	if (n && !(f->diags = calloc(n, sizeof *f->diags)))
+		return CX_ENOMEM;
+	return get_strs(r, f->diags, &f->ndiags, n);
+}
+
+static int get_funcs(struct rd *r, struct cx_file *f)
+{
+	size_t n = get_count(r, 18);
+	if (n && !(f->funcs = calloc(n, sizeof *f->funcs)))
+		return CX_ENOMEM;
+	int rc = rd_rc(r);
+	/* counted as they come, the one that failed too (for the release) */
+	for (; f->nfuncs < n && rc == 0; f->nfuncs++)
+		rc = get_function(r, &f->funcs[f->nfuncs]);
+	return rc;
 }
 
 static int get_file(struct rd *r, struct cx_file *f)
 {
-	f->path = get_str(r);
-	if (!f->path)
-		return r->bad ? CX_EINVAL : CX_ENOMEM;
+	if (!(f->path = get_str(r)))
+		return str_err(r);
 	uint64_t st = get_u(r);
 	if (st > CX_FILE_ERROR)
 		r->bad = true;
 	f->status = (enum cx_file_status)st;
-	size_t nd = get_count(r, 1);
-	if (nd && !(f->diags = calloc(nd, sizeof *f->diags)))
-		return CX_ENOMEM;
-	for (; f->ndiags < nd && !r->bad; f->ndiags++)
-		if (!(f->diags[f->ndiags] = get_str(r)))
-			return r->bad ? CX_EINVAL : CX_ENOMEM;
-	size_t nf = get_count(r, 17);
-	if (nf && !(f->funcs = calloc(nf, sizeof *f->funcs)))
-		return CX_ENOMEM;
-	int rc = r->bad ? CX_EINVAL : 0;
-	for (; f->nfuncs < nf && rc == 0; f->nfuncs++)
-		rc = get_function(r, &f->funcs[f->nfuncs]);
-	return rc ? rc : r->bad ? CX_EINVAL : 0;
+	int rc = get_diags(r, f);
+	if (rc == 0)
+		rc = get_funcs(r, f);
+	if (rc == 0)
+		rc = get_sups(r, f);
+	return rc ? rc : rd_rc(r);
+}
+
+/* The next key of a group, after prev (keys are strictly ascending). */
+static uint64_t get_key(struct rd *r, uint64_t prev, bool first)
+{
+	uint64_t d = get_u(r);
+	if ((!first && d == 0) || d > UINT64_MAX - prev)
+		r->bad = true;
+	return prev + d;
 }
 
 static int get_group(struct rd *r, struct cx_skip_group *g)
 {
-	g->path = get_str(r);
-	if (!g->path)
-		return r->bad ? CX_EINVAL : CX_ENOMEM;
+	if (!(g->path = get_str(r)))
+		return str_err(r);
 	size_t n = get_count(r, 1);
 	if (n && !(g->keys = malloc(n * sizeof *g->keys)))
 		return CX_ENOMEM;
 	g->cap = n;
 	uint64_t prev = 0;
-	for (; g->n < n && !r->bad; g->n++) {
-		uint64_t d = get_u(r);
-		if (g->n && d == 0)
-			r->bad = true; /* keys are strictly ascending */
-		if (d > UINT64_MAX - prev)
-			r->bad = true;
-		prev += d;
-		g->keys[g->n] = prev;
-	}
-	return r->bad ? CX_EINVAL : 0;
+	for (; g->n < n && !r->bad; g->n++)
+		prev = g->keys[g->n] = get_key(r, prev, g->n == 0);
+	return rd_rc(r);
+}
+
+/* The files into *fs and *nf (to be released by the caller whatever the
+ * result, once *nf is set). */
+static int get_files(struct rd *r, struct cx_file **fs, size_t *nf)
+{
+	size_t n = get_count(r, 4);
+	if (r->bad)
+		return CX_EINVAL;
+	if (n && !(*fs = calloc(n, sizeof **fs)))
+		return CX_ENOMEM;
+	*nf = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = get_file(r, &(*fs)[i]);
+	return rc;
+}
+
+static int get_groups(struct rd *r, struct cx_skips *sk)
+{
+	size_t n = get_count(r, 2);
+	if (r->bad)
+		return CX_EINVAL;
+	if (n && !(sk->v = calloc(n, sizeof *sk->v)))
+		return CX_ENOMEM;
+	sk->cap = n;
+	int rc = 0;
+	for (; rc == 0 && sk->n < n; sk->n++)
+		rc = get_group(r, &sk->v[sk->n]);
+	return rc;
+}
+
+static void release_files(struct cx_file *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cx_file_release(&fs[i]);
+	free(fs);
 }
 
 int cx_codec_decode(const void *data, size_t len, struct cx_file **files, size_t *nfiles,
@@ -293,34 +454,19 @@ int cx_codec_decode(const void *data, size_t len, struct cx_file **files, size_t
 	struct rd r = {.p = data, .end = (const uint8_t *)data + len};
 	struct cx_file *fs = NULL;
 	struct cx_skips sk = {0};
-	size_t n = 0, nf = 0;
-	int rc = 0;
+	size_t nf = 0;
 	*files = NULL;
 	*nfiles = 0;
 	if (len < sizeof magic || memcmp(data, magic, sizeof magic) != 0)
 		return CX_EINVAL;
 	r.p += sizeof magic;
-	nf = get_count(&r, 4);
-	if (r.bad)
-		return CX_EINVAL;
-	if (nf && !(fs = calloc(nf, sizeof *fs)))
-		return CX_ENOMEM;
-	for (; n < nf && rc == 0; n++)
-		rc = get_file(&r, &fs[n]);
-	size_t ng = rc == 0 ? get_count(&r, 2) : 0;
-	if (rc == 0 && r.bad)
-		rc = CX_EINVAL;
-	if (rc == 0 && ng && !(sk.v = calloc(ng, sizeof *sk.v)))
-		rc = CX_ENOMEM;
-	sk.cap = ng;
-	for (; rc == 0 && sk.n < ng; sk.n++)
-		rc = get_group(&r, &sk.v[sk.n]);
+	int rc = get_files(&r, &fs, &nf);
+	if (rc == 0)
+		rc = get_groups(&r, &sk);
 	if (rc == 0 && r.p != r.end)
 		rc = CX_EINVAL; /* trailing bytes */
 	if (rc != 0) {
-		for (size_t i = 0; i < nf; i++)
-			cx_file_release(&fs[i]);
-		free(fs);
+		release_files(fs, nf);
 		cx_skips_release(&sk);
 		return rc;
 	}
@@ -345,25 +491,33 @@ void cx_skips_release(struct cx_skips *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The group of path: most often the last one, but the same header may come
+ * back after another one. */
+static struct cx_skip_group *find_group(struct cx_skips *s, const char *path)
+{
+	for (size_t i = s->n; i-- > 0;)
+		if (strcmp(s->v[i].path, path) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+static struct cx_skip_group *new_group(struct cx_skips *s, const char *path)
+{
+	if (cx_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))
+		return NULL;
+	struct cx_skip_group *g = &s->v[s->n];
+	memset(g, 0, sizeof *g);
+	if (!(g->path = cx_strdup(path)))
+		return NULL;
+	s->n++;
+	return g;
+}
+
 int cx_skips_add(struct cx_skips *s, const char *path, uint32_t line, uint32_t column)
 {
-	struct cx_skip_group *g = s->n ? &s->v[s->n - 1] : NULL;
-	if (!g || strcmp(g->path, path) != 0) {
-		/* the same header may come back after another one */
-		g = NULL;
-		for (size_t i = s->n; i-- > 0 && !g;)
-			if (strcmp(s->v[i].path, path) == 0)
-				g = &s->v[i];
-	}
-	if (!g) {
-		if (cx_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))
-			return CX_ENOMEM;
-		g = &s->v[s->n];
-		memset(g, 0, sizeof *g);
-		if (!(g->path = cx_strdup(path)))
-			return CX_ENOMEM;
-		s->n++;
-	}
+	struct cx_skip_group *g = find_group(s, path);
+	if (!g && !(g = new_group(s, path)))
+		return CX_ENOMEM;
 	if (cx_grow(&g->keys, &g->cap, g->n + 1, sizeof *g->keys))
 		return CX_ENOMEM;
 	g->keys[g->n++] = (uint64_t)line << 32 | column;
@@ -409,6 +563,53 @@ int cx_sources_encode(struct cx_buf *b, const struct cx_source *v, size_t n)
 	return b->err;
 }
 
+/* A string that must not be empty (a path). */
+static int get_path(struct rd *r, char **s)
+{
+	if (!(*s = get_str(r)))
+		return str_err(r);
+	return (*s)[0] ? 0 : CX_EINVAL;
+}
+
+/* One source into s (zeroed; released by the caller on an error). */
+static int get_source(struct rd *r, struct cx_source *s)
+{
+	int rc = get_path(r, &s->path);
+	if (rc == 0)
+		rc = get_path(r, &s->directory);
+	if (rc)
+		return rc;
+	size_t n = get_count(r, 1);
+	if (r->bad)
+		return CX_EINVAL;
+	if (!(s->args = calloc(n + 1, sizeof *s->args)))
+		return CX_ENOMEM;
+	return get_strs(r, s->args, &s->nargs, n);
+}
+
+/* n sources appended to out (each one whole, or released). */
+static int get_sources(struct rd *r, struct cx_sources *out, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct cx_source *s = &out->v[out->n];
+		memset(s, 0, sizeof *s);
+		if ((rc = get_source(r, s)) != 0)
+			cx_source_release(s);
+		else
+			out->n++;
+	}
+	return rc;
+}
+
+/* Drops the sources appended after the first `base`. */
+static void truncate_sources(struct cx_sources *out, size_t base)
+{
+	for (size_t i = base; i < out->n; i++)
+		cx_source_release(&out->v[i]);
+	out->n = base;
+}
+
 int cx_sources_decode(const void *data, size_t len, struct cx_sources *out)
 {
 	struct rd r = {.p = data, .end = (const uint8_t *)data + len};
@@ -416,37 +617,15 @@ int cx_sources_decode(const void *data, size_t len, struct cx_sources *out)
 		return CX_EINVAL;
 	r.p += sizeof sources_magic;
 	size_t n = get_count(&r, 3); /* two strings and a count, a byte each at least */
+	if (r.bad)
+		return CX_EINVAL;
 	size_t base = out->n;
-	int rc = r.bad ? CX_EINVAL : cx_grow(&out->v, &out->cap, base + n, sizeof *out->v);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		struct cx_source *s = &out->v[out->n];
-		memset(s, 0, sizeof *s);
-		s->path = get_str(&r);
-		s->directory = s->path ? get_str(&r) : NULL;
-		size_t na = s->directory ? get_count(&r, 1) : 0;
-		if (s->directory && !r.bad)
-			s->args = calloc(na + 1, sizeof *s->args);
-		for (size_t k = 0; s->args && k < na && !r.bad; k++) {
-			if (!(s->args[k] = get_str(&r)))
-				break;
-			s->nargs++;
-		}
-		if (r.bad || !s->path || !s->directory || !s->args || s->nargs != na ||
-		    !s->path[0] || !s->directory[0]) {
-			rc = r.bad || (s->path && !s->path[0]) || (s->directory && !s->directory[0])
-			             ? CX_EINVAL
-			             : CX_ENOMEM;
-			cx_source_release(s);
-			break;
-		}
-		out->n++;
-	}
+	int rc = cx_grow(&out->v, &out->cap, base + n, sizeof *out->v);
+	if (rc == 0)
+		rc = get_sources(&r, out, n);
 	if (rc == 0 && r.p != r.end)
 		rc = CX_EINVAL;
-	if (rc) {
-		for (size_t i = base; i < out->n; i++)
-			cx_source_release(&out->v[i]);
-		out->n = base;
-	}
+	if (rc)
+		truncate_sources(out, base);
 	return rc;
 }

@@ -34,7 +34,7 @@
 
 /* Bump when the analyzer's results change for the same input (cache keys
  * also cover the analyzer module's and libclang's file identity). */
-#define ANALYSIS_VERSION "cxscan-analysis-1"
+#define ANALYSIS_VERSION "cxscan-analysis-2"
 
 /* ---- claims: header function key -> first TU index that measured it ---- */
 
@@ -69,38 +69,50 @@ static uint64_t fn_key(const char *path, uint32_t line, uint32_t column)
 	return fn_key_h(path_hash(path), line, column);
 }
 
+/* The slot of k in a table of cap keys (a power of 2): k's own, or the
+ * empty one where it goes. */
+static size_t probe(const uint64_t *key, size_t cap, uint64_t k)
+{
+	size_t j = k & (cap - 1);
+	while (key[j] && key[j] != k)
+		j = (j + 1) & (cap - 1);
+	return j;
+}
+
+/* Doubles the table (4096 slots at first). */
+static int claims_grow(struct claims *c)
+{
+	size_t nc = c->cap ? c->cap * 2 : 4096;
+	uint64_t *nk = calloc(nc, sizeof *nk);
+	size_t *nv = calloc(nc, sizeof *nv);
+	if (!nk || !nv) {
+		free(nk);
+		free(nv);
+		c->err = CX_ENOMEM;
+		return CX_ENOMEM;
+	}
+	for (size_t i = 0; i < c->cap; i++) {
+		if (!c->key[i])
+			continue;
+		size_t j = probe(nk, nc, c->key[i]);
+		nk[j] = c->key[i];
+		nv[j] = c->val[i];
+	}
+	free(c->key);
+	free(c->val);
+	c->key = nk;
+	c->val = nv;
+	c->cap = nc;
+	return 0;
+}
+
 static size_t *claims_slot(struct claims *c, uint64_t k, bool insert)
 {
-	if (insert && (c->n + 1) * 2 > c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 4096;
-		uint64_t *nk = calloc(nc, sizeof *nk);
-		size_t *nv = calloc(nc, sizeof *nv);
-		if (!nk || !nv) {
-			free(nk);
-			free(nv);
-			c->err = CX_ENOMEM;
-			return NULL;
-		}
-		for (size_t i = 0; i < c->cap; i++) {
-			if (!c->key[i])
-				continue;
-			size_t j = c->key[i] & (nc - 1);
-			while (nk[j])
-				j = (j + 1) & (nc - 1);
-			nk[j] = c->key[i];
-			nv[j] = c->val[i];
-		}
-		free(c->key);
-		free(c->val);
-		c->key = nk;
-		c->val = nv;
-		c->cap = nc;
-	}
+	if (insert && (c->n + 1) * 2 > c->cap && claims_grow(c))
+		return NULL;
 	if (!c->cap)
 		return NULL;
-	size_t j = k & (c->cap - 1);
-	while (c->key[j] && c->key[j] != k)
-		j = (j + 1) & (c->cap - 1);
+	size_t j = probe(c->key, c->cap, k);
 	if (!c->key[j]) {
 		if (!insert)
 			return NULL;
@@ -479,29 +491,37 @@ static int decode_hit(struct scan *s, size_t i)
 	return rc == CX_ENOMEM ? rc : 0;
 }
 
-static int take_result(struct scan *s, size_t i, struct cx_scan_stats *st)
+/* Takes hit i's cached result when it can be used (*used), else has TU i
+ * analysed now. */
+static int take_hit(struct scan *s, size_t i, bool *used)
 {
 	struct tu *t = &s->tu[i];
-	if (t->hit) {
-		if (!t->decoded && decode_hit(s, i) != 0)
-			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
-		int rc = t->decode_rc;
-		if (rc == CX_ENOMEM)
-			return cx_error(s->ctx, rc, "out of memory");
-		if (rc == 0 && t->out.nfiles > 0 && skips_covered(s, i, &t->skips)) {
-			st->hits++;
-			return 0;
-		}
-		/* unreadable, or it relied on a TU this run does not report through */
-		cx_tu_out_release(&t->out);
-		cx_skips_release(&t->skips);
-		t->hit = false;
-		rc = analyse_now(s, i);
-		if (rc)
-			return rc;
-	} else if (!cx_pool_wait(s->pool, i)) {
+	if (!t->decoded && decode_hit(s, i) != 0)
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	int rc = t->decode_rc;
+	if (rc == CX_ENOMEM)
+		return cx_error(s->ctx, rc, "out of memory");
+	*used = rc == 0 && t->out.nfiles > 0 && skips_covered(s, i, &t->skips);
+	if (*used)
+		return 0;
+	/* unreadable, or it relied on a TU this run does not report through */
+	cx_tu_out_release(&t->out);
+	cx_skips_release(&t->skips);
+	t->hit = false;
+	return analyse_now(s, i);
+}
+
+static int wait_analysis(struct scan *s, size_t i)
+{
+	if (!cx_pool_wait(s->pool, i))
 		return cx_error(s->ctx, CX_ENOMEM, "cannot create a libclang index");
-	}
+	return 0;
+}
+
+/* Counts TU i's analysis, lists it as parsed and stores it in the cache. */
+static int take_analysis(struct scan *s, size_t i, struct cx_scan_stats *st)
+{
+	struct tu *t = &s->tu[i];
 	if (t->rc)
 		return cx_error(s->ctx, t->rc, "%s", t->ctx.msg);
 	st->misses++;
@@ -518,20 +538,39 @@ static int take_result(struct scan *s, size_t i, struct cx_scan_stats *st)
 	return s->cache ? store(s, i, st) : 0;
 }
 
+static int take_result(struct scan *s, size_t i, struct cx_scan_stats *st)
+{
+	bool used = false;
+	int rc = s->tu[i].hit ? take_hit(s, i, &used) : wait_analysis(s, i);
+	if (rc)
+		return rc;
+	if (used) {
+		st->hits++;
+		return 0;
+	}
+	return take_analysis(s, i, st);
+}
+
+/* While TU i is parsed, decodes the cached results after it, so that only
+ * their merging is left once it is done (an edit of one .c otherwise
+ * decodes every later TU after its parse). */
+static int decode_ahead(struct scan *s, size_t i)
+{
+	if (s->tu[i].hit || !s->pool)
+		return 0;
+	for (size_t j = i + 1; j < s->srcs.n && !cx_pool_finished(s->pool, i); j++)
+		if (s->tu[j].hit && !s->tu[j].decoded && decode_hit(s, j) != 0)
+			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	return 0;
+}
+
 static int consume(struct scan *s, struct cx_scan_stats *st)
 {
 	struct progress pg = {.on = s->opts->progress, .start = cx_mono_s()};
 	int rc = 0;
 	for (size_t i = 0; i < s->srcs.n && rc == 0; i++) {
 		struct tu *t = &s->tu[i];
-		/* while TU i is parsed, decode the cached results after it, so
-		 * that only their merging is left once it is done (an edit of one
-		 * .c otherwise decodes every later TU after its parse) */
-		for (size_t j = i + 1; !t->hit && s->pool && j < s->srcs.n && rc == 0 &&
-		                       !cx_pool_finished(s->pool, i);
-		     j++)
-			if (s->tu[j].hit && !s->tu[j].decoded && decode_hit(s, j) != 0)
-				rc = cx_error(s->ctx, CX_ENOMEM, "out of memory");
+		rc = decode_ahead(s, i);
 		if (rc == 0)
 			rc = take_result(s, i, st);
 		double t0 = cx_mono_s();
@@ -587,6 +626,28 @@ static int scan_memo_key(const struct scan *s, struct cx_digest *key)
 	return 0;
 }
 
+/* Whether the memo at *p (up to end) was merged from the very entries
+ * every TU hit; *p is then where its result starts. */
+static bool memo_entries_match(const struct scan *s, const uint8_t **p, const uint8_t *end)
+{
+	if ((size_t)(end - *p) < sizeof memo_magic || memcmp(*p, memo_magic, sizeof memo_magic))
+		return false;
+	const uint8_t *q = *p + sizeof memo_magic;
+	uint64_t n = 0, id;
+	size_t k = cx_varint_get(q, end, &n);
+	if (!k || n != s->srcs.n)
+		return false;
+	q += k;
+	for (size_t i = 0; i < s->srcs.n; i++) {
+		k = cx_varint_get(q, end, &id);
+		if (!k || (int64_t)id != s->tu[i].cache_id)
+			return false;
+		q += k;
+	}
+	*p = q;
+	return true;
+}
+
 /* 1 when the memo of this scan holds for the entries every TU hit (the
  * result is then in s->res), 0 when not, or CX_ENOMEM. */
 static int scan_memo_get(struct scan *s, const struct cx_digest *key)
@@ -596,25 +657,13 @@ static int scan_memo_get(struct scan *s, const struct cx_digest *key)
 	if (!cx_cache_memo_get(s->cache, key, &blob, &len))
 		return 0;
 	const uint8_t *p = blob, *end = p + len;
-	bool ok = len >= sizeof memo_magic && memcmp(p, memo_magic, sizeof memo_magic) == 0;
-	p += ok ? sizeof memo_magic : 0;
-	uint64_t n = 0, id;
-	size_t k = ok ? cx_varint_get(p, end, &n) : 0;
-	ok = k && n == s->srcs.n;
-	p += k;
-	for (size_t i = 0; ok && i < s->srcs.n; i++) {
-		k = cx_varint_get(p, end, &id);
-		ok = k && (int64_t)id == s->tu[i].cache_id;
-		p += k;
-	}
-	int rc = 0;
-	if (ok) {
-		rc = cx_store_decode(s->res, p, (size_t)(end - p));
-		ok = rc == 0;
-		rc = rc == CX_ENOMEM ? rc : 0; /* a damaged memo is a miss */
-	}
+	/* a memo of other entries, or a damaged one, is a miss */
+	int rc = memo_entries_match(s, &p, end) ? cx_store_decode(s->res, p, (size_t)(end - p))
+	                                        : CX_EINVAL;
 	free(blob);
-	return rc ? rc : ok;
+	if (rc == CX_ENOMEM)
+		return rc;
+	return rc == 0;
 }
 
 /* Records this scan's merged result (after a scan that did not use it). */
@@ -659,6 +708,19 @@ static int parse_all(struct scan *s, struct cx_scan_stats *st)
 	return rc;
 }
 
+/* The libclang version of the analyzer (loaded if it is not yet), also
+ * recorded in the cache under key. */
+static int clang_version_of_analyzer(struct scan *s, const char *key, char **v)
+{
+	int rc = s->api ? 0 : cx_analyzer_api_load(&s->api, s->ctx);
+	if (rc)
+		return rc;
+	*v = s->api->clang_version();
+	if (*v && s->cache)
+		rc = cx_cache_meta_set(s->cache, key, *v);
+	return rc;
+}
+
 /* The libclang version for the report: from the loaded analyzer, else as
  * recorded in the cache for this analyzer identity, else load it. */
 static int clang_version(struct scan *s)
@@ -667,17 +729,12 @@ static int clang_version(struct scan *s)
 	if (!key)
 		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
 	char *v = !s->api && s->cache ? cx_cache_meta_get(s->cache, key) : NULL;
-	int rc = 0;
-	if (!v && !s->api)
-		rc = cx_analyzer_api_load(&s->api, s->ctx);
-	if (!v && rc == 0) {
-		v = s->api->clang_version();
-		if (v && s->cache)
-			rc = cx_cache_meta_set(s->cache, key, v);
-	}
+	int rc = v ? 0 : clang_version_of_analyzer(s, key, &v);
 	free(key);
 	s->res->clang_version = v;
-	return rc ? rc : v ? 0 : cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	if (rc)
+		return rc;
+	return v ? 0 : cx_error(s->ctx, CX_ENOMEM, "out of memory");
 }
 
 static int open_cache(struct scan *s)
@@ -693,27 +750,27 @@ static int open_cache(struct scan *s)
 	return 0;
 }
 
-/* The merged result: the scan memo when every TU hits the entries it was
- * made of (*memo), else every TU's result (misses analysed on the pool)
- * merged in path order. */
-static int measure(struct scan *s, struct cx_scan_stats *st, const struct cx_digest *memo_key,
-                   bool *memo)
+/* The result from the scan memo (*memo), when it holds. */
+static int measure_from_memo(struct scan *s, struct cx_scan_stats *st,
+                             const struct cx_digest *memo_key, bool *memo)
 {
-	size_t misses = 0;
-	for (size_t i = 0; i < s->srcs.n; i++)
-		misses += !s->tu[i].hit;
-	int rc;
-	if (memo_key && misses == 0) {
-		double t0 = cx_mono_s();
-		if ((rc = scan_memo_get(s, memo_key)) < 0)
-			return cx_error(s->ctx, rc, "out of memory");
-		st->merge_s += cx_mono_s() - t0;
-		if ((*memo = st->memo = rc == 1)) {
-			st->hits = s->srcs.n;
-			return 0;
-		}
-	}
-	if (misses && (rc = start_pool(s)) != 0)
+	double t0 = cx_mono_s();
+	int rc = scan_memo_get(s, memo_key);
+	if (rc < 0)
+		return cx_error(s->ctx, rc, "out of memory");
+	st->merge_s += cx_mono_s() - t0;
+	*memo = st->memo = rc == 1;
+	if (*memo)
+		st->hits = s->srcs.n;
+	return 0;
+}
+
+/* Every TU's result (the misses analysed on the pool) merged in path
+ * order. */
+static int measure_each(struct scan *s, struct cx_scan_stats *st, size_t misses)
+{
+	int rc = misses ? start_pool(s) : 0;
+	if (rc)
 		return rc;
 	for (size_t i = 0; i < s->srcs.n; i++)
 		if (!s->tu[i].hit)
@@ -721,6 +778,22 @@ static int measure(struct scan *s, struct cx_scan_stats *st, const struct cx_dig
 	if ((rc = consume(s, st)) != 0)
 		return rc;
 	return (rc = cx_store_finish(s->res)) ? cx_error(s->ctx, rc, "out of memory") : 0;
+}
+
+/* The merged result: the scan memo when every TU hits the entries it was
+ * made of (*memo), else every TU's result merged. */
+static int measure(struct scan *s, struct cx_scan_stats *st, const struct cx_digest *memo_key,
+                   bool *memo)
+{
+	size_t misses = 0;
+	for (size_t i = 0; i < s->srcs.n; i++)
+		misses += !s->tu[i].hit;
+	if (memo_key && misses == 0) {
+		int rc = measure_from_memo(s, st, memo_key, memo);
+		if (rc || *memo)
+			return rc;
+	}
+	return measure_each(s, st, misses);
 }
 
 /* Prunes and commits the cache, and records the scan memo of a result
@@ -745,7 +818,9 @@ static int save(struct scan *s, struct cx_scan_stats *st, const struct cx_digest
 	return rc ? cx_error(s->ctx, rc, "out of memory") : 0;
 }
 
-static int run(struct scan *s, struct cx_scan_stats *st)
+/* Opens the cache (unless --parse-only), finds the sources and makes
+ * their struct tu. */
+static int prepare(struct scan *s, struct cx_scan_stats *st)
 {
 	double t0 = cx_mono_s();
 	int rc = s->opts->parse_only ? 0 : open_cache(s);
@@ -761,18 +836,37 @@ static int run(struct scan *s, struct cx_scan_stats *st)
 	st->jobs = s->opts->jobs;
 	if (s->srcs.n && !(s->tu = calloc(s->srcs.n, sizeof *s->tu)))
 		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Looks every TU up in the cache, and makes the scan memo's key (*memo_key
+ * = key; left NULL without a cache or without sources). */
+static int lookup(struct scan *s, struct cx_scan_stats *st, struct cx_digest *key,
+                  struct cx_digest **memo_key)
+{
+	if (!s->cache)
+		return 0;
+	int rc = lookup_all(s, st);
+	if (rc || !s->srcs.n)
+		return rc;
+	if ((rc = scan_memo_key(s, key)) != 0)
+		return cx_error(s->ctx, rc, "out of memory");
+	*memo_key = key;
+	return 0;
+}
+
+static int run(struct scan *s, struct cx_scan_stats *st)
+{
+	int rc = prepare(s, st);
+	if (rc)
+		return rc;
 	if (s->opts->parse_only)
 		return parse_all(s, st);
 	if (!(s->identity = cx_analyzer_identity()))
 		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
-	if (s->cache && (rc = lookup_all(s, st)) != 0)
-		return rc;
 	struct cx_digest key, *memo_key = NULL;
-	if (s->cache && s->srcs.n) {
-		if ((rc = scan_memo_key(s, &key)) != 0)
-			return cx_error(s->ctx, rc, "out of memory");
-		memo_key = &key;
-	}
+	if ((rc = lookup(s, st, &key, &memo_key)) != 0)
+		return rc;
 	bool memo = false;
 	if ((rc = measure(s, st, memo_key, &memo)) != 0)
 		return rc;

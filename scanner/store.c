@@ -1,7 +1,7 @@
 /* store.c: a scan's merged results kept encoded (cx_store.h).
  *
  * Each file a TU contributes is encoded on its own (a "piece", the cache's
- * codec: "CXR1" 1 file 0) into one growing buffer, with a small index entry
+ * codec: "CXR2" 1 file 0) into one growing buffer, with a small index entry
  * (path, offset, length, status, order of arrival). Decoded, a function
  * takes several hundred bytes (name, blocks, allocator overhead); encoded,
  * a few dozen: mm/ with 9,913 functions holds 0.5 MB instead of 7 MB.
@@ -101,6 +101,15 @@ static bool same_file(const struct cx_store *st, size_t i, size_t j)
 	return st->v[i].path && st->v[j].path && strcmp(st->v[i].path, st->v[j].path) == 0;
 }
 
+/* The end of the run of pieces (in order) of piece i's file. */
+static size_t file_end(const struct cx_store *st, size_t i)
+{
+	size_t j = i + 1;
+	while (j < st->n && same_file(st, i, j))
+		j++;
+	return j;
+}
+
 int cx_store_finish(struct cx_result *res)
 {
 	struct cx_store *st = res->store;
@@ -124,18 +133,23 @@ int cx_store_finish(struct cx_result *res)
 	return 0;
 }
 
-/* Appends the functions, worst status and distinct diagnostics of src to
- * dst; src is left empty. */
-static int fold(struct cx_file *dst, struct cx_file *src)
+/* Appends src's functions to dst's; src is left without any. */
+static int fold_funcs(struct cx_file *dst, struct cx_file *src)
 {
+	if (!src->nfuncs)
+		return 0; /* dst->funcs may be NULL, and NULL + 0 is undefined */
 	size_t cap = dst->nfuncs; /* a decoded file's array is exactly full */
 	if (cx_grow(&dst->funcs, &cap, dst->nfuncs + src->nfuncs, sizeof *dst->funcs))
 		return CX_ENOMEM;
 	memcpy(dst->funcs + dst->nfuncs, src->funcs, src->nfuncs * sizeof *dst->funcs);
 	dst->nfuncs += src->nfuncs;
 	src->nfuncs = 0;
-	if (src->status > dst->status)
-		dst->status = src->status;
+	return 0;
+}
+
+/* Appends src's diagnostics that dst does not have yet, up to the limit. */
+static int fold_diags(struct cx_file *dst, const struct cx_file *src)
+{
 	for (size_t d = 0; d < src->ndiags; d++) {
 		bool dup = false;
 		for (size_t e = 0; e < dst->ndiags && !dup; e++)
@@ -144,6 +158,23 @@ static int fold(struct cx_file *dst, struct cx_file *src)
 			return CX_ENOMEM;
 	}
 	return 0;
+}
+
+/* Appends the functions, worst status and distinct diagnostics of src to
+ * dst, and its suppressions when dst has none; src is left empty. */
+static int fold(struct cx_file *dst, struct cx_file *src)
+{
+	if (fold_funcs(dst, src))
+		return CX_ENOMEM;
+	if (src->status > dst->status)
+		dst->status = src->status;
+	if (!dst->nsups) { /* every piece of a file read the same bytes */
+		dst->sups = src->sups;
+		dst->nsups = src->nsups;
+		src->sups = NULL;
+		src->nsups = 0;
+	}
+	return fold_diags(dst, src);
 }
 
 static int cmp_func(const void *a, const void *b)
@@ -208,9 +239,7 @@ int cx_result_each(const struct cx_result *res, cx_file_fn fn, void *arg)
 		return 0;
 	}
 	for (size_t i = 0; i < st->n;) {
-		size_t j = i + 1;
-		while (j < st->n && same_file(st, i, j))
-			j++;
+		size_t j = file_end(st, i);
 		int rc = read_file(st, i, j, fn, arg);
 		if (rc)
 			return rc;
@@ -250,6 +279,35 @@ static int encode_file(void *arg, const struct cx_file *f)
 	return rc ? rc : b->err;
 }
 
+/* The store's pieces, one per file: a file of one piece is copied as it is
+ * (functions are sorted when read); only a header's several pieces are
+ * folded. */
+static int encode_pieces(const struct cx_store *st, struct cx_buf *b)
+{
+	int rc = 0;
+	for (size_t i = 0; i < st->n && rc == 0;) {
+		size_t j = file_end(st, i);
+		if (j == i + 1) {
+			cx_buf_put_varint(b, st->v[i].len);
+			cx_buf_put(b, st->buf.p + st->v[i].off, st->v[i].len);
+		} else {
+			rc = read_file(st, i, j, encode_file, b);
+		}
+		i = j;
+	}
+	return rc;
+}
+
+/* The XXH3-64 of what b holds from start on, little-endian. */
+static void put_checksum(struct cx_buf *b, size_t start)
+{
+	uint64_t h = XXH3_64bits(b->p + start, b->n - start);
+	uint8_t le[8];
+	for (int k = 0; k < 8; k++)
+		le[k] = (uint8_t)(h >> (8 * k));
+	cx_buf_put(b, le, sizeof le);
+}
+
 int cx_store_encode(const struct cx_result *res, struct cx_buf *b)
 {
 	struct cx_totals t;
@@ -261,83 +319,85 @@ int cx_store_encode(const struct cx_result *res, struct cx_buf *b)
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 		cx_buf_put_varint(b, head[i]);
 	cx_buf_put_varint(b, t.files);
-	int rc = 0;
-	const struct cx_store *st = res->store;
-	if (!st) {
-		rc = cx_result_each(res, encode_file, b);
-	} else {
-		/* a file of one piece is copied as it is (functions are sorted
-		 * when read); only a header's several pieces are folded */
-		for (size_t i = 0; i < st->n && rc == 0;) {
-			size_t j = i + 1;
-			while (j < st->n && same_file(st, i, j))
-				j++;
-			if (j == i + 1) {
-				cx_buf_put_varint(b, st->v[i].len);
-				cx_buf_put(b, st->buf.p + st->v[i].off, st->v[i].len);
-			} else {
-				rc = read_file(st, i, j, encode_file, b);
-			}
-			i = j;
-		}
-	}
-	if (rc == 0 && !b->err) {
-		uint64_t h = XXH3_64bits(b->p + start, b->n - start);
-		uint8_t le[8];
-		for (int k = 0; k < 8; k++)
-			le[k] = (uint8_t)(h >> (8 * k));
-		cx_buf_put(b, le, sizeof le);
-	}
+	int rc = res->store ? encode_pieces(res->store, b) : cx_result_each(res, encode_file, b);
+	if (rc == 0 && !b->err)
+		put_checksum(b, start);
 	return rc ? rc : b->err;
 }
 
-int cx_store_decode(struct cx_result *res, const void *data, size_t len)
+/* Where the checksum of a memo starts (the end of what it covers), or NULL
+ * when data is not an intact memo. */
+static const uint8_t *memo_end(const uint8_t *p, size_t len)
 {
-	const uint8_t *p = data, *end = p + len;
 	if (len < sizeof memo_magic + 8 || memcmp(p, memo_magic, sizeof memo_magic) != 0)
-		return CX_EINVAL;
-	end -= 8;
+		return NULL;
+	const uint8_t *end = p + len - 8;
 	uint64_t h = 0;
 	for (int k = 7; k >= 0; k--)
 		h = h << 8 | end[k];
-	if (XXH3_64bits(p, (size_t)(end - p)) != h)
-		return CX_EINVAL;
-	p += sizeof memo_magic;
-	uint64_t head[9];
+	return XXH3_64bits(p, (size_t)(end - p)) == h ? end : NULL;
+}
+
+/* The memo's totals and its number of files (head[8]), read at *p. */
+static bool get_memo_head(const uint8_t **p, const uint8_t *end, uint64_t head[9])
+{
 	for (size_t i = 0; i < 9; i++) {
-		size_t k = cx_varint_get(p, end, &head[i]);
+		size_t k = cx_varint_get(*p, end, &head[i]);
 		if (!k)
-			return CX_EINVAL;
-		p += k;
+			return false;
+		*p += k;
 	}
-	uint64_t n = head[8];
-	if (n != head[0] || n > (uint64_t)(end - p))
-		return CX_EINVAL;
+	return true;
+}
+
+/* A store with room for n pieces (at least one). */
+static struct cx_store *store_new(uint64_t n)
+{
 	struct cx_store *st = calloc(1, sizeof *st);
 	if (!st || cx_grow(&st->v, &st->cap, n ? n : 1, sizeof *st->v)) {
 		store_free(st);
-		return CX_ENOMEM;
+		return NULL;
 	}
-	int rc = 0;
+	return st;
+}
+
+/* Indexes the n pieces from p to end, which they must fill exactly, and
+ * copies them into the store's buffer. */
+static int load_pieces(struct cx_store *st, const uint8_t *p, const uint8_t *end, uint64_t n)
+{
 	const uint8_t *base = p;
-	for (uint64_t i = 0; i < n && rc == 0; i++) {
+	for (uint64_t i = 0; i < n; i++) {
 		uint64_t l;
 		size_t k = cx_varint_get(p, end, &l);
-		if (!k || l > (uint64_t)(end - p - k)) {
-			rc = CX_EINVAL;
-			break;
-		}
+		if (!k || l > (uint64_t)(end - p - k))
+			return CX_EINVAL;
 		p += k;
 		st->v[st->n++] = (struct piece){.off = (size_t)(p - base), .len = (size_t)l,
 		                                .seq = (size_t)i};
 		p += l;
 	}
-	if (rc == 0 && p != end)
-		rc = CX_EINVAL;
-	if (rc == 0) {
-		cx_buf_put(&st->buf, base, (size_t)(end - base));
-		rc = st->buf.err;
-	}
+	if (p != end)
+		return CX_EINVAL;
+	cx_buf_put(&st->buf, base, (size_t)(end - base));
+	return st->buf.err;
+}
+
+int cx_store_decode(struct cx_result *res, const void *data, size_t len)
+{
+	const uint8_t *p = data, *end = memo_end(data, len);
+	uint64_t head[9];
+	if (!end)
+		return CX_EINVAL;
+	p += sizeof memo_magic;
+	if (!get_memo_head(&p, end, head))
+		return CX_EINVAL;
+	uint64_t n = head[8];
+	if (n != head[0] || n > (uint64_t)(end - p))
+		return CX_EINVAL;
+	struct cx_store *st = store_new(n);
+	if (!st)
+		return CX_ENOMEM;
+	int rc = load_pieces(st, p, end, n);
 	if (rc) {
 		store_free(st);
 		return rc;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cx_cache.h"
+#include "cx_limits.h"
 #include "cx_store.h"
 #include "cx_model.h"
 #include "cx_util.h"
@@ -199,7 +200,7 @@ static struct cx_increment incs_b[] = {
 	{CX_K_CASE, 305, 306, 1, 307, 308},
 };
 static struct cx_function funcs_a[] = {
-	{.name = "alpha", .line = 10, .column = 20, .end_line = 30, .ccn = 40, .ccn_modified = 39,
+	{.name = "alpha", .line = 10, .column = 20, .end_line = 30, .start_line = 9, .ccn = 40, .ccn_modified = 39,
 	 .npath = INT64_MAX, .cognitive = 41, .max_nesting = 5, .params = 6, .variadic = true,
 	 .nloc = 7, .tokens = 800, .statements = 90, .length = 21, .from_macro = false,
 	 .blocks = blocks_a, .nblocks = 2, .incs = incs_a, .nincs = 3},
@@ -210,10 +211,14 @@ static struct cx_function funcs_a[] = {
 	 .incs = incs_b, .nincs = 1},
 };
 static struct cx_function funcs_b[] = {
-	{.name = "gamma", .line = 50, .column = 51, .end_line = 52, .ccn = 53, .ccn_modified = 54,
+	{.name = "gamma", .line = 50, .column = 51, .end_line = 52, .start_line = 50, .ccn = 53, .ccn_modified = 54,
 	 .npath = 55, .cognitive = 56, .max_nesting = 57, .params = 58, .variadic = true,
 	 .nloc = 59, .tokens = 60, .statements = 61, .length = 62, .from_macro = true,
 	 .blocks = blocks_b, .nblocks = 1, .incs = incs_a, .nincs = 3},
+};
+static struct cx_suppression sups_b[] = {
+	{CX_SUP_IGNORE, 49, 4, 49, "cxscan-npath,cxscan-crap", "a generated \"table\""},
+	{CX_SUP_NOLINTNEXTLINE, UINT32_MAX, 1, UINT32_MAX, "", ""},
 };
 static char *diags_a[] = {"src/a.c:3:4: error: unknown type name 'foo'", "second, \"quoted\""};
 static char *diags_b[] = {"include/b.h:1:1: fatal error: 'x.h' file not found"};
@@ -221,7 +226,7 @@ static struct cx_file sample[] = {
 	{.path = "src/a.c", .status = CX_FILE_DEGRADED, .diags = diags_a, .ndiags = 2,
 	 .funcs = funcs_a, .nfuncs = 2},
 	{.path = "include/b.h", .status = CX_FILE_ERROR, .diags = diags_b, .ndiags = 1,
-	 .funcs = funcs_b, .nfuncs = 1},
+	 .funcs = funcs_b, .nfuncs = 1, .sups = sups_b, .nsups = 2},
 };
 
 static void make_skips(struct cx_skips *s)
@@ -252,6 +257,7 @@ static void check_function(const struct cx_function *g, const struct cx_function
 	assert_int_equal(g->line, w->line);
 	assert_int_equal(g->column, w->column);
 	assert_int_equal(g->end_line, w->end_line);
+	assert_int_equal(g->start_line, w->start_line);
 	assert_int_equal(g->ccn, w->ccn);
 	assert_int_equal(g->ccn_modified, w->ccn_modified);
 	assert_true(g->npath == w->npath);
@@ -298,6 +304,16 @@ static void check_files(const struct cx_file *g, size_t ng, const struct cx_file
 		assert_int_equal(g[i].nfuncs, w[i].nfuncs);
 		for (size_t k = 0; k < w[i].nfuncs; k++)
 			check_function(&g[i].funcs[k], &w[i].funcs[k]);
+		assert_int_equal(g[i].nsups, w[i].nsups);
+		for (size_t k = 0; k < w[i].nsups; k++) {
+			const struct cx_suppression *x = &g[i].sups[k], *y = &w[i].sups[k];
+			assert_int_equal(x->kind, y->kind);
+			assert_int_equal(x->line, y->line);
+			assert_int_equal(x->column, y->column);
+			assert_int_equal(x->end_line, y->end_line);
+			assert_string_equal(x->rules, y->rules);
+			assert_string_equal(x->reason, y->reason);
+		}
 	}
 }
 
@@ -337,7 +353,7 @@ static void test_codec_round_trip(void **state)
 	make_skips(&sk);
 	struct cx_buf b;
 	encode_sample(&b, &sk);
-	assert_memory_equal(b.p, "CXR1", 4);
+	assert_memory_equal(b.p, "CXR2", 4);
 
 	struct cx_file *files = NULL;
 	size_t nfiles = 0;
@@ -379,7 +395,7 @@ static void test_codec_round_trip(void **state)
 	struct cx_buf e = {0};
 	assert_int_equal(cx_codec_encode(&e, NULL, 0, NULL), 0);
 	assert_int_equal(e.n, 6);
-	assert_memory_equal(e.p, "CXR1\0\0", 6);
+	assert_memory_equal(e.p, "CXR2\0\0", 6);
 	files = (struct cx_file *)&e;
 	assert_int_equal(cx_codec_decode(e.p, e.n, &files, &nfiles, NULL), 0);
 	assert_int_equal(nfiles, 0);
@@ -444,21 +460,22 @@ struct shape {
 	size_t pathlen;
 	uint64_t pathcount; /* the length written, if not 0 */
 	uint64_t status, ndiags, nfuncs, npath, flags, nblocks, block_kind, nincs, inc_kind,
-		inc_ccn, ngroups, nkeys, key1, key2;
+		inc_ccn, nsups, sup_kind, ngroups, nkeys, key1, key2;
 	bool trailing;
 };
 
 static const struct shape good = {
 	.path = "a.c", .pathlen = 3, .status = CX_FILE_ERROR, .ndiags = 0, .nfuncs = 1,
 	.npath = INT64_MAX, .flags = 3, .nblocks = 1, .block_kind = CX_K_STMT_EXPR, .nincs = 1,
-	.inc_kind = CX_K_STMT_EXPR, .inc_ccn = UINT16_MAX, .ngroups = 1, .nkeys = 2, .key1 = 5,
+	.inc_kind = CX_K_STMT_EXPR, .inc_ccn = UINT16_MAX, .nsups = 1,
+	.sup_kind = CX_SUP_NOLINTNEXTLINE, .ngroups = 1, .nkeys = 2, .key1 = 5,
 	.key2 = 6,
 };
 
 static void build(struct cx_buf *b, const struct shape *s)
 {
 	memset(b, 0, sizeof *b);
-	raw(b, "CXR1", 4);
+	raw(b, "CXR2", 4);
 	u(b, 1);
 	u(b, s->pathcount ? s->pathcount : s->pathlen);
 	raw(b, s->path, s->pathlen);
@@ -466,7 +483,8 @@ static void build(struct cx_buf *b, const struct shape *s)
 	u(b, s->ndiags);
 	u(b, s->nfuncs);
 	str(b, "f", 1);
-	u(b, 1), u(b, 2), u(b, 3), u(b, 4), u(b, 5); /* line column end_line ccn ccn_mod */
+	u(b, 1), u(b, 2), u(b, 3), u(b, 1);          /* line column end_line start_line */
+	u(b, 4), u(b, 5);                            /* ccn ccn_mod */
 	u(b, s->npath);
 	u(b, 6), u(b, 7), u(b, 8);                   /* cognitive max_nesting params */
 	u(b, s->flags);
@@ -477,6 +495,10 @@ static void build(struct cx_buf *b, const struct shape *s)
 		u(b, UINT32_MAX);
 	u(b, s->nincs);
 	u(b, s->inc_kind), u(b, 1), u(b, 2), u(b, s->inc_ccn), u(b, 3), u(b, 4);
+	u(b, s->nsups);
+	u(b, s->sup_kind), u(b, 1), u(b, 2), u(b, 1); /* kind line column end_line */
+	str(b, "cxscan-npath", 12);
+	str(b, "why", 3);
 	u(b, s->ngroups);
 	str(b, "h.h", 3);
 	u(b, s->nkeys);
@@ -605,7 +627,7 @@ static void test_codec_malformed(void **state)
 	expect_einval(t, b.n + 1);
 	/* a wrong magic */
 	expect_ok(t, b.n);
-	t[3] = '2';
+	t[3] = '1';
 	expect_einval(t, b.n);
 	free(t);
 
@@ -636,6 +658,9 @@ static void test_codec_malformed(void **state)
 	s.npath = (uint64_t)INT64_MAX + 1;
 	check_shape(&s, false);
 	s = good;
+	s.sup_kind = CX_SUP_NOLINTNEXTLINE + 1;
+	check_shape(&s, false);
+	s = good;
 	s.key2 = s.key1; /* a repeated key (delta 0) */
 	check_shape(&s, false);
 	/* huge counts: CX_EINVAL before any allocation (ASan would abort on
@@ -657,6 +682,12 @@ static void test_codec_malformed(void **state)
 	s.nincs = huge;
 	check_shape(&s, false);
 	s = good;
+	s.nsups = huge;
+	check_shape(&s, false);
+	s = good;
+	s.nsups = CX_MAX_SUPPRESSIONS + 1; /* the bytes could not hold them anyway */
+	check_shape(&s, false);
+	s = good;
 	s.ngroups = huge;
 	check_shape(&s, false);
 	s = good;
@@ -668,7 +699,7 @@ static void test_codec_malformed(void **state)
 
 	/* 2^60 files */
 	struct cx_buf h = {0};
-	raw(&h, "CXR1", 4);
+	raw(&h, "CXR2", 4);
 	u(&h, huge);
 	raw(&h, "\0\0\0\0\0\0\0\0", 8);
 	expect_einval(h.p, h.n);
@@ -676,13 +707,13 @@ static void test_codec_malformed(void **state)
 
 	/* a varint of 11 bytes (more than 64 bits) as the file count, and
 	 * its 10-byte maximum, which is valid but too large a count */
-	static const uint8_t v11[] = {'C', 'X', 'R', '1', 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	static const uint8_t v11[] = {'C', 'X', 'R', '2', 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
 	                              0x80, 0x80, 0x80, 0x80, 0x00, 0x00};
 	expect_einval(v11, sizeof v11);
-	static const uint8_t v10[] = {'C', 'X', 'R', '1', 0xff, 0xff, 0xff, 0xff, 0xff,
+	static const uint8_t v10[] = {'C', 'X', 'R', '2', 0xff, 0xff, 0xff, 0xff, 0xff,
 	                              0xff, 0xff, 0xff, 0xff, 0x01, 0x00};
 	expect_einval(v10, sizeof v10);
-	static const uint8_t empty[] = {'C', 'X', 'R', '1', 0x00, 0x00};
+	static const uint8_t empty[] = {'C', 'X', 'R', '2', 0x00, 0x00};
 	expect_ok(empty, sizeof empty);
 
 	cx_buf_release(&b);
