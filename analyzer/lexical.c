@@ -28,10 +28,15 @@
 
 /* ---- the function's active tokens ---- */
 
-/* The class of a token of the function's text: the decision keywords and
- * the punctuation that opens or names a decision, 'p' for any other
- * punctuation, 'x' for anything else. */
-static char token_class(CXToken tok, const char *text, size_t size, unsigned off)
+static bool is_ident_char(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* The class of the keyword at p (`left` bytes of text from there): the
+ * decision keywords, 'x' for the others. */
+static char decision_keyword(const char *p, size_t left)
 {
 	static const struct {
 		const char *kw;
@@ -40,23 +45,19 @@ static char token_class(CXToken tok, const char *text, size_t size, unsigned off
 		{"if", 'i'},     {"for", 'f'},  {"while", 'w'},   {"do", 'd'},
 		{"switch", 's'}, {"case", 'c'}, {"default", 'D'}, {"goto", 'g'},
 	};
-	CXTokenKind tk = clang_getTokenKind(tok);
-	if (!text || off >= size)
-		return 'x';
-	const char *p = text + off;
-	size_t left = size - off;
-	if (tk == CXToken_Keyword) {
-		for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
-			size_t n = strlen(kws[i].kw);
-			if (left >= n && memcmp(p, kws[i].kw, n) == 0 &&
-			    (left == n || !(p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
-			                    (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9'))))
-				return kws[i].cls;
-		}
-		return 'x';
+	for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+		size_t n = strlen(kws[i].kw);
+		if (left >= n && memcmp(p, kws[i].kw, n) == 0 &&
+		    (left == n || !is_ident_char(p[n])))
+			return kws[i].cls;
 	}
-	if (tk != CXToken_Punctuation)
-		return 'x';
+	return 'x';
+}
+
+/* The class of the punctuation at p: the punctuation that opens or names
+ * a decision, 'p' for any other. */
+static char punct_class(const char *p, size_t left)
+{
 	if (left >= 2 && p[0] == '&' && p[1] == '&')
 		return '&';
 	if (left >= 2 && p[0] == '|' && p[1] == '|')
@@ -64,6 +65,21 @@ static char token_class(CXToken tok, const char *text, size_t size, unsigned off
 	if (p[0] == '?' || p[0] == '{' || p[0] == '(')
 		return p[0];
 	return 'p';
+}
+
+/* The class of a token of the function's text: the decision keywords and
+ * the punctuation that opens or names a decision, 'p' for any other
+ * punctuation, 'x' for anything else. */
+static char token_class(CXToken tok, const char *text, size_t size, unsigned off)
+{
+	CXTokenKind tk = clang_getTokenKind(tok);
+	if (!text || off >= size)
+		return 'x';
+	if (tk == CXToken_Keyword)
+		return decision_keyword(text + off, size - off);
+	if (tk == CXToken_Punctuation)
+		return punct_class(text + off, size - off);
+	return 'x';
 }
 
 static int add_token(struct fn_tokens *ft, unsigned off, char cls)
@@ -112,6 +128,23 @@ char fn_token_at(const struct fn_tokens *ft, CXSourceLocation loc)
 	return i < ft->n && ft->off[i] == off ? ft->cls[i] : 0;
 }
 
+/* The operator token of fn_operator when the left operand's end is not
+ * where it ends: it ends inside a macro invoked inside another macro's
+ * argument (`NEVER(isOpen(p) && x)`), and libclang gives the end of the
+ * outer invocation, or the start of the inner one. When what follows
+ * (rhs, at offset rs, active token k) is written in that argument (its
+ * expansion location is the outer macro, not itself), the operator is the
+ * token before it, if that comes after the operand's start ls. */
+static char operator_before(const struct fn_tokens *ft, CXSourceLocation rhs, unsigned rs,
+                            size_t k, unsigned ls)
+{
+	unsigned ex;
+	clang_getExpansionLocation(rhs, NULL, NULL, NULL, &ex);
+	if (ex == rs || k == 0 || ft->off[k - 1] <= ls)
+		return 0;
+	return ft->cls[k - 1];
+}
+
 char fn_operator(const struct fn_tokens *ft, CXSourceRange lhs, CXSourceLocation rhs)
 {
 	unsigned ls, le, rs;
@@ -122,17 +155,39 @@ char fn_operator(const struct fn_tokens *ft, CXSourceRange lhs, CXSourceLocation
 	size_t j = first_at(ft, clang_getRangeEnd(lhs), &le);
 	if (j < ft->n && ls < le && le <= rs)
 		return j < k ? ft->cls[j] : 0; /* the first token after the operand */
-	/* The operand's end is not where it ends: it ends inside a macro
-	 * invoked inside another macro's argument (`NEVER(isOpen(p) && x)`),
-	 * and libclang gives the end of the outer invocation, or the start of
-	 * the inner one. When what follows is written in that argument (its
-	 * expansion location is the outer macro, not itself), the operator is
-	 * the token before it. */
-	unsigned ex;
-	clang_getExpansionLocation(rhs, NULL, NULL, NULL, &ex);
-	if (ex == rs || k == 0 || ft->off[k - 1] <= ls)
-		return 0;
-	return ft->cls[k - 1];
+	return operator_before(ft, rhs, rs, k, ls);
+}
+
+/* Offset of the start of the line that holds offset p. */
+static size_t line_start(const char *text, size_t p)
+{
+	while (p > 0 && text[p - 1] != '\n')
+		p--;
+	return p;
+}
+
+/* Offset of the end ('\n' or size) of the line that holds offset p < size. */
+static size_t line_end(const char *text, size_t size, size_t p)
+{
+	const char *nl = memchr(text + p, '\n', size - p);
+	return nl ? (size_t)(nl - text) : size;
+}
+
+/* Whether the line starting at p opens a directive: '#' after blanks. */
+static bool hash_line(const char *text, size_t size, size_t p)
+{
+	while (p < size && (text[p] == ' ' || text[p] == '\t'))
+		p++;
+	return p < size && text[p] == '#';
+}
+
+/* Whether the line [p, e) ends with a backslash (trailing blanks aside):
+ * a directive on it goes on on the next line. */
+static bool continued(const char *text, size_t p, size_t e)
+{
+	while (e > p && (text[e - 1] == '\r' || text[e - 1] == ' ' || text[e - 1] == '\t'))
+		e--;
+	return e > p && text[e - 1] == '\\';
 }
 
 /* Marks in `dir` (indexed by line - first) the lines of preprocessor
@@ -140,28 +195,15 @@ char fn_operator(const struct fn_tokens *ft, CXSourceRange lhs, CXSourceLocation
 static void directive_lines(const char *text, size_t size, size_t from, size_t to,
                             unsigned first, unsigned nlines, unsigned char *dir)
 {
-	size_t p = from;
-	unsigned line = first;
-	while (p > 0 && text[p - 1] != '\n')
-		p--;
+	size_t p = line_start(text, from);
 	bool cont = false;
-	while (p < to && p < size && line < first + nlines) {
-		size_t q = p;
-		while (q < size && (text[q] == ' ' || text[q] == '\t'))
-			q++;
-		bool is_dir = cont || (q < size && text[q] == '#');
-		size_t e = q;
-		while (e < size && text[e] != '\n')
-			e++;
-		size_t last = e;
-		while (last > p && (text[last - 1] == '\r' || text[last - 1] == ' ' ||
-		                    text[last - 1] == '\t'))
-			last--;
+	for (unsigned line = first; p < to && p < size && line < first + nlines; line++) {
+		bool is_dir = cont || hash_line(text, size, p);
+		size_t e = line_end(text, size, p);
 		if (is_dir)
 			dir[line - first] = 1;
-		cont = is_dir && last > p && text[last - 1] == '\\';
+		cont = is_dir && continued(text, p, e);
 		p = e + 1;
-		line++;
 	}
 }
 
@@ -271,33 +313,21 @@ static int load_skipped(CXTranslationUnit tu)
 	return 0;
 }
 
-/* Makes file_cache.cur the entry of `file`; `hint` is a location in it
- * whose offset is hint_off (the function's name, usually). */
-static int load_file(CXTranslationUnit tu, CXFile file, CXSourceLocation hint, unsigned hint_off)
+/* The cached entry of `file`, NULL when there is none yet. */
+static struct file_info *cached_file(CXFile file)
 {
-	if (file_cache.tu != tu)
-		lexical_reset();
-	file_cache.tu = tu;
 	if (file_cache.cur && file_cache.cur->file == file)
-		return 0;
+		return file_cache.cur;
 	for (size_t i = 0; i < file_cache.n; i++)
-		if (file_cache.v[i].file == file || clang_File_isEqual(file_cache.v[i].file, file)) {
-			file_cache.cur = &file_cache.v[i];
-			return 0;
-		}
-	if (!file_cache.have_sk && load_skipped(tu) != 0)
-		return CX_ENOMEM;
-	if (file_cache.n == file_cache.cap) {
-		size_t nc = file_cache.cap ? file_cache.cap * 2 : 32;
-		struct file_info *nv = realloc(file_cache.v, nc * sizeof *nv);
-		if (!nv)
-			return CX_ENOMEM;
-		file_cache.v = nv;
-		file_cache.cap = nc;
-	}
-	struct file_info *fi = &file_cache.v[file_cache.n];
-	memset(fi, 0, sizeof *fi);
-	/* this file's ranges: a run of the sorted list */
+		if (file_cache.v[i].file == file || clang_File_isEqual(file_cache.v[i].file, file))
+			return &file_cache.v[i];
+	return NULL;
+}
+
+/* Index of the first skipped range of `file` in the sorted list (of the
+ * first range of a later file when it has none). */
+static size_t first_skipped(CXFile file)
+{
 	size_t lo = 0, hi = file_cache.nsk;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -306,7 +336,13 @@ static int load_file(CXTranslationUnit tu, CXFile file, CXSourceLocation hint, u
 		else
 			hi = mid;
 	}
-	size_t end = lo;
+	return lo;
+}
+
+/* fi's inactive ranges: the run of file's in the sorted list of the TU's. */
+static int file_ranges(struct file_info *fi, CXFile file)
+{
+	size_t lo = first_skipped(file), end = lo;
 	while (end < file_cache.nsk && file_cache.sk[end].file == file)
 		end++;
 	unsigned n = (unsigned)(end - lo);
@@ -322,18 +358,51 @@ static int load_file(CXTranslationUnit tu, CXFile file, CXSourceLocation hint, u
 		fi->e[i] = file_cache.sk[lo + i].e;
 	}
 	fi->n = n;
+	return 0;
+}
+
+/* The location of offset 0 of `file`: from `hint`, a location in it whose
+ * offset is hint_off, when the hint is a plain location of the file
+ * (checked: clang_getLocationForOffset searches the TU). */
+static CXSourceLocation file_base(CXTranslationUnit tu, CXFile file, CXSourceLocation hint,
+                                  unsigned hint_off)
+{
+	if (hint.int_data < hint_off)
+		return clang_getLocationForOffset(tu, file, 0);
+	CXSourceLocation base = hint;
+	base.int_data -= hint_off;
+	CXFile f;
+	unsigned got;
+	clang_getFileLocation(base, &f, NULL, NULL, &got);
+	if (got != 0 || !f || !clang_File_isEqual(f, file))
+		return clang_getLocationForOffset(tu, file, 0);
+	return base;
+}
+
+/* Makes file_cache.cur the entry of `file`; `hint` is a location in it
+ * whose offset is hint_off (the function's name, usually). */
+static int load_file(CXTranslationUnit tu, CXFile file, CXSourceLocation hint, unsigned hint_off)
+{
+	if (file_cache.tu != tu)
+		lexical_reset();
+	file_cache.tu = tu;
+	struct file_info *fi = cached_file(file);
+	if (fi) {
+		file_cache.cur = fi;
+		return 0;
+	}
+	if (!file_cache.have_sk && load_skipped(tu) != 0)
+		return CX_ENOMEM;
+	if (cx_grow(&file_cache.v, &file_cache.cap, file_cache.n + 1, sizeof *file_cache.v))
+		return CX_ENOMEM;
+	file_cache.cur = NULL; /* file_cache.v may have moved */
+	fi = &file_cache.v[file_cache.n];
+	memset(fi, 0, sizeof *fi);
+	if (file_ranges(fi, file) != 0)
+		return CX_ENOMEM;
 	fi->file = file;
 	fi->text = clang_getFileContents(tu, file, &fi->size);
-	/* offset 0 from the hint, when the hint is a plain location of the
-	 * file (checked: clang_getLocationForOffset searches the TU) */
-	fi->base = hint;
-	fi->base.int_data -= hint_off;
-	CXFile f;
-	unsigned got = 1;
-	if (hint.int_data >= hint_off)
-		clang_getFileLocation(fi->base, &f, NULL, NULL, &got);
-	if (hint.int_data < hint_off || got != 0 || !f || !clang_File_isEqual(f, file))
-		fi->base = clang_getLocationForOffset(tu, file, 0);
+	fi->base = file_base(tu, file, hint, hint_off);
 	file_cache.cur = fi;
 	file_cache.n++;
 	return 0;
@@ -355,69 +424,91 @@ static CXSourceLocation file_location(CXTranslationUnit tu, unsigned off)
 	return clang_getLocationForOffset(tu, fi->file, off);
 }
 
-int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
-                 struct fn_tokens *ft)
+/* Index of the first of fi's inactive ranges that ends after offset off. */
+static unsigned first_range_after(const struct file_info *fi, unsigned off)
 {
-	struct span sp;
-	fn->nloc = fn->tokens = 0;
-	if (!function_span(fnc, &sp))
-		return 0;
-	int rc = load_file(tu, sp.file, clang_getCursorLocation(fnc), sp.from);
-	if (rc)
-		return rc;
-	CXSourceRange r = clang_getRange(file_location(tu, sp.from), file_location(tu, sp.to));
-	CXToken *toks = NULL;
-	unsigned n = 0;
-	clang_tokenize(tu, r, &toks, &n);
-	unsigned char *dir = calloc(sp.nlines, 2); /* directive, has-code */
-	if (!dir) {
-		rc = CX_ENOMEM;
-		goto out;
-	}
-	ft->file = sp.file;
-	ft->from = sp.from;
-	ft->to = sp.to;
-	const struct file_info *fi = file_cache.cur;
-	const char *text = fi->text;
-	size_t size = fi->size;
-	if (text)
-		directive_lines(text, size, sp.from, sp.to, sp.first_line, sp.nlines, dir);
-	/* ranges come in file order: start at the first one ending after us */
-	unsigned si = 0, hi = fi->n;
-	while (si < hi) {
-		unsigned mid = si + (hi - si) / 2;
-		if (fi->e[mid] <= sp.from)
-			si = mid + 1;
+	unsigned lo = 0, hi = fi->n;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (fi->e[mid] <= off)
+			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (unsigned i = 0; i < n && rc == 0; i++) {
-		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
-			continue;
-		unsigned line, off;
-		clang_getFileLocation(clang_getTokenLocation(tu, toks[i]), NULL, &line, NULL, &off);
-		if (line < sp.first_line || line >= sp.first_line + sp.nlines ||
-		    dir[line - sp.first_line])
-			continue;
-		bool inactive = false;
-		while (si < fi->n) {
-			if (off >= fi->e[si]) {
-				si++;
-				continue;
-			}
-			inactive = off >= fi->b[si];
-			break;
-		}
-		if (inactive)
-			continue;
-		fn->tokens++;
-		dir[sp.nlines + line - sp.first_line] = 1;
-		rc = add_token(ft, off, token_class(toks[i], text, size, off));
+	return lo;
+}
+
+/* Whether offset off is inactive code; *si is the first range that can
+ * hold it (offsets are asked in increasing order). */
+static bool inactive_at(const struct file_info *fi, unsigned *si, unsigned off)
+{
+	while (*si < fi->n && off >= fi->e[*si])
+		(*si)++;
+	return *si < fi->n && off >= fi->b[*si];
+}
+
+/* One function's scan. dir[l] tells that line first_line + l is a
+ * directive's, dir[nlines + l] that it holds a counted token. */
+struct scan {
+	struct span sp;
+	const struct file_info *fi;
+	unsigned char *dir;
+	unsigned si; /* the first inactive range that can hold the next token */
+};
+
+/* Counts token tok and adds it to ft, unless it is a comment, outside the
+ * span, on a directive line or inactive. */
+static int scan_token(struct scan *s, CXTranslationUnit tu, CXToken tok,
+                      struct cx_function *fn, struct fn_tokens *ft)
+{
+	if (clang_getTokenKind(tok) == CXToken_Comment)
+		return 0;
+	unsigned line, off;
+	clang_getFileLocation(clang_getTokenLocation(tu, tok), NULL, &line, NULL, &off);
+	if (line < s->sp.first_line || line >= s->sp.first_line + s->sp.nlines ||
+	    s->dir[line - s->sp.first_line])
+		return 0;
+	if (inactive_at(s->fi, &s->si, off))
+		return 0;
+	fn->tokens++;
+	s->dir[s->sp.nlines + line - s->sp.first_line] = 1;
+	return add_token(ft, off, token_class(tok, s->fi->text, s->fi->size, off));
+}
+
+int lexical_scan(CXTranslationUnit tu, CXCursor fnc, struct cx_function *fn,
+                 struct fn_tokens *ft)
+{
+	struct scan s;
+	fn->nloc = fn->tokens = 0;
+	if (!function_span(fnc, &s.sp))
+		return 0;
+	int rc = load_file(tu, s.sp.file, clang_getCursorLocation(fnc), s.sp.from);
+	if (rc)
+		return rc;
+	CXSourceRange r = clang_getRange(file_location(tu, s.sp.from), file_location(tu, s.sp.to));
+	CXToken *toks = NULL;
+	unsigned n = 0;
+	clang_tokenize(tu, r, &toks, &n);
+	s.dir = calloc(s.sp.nlines, 2); /* directive, has-code */
+	if (!s.dir) {
+		rc = CX_ENOMEM;
+		goto out;
 	}
-	for (unsigned l = 0; l < sp.nlines; l++)
-		fn->nloc += dir[sp.nlines + l];
+	ft->file = s.sp.file;
+	ft->from = s.sp.from;
+	ft->to = s.sp.to;
+	s.fi = file_cache.cur;
+	if (s.fi->text)
+		directive_lines(s.fi->text, s.fi->size, s.sp.from, s.sp.to, s.sp.first_line,
+		                s.sp.nlines, s.dir);
+	/* ranges come in file order: start at the first one ending after us */
+	s.si = first_range_after(s.fi, s.sp.from);
+	for (unsigned i = 0; i < n && rc == 0; i++)
+		rc = scan_token(&s, tu, toks[i], fn, ft);
+	for (unsigned l = 0; l < s.sp.nlines; l++)
+		fn->nloc += s.dir[s.sp.nlines + l];
 out:
-	free(dir);
+	free(s.dir);
 	if (toks)
 		clang_disposeTokens(tu, toks, n);
 	return rc;

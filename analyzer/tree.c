@@ -84,29 +84,43 @@ static int push_call(struct tree *t, CXCursor call)
 	return 0;
 }
 
+/* Per cursor kind: the node kind of the kinds that have one of their own
+ * (no entry is NK_STMT, 0: the other statements get it in base_kind), and
+ * the class of the token such a node must start with (lexical.c), 0 for
+ * none. */
+static const struct {
+	uint8_t nk; /* enum nk */
+	char kw;
+} cursor_kinds[CXCursor_LastStmt + 1] = {
+	[CXCursor_CompoundStmt] = {NK_COMPOUND, '{'},
+	[CXCursor_IfStmt] = {NK_IF, 'i'},
+	[CXCursor_ForStmt] = {NK_FOR, 'f'},
+	[CXCursor_WhileStmt] = {NK_WHILE, 'w'},
+	[CXCursor_DoStmt] = {NK_DO, 'd'},
+	[CXCursor_SwitchStmt] = {NK_SWITCH, 's'},
+	[CXCursor_CaseStmt] = {NK_CASE, 'c'},
+	[CXCursor_DefaultStmt] = {NK_DEFAULT, 'D'},
+	[CXCursor_LabelStmt] = {NK_LABEL, 0},
+	[CXCursor_GotoStmt] = {NK_GOTO, 'g'},
+	[CXCursor_IndirectGotoStmt] = {NK_GOTO, 'g'},
+	[CXCursor_NullStmt] = {NK_NULL, 0},
+	[CXCursor_DeclStmt] = {NK_DECL, 0},
+	[CXCursor_ConditionalOperator] = {NK_TERNARY, 0},
+	[CXCursor_ParenExpr] = {NK_PAREN, 0},
+	[CXCursor_CallExpr] = {NK_CALL, 0},
+	[CXCursor_UnaryExpr] = {NK_SIZEOF, 0},
+	[CXCursor_StmtExpr] = {NK_STMT_EXPR, '('},
+};
+
+static bool in_table(enum CXCursorKind k)
+{
+	return (unsigned)k < sizeof cursor_kinds / sizeof cursor_kinds[0];
+}
+
 static enum nk base_kind(enum CXCursorKind k)
 {
-	switch (k) {
-	case CXCursor_CompoundStmt: return NK_COMPOUND;
-	case CXCursor_IfStmt: return NK_IF;
-	case CXCursor_ForStmt: return NK_FOR;
-	case CXCursor_WhileStmt: return NK_WHILE;
-	case CXCursor_DoStmt: return NK_DO;
-	case CXCursor_SwitchStmt: return NK_SWITCH;
-	case CXCursor_CaseStmt: return NK_CASE;
-	case CXCursor_DefaultStmt: return NK_DEFAULT;
-	case CXCursor_LabelStmt: return NK_LABEL;
-	case CXCursor_GotoStmt:
-	case CXCursor_IndirectGotoStmt: return NK_GOTO;
-	case CXCursor_NullStmt: return NK_NULL;
-	case CXCursor_DeclStmt: return NK_DECL;
-	case CXCursor_ConditionalOperator: return NK_TERNARY;
-	case CXCursor_ParenExpr: return NK_PAREN;
-	case CXCursor_CallExpr: return NK_CALL;
-	case CXCursor_UnaryExpr: return NK_SIZEOF;
-	case CXCursor_StmtExpr: return NK_STMT_EXPR;
-	default: break;
-	}
+	if (in_table(k) && cursor_kinds[k].nk != NK_STMT)
+		return (enum nk)cursor_kinds[k].nk;
 	if (clang_isStatement(k))
 		return NK_STMT;
 	if (clang_isExpression(k))
@@ -123,17 +137,15 @@ static bool gnu_ternary_shape(const CXCursor *k)
 	       clang_equalRanges(r, clang_getCursorExtent(k[2]));
 }
 
-static bool is_decision(enum nk k)
-{
-	switch (k) {
-	case NK_IF: case NK_FOR: case NK_WHILE: case NK_DO: case NK_SWITCH:
-	case NK_CASE: case NK_CASE_RANGE: case NK_GOTO: case NK_TERNARY:
-	case NK_GNU_TERNARY: case NK_LAND: case NK_LOR:
-		return true;
-	default:
-		return false;
-	}
-}
+/* The node kinds that count or not by the macro policy: the decisions,
+ * and statement expressions (a nesting level for cognitive complexity). */
+static const bool countable[NK_OTHER + 1] = {
+	[NK_IF] = true,          [NK_FOR] = true,        [NK_WHILE] = true,
+	[NK_DO] = true,          [NK_SWITCH] = true,     [NK_CASE] = true,
+	[NK_CASE_RANGE] = true,  [NK_GOTO] = true,       [NK_TERNARY] = true,
+	[NK_GNU_TERNARY] = true, [NK_LAND] = true,       [NK_LOR] = true,
+	[NK_STMT_EXPR] = true,
+};
 
 static int add_kid(struct build *b, CXCursor c, uint32_t from)
 {
@@ -169,6 +181,53 @@ static bool same_node(CXCursor x, CXCursor parent)
 	return clang_equalCursors(x, parent);
 }
 
+/* Grows array *p to n items; false on ENOMEM (*p is left as it was). */
+static bool realloc_u32(uint32_t **p, uint32_t n)
+{
+	uint32_t *q = realloc(*p, n * sizeof *q);
+	if (q)
+		*p = q;
+	return q != NULL;
+}
+
+/* Room for one more node: 0 or CX_ENOMEM. */
+static int dfs_grow(struct dfs *f)
+{
+	uint32_t nc = f->cap * 2;
+	CXCursor *c2 = realloc(f->c, nc * sizeof *c2);
+	if (c2)
+		f->c = c2;
+	if (!c2 || !realloc_u32(&f->first, nc) || !realloc_u32(&f->next, nc) ||
+	    !realloc_u32(&f->last, nc))
+		return CX_ENOMEM;
+	f->cap = nc;
+	return 0;
+}
+
+/* Node k, cursor c, becomes the last child of node p. */
+static void dfs_link(struct dfs *f, uint32_t k, uint32_t p, CXCursor c)
+{
+	f->c[k] = c;
+	f->first[k] = f->next[k] = f->last[k] = NONE;
+	if (f->last[p] == NONE)
+		f->first[p] = k;
+	else
+		f->next[f->last[p]] = k;
+	f->last[p] = k;
+}
+
+/* Node k goes on the path: 0 or CX_ENOMEM. */
+static int dfs_push(struct dfs *f, uint32_t k)
+{
+	if (f->depth == f->stackcap) {
+		if (!realloc_u32(&f->stack, f->stackcap * 2))
+			return CX_ENOMEM;
+		f->stackcap *= 2;
+	}
+	f->stack[f->depth++] = k;
+	return 0;
+}
+
 static enum CXChildVisitResult dfs_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
 	struct dfs *f = d;
@@ -182,47 +241,15 @@ static enum CXChildVisitResult dfs_visit(CXCursor c, CXCursor parent, CXClientDa
 		f->truncated = true;
 		return CXChildVisit_Break;
 	}
-	if (f->n == f->cap) {
-		uint32_t nc = f->cap * 2;
-		CXCursor *c2 = realloc(f->c, nc * sizeof *c2);
-		if (c2)
-			f->c = c2;
-		uint32_t *a = c2 ? realloc(f->first, nc * sizeof *a) : NULL;
-		if (a)
-			f->first = a;
-		uint32_t *n2 = a ? realloc(f->next, nc * sizeof *n2) : NULL;
-		if (n2)
-			f->next = n2;
-		uint32_t *l = n2 ? realloc(f->last, nc * sizeof *l) : NULL;
-		if (!l) {
-			f->err = CX_ENOMEM;
-			return CXChildVisit_Break;
-		}
-		f->last = l;
-		f->cap = nc;
-	}
-	uint32_t k = f->n++, p = f->stack[f->depth - 1];
-	f->c[k] = c;
-	f->first[k] = f->next[k] = f->last[k] = NONE;
-	if (f->last[p] == NONE)
-		f->first[p] = k;
-	else
-		f->next[f->last[p]] = k;
-	f->last[p] = k;
+	if (f->n == f->cap && (f->err = dfs_grow(f)) != 0)
+		return CXChildVisit_Break;
+	uint32_t k = f->n++;
+	dfs_link(f, k, f->stack[f->depth - 1], c);
 	/* the operands of sizeof/_Alignof are not walked (METRICS.md) */
 	if (clang_getCursorKind(c) == CXCursor_UnaryExpr)
 		return CXChildVisit_Continue;
-	if (f->depth == f->stackcap) {
-		uint32_t nc = f->stackcap * 2;
-		uint32_t *ns = realloc(f->stack, nc * sizeof *ns);
-		if (!ns) {
-			f->err = CX_ENOMEM;
-			return CXChildVisit_Break;
-		}
-		f->stack = ns;
-		f->stackcap = nc;
-	}
-	f->stack[f->depth++] = k;
+	if ((f->err = dfs_push(f, k)) != 0)
+		return CXChildVisit_Break;
 	return CXChildVisit_Recurse;
 }
 
@@ -293,25 +320,34 @@ static int append(struct build *b, CXCursor c, uint32_t from)
 /* The class of the token a node of kind ck must start with, 0 for none. */
 static char keyword_class(enum CXCursorKind ck)
 {
-	switch (ck) {
-	case CXCursor_IfStmt: return 'i';
-	case CXCursor_ForStmt: return 'f';
-	case CXCursor_WhileStmt: return 'w';
-	case CXCursor_DoStmt: return 'd';
-	case CXCursor_SwitchStmt: return 's';
-	case CXCursor_CaseStmt: return 'c';
-	case CXCursor_DefaultStmt: return 'D';
-	case CXCursor_GotoStmt:
-	case CXCursor_IndirectGotoStmt: return 'g';
-	case CXCursor_CompoundStmt: return '{';
-	case CXCursor_StmtExpr: return '(';
-	default: return 0;
-	}
+	return in_table(ck) ? cursor_kinds[ck].kw : 0;
 }
 
 static CXSourceLocation start_of(CXCursor c)
 {
 	return clang_getRangeStart(clang_getCursorExtent(c));
+}
+
+/* The witness of a binary operator (children in b->kids): its `&&` or
+ * `||`. Most operators are neither: without such a token in the text, no
+ * operand's extent needs asking for. */
+static char logic_witness(const struct build *b)
+{
+	if (!b->ft->nlogic)
+		return 0;
+	char t = fn_operator(b->ft, clang_getCursorExtent(b->kids[0]), start_of(b->kids[1]));
+	return t == '&' || t == '|' ? t : 0;
+}
+
+/* The witness of a conditional: the `?` before the true branch; a GNU
+ * `?:` (4 children) has the false one at 3. */
+static char question_witness(const struct build *b)
+{
+	if (!b->ft->nquestion)
+		return 0;
+	CXCursor next = b->kids[b->nkids == 4 ? 3 : 1];
+	char t = fn_operator(b->ft, clang_getCursorExtent(b->kids[0]), start_of(next));
+	return t == '?' ? '?' : 0;
 }
 
 /* The token of the function's text that witnesses node c (its children
@@ -323,22 +359,11 @@ static char witness(const struct build *b, CXCursor c, enum CXCursorKind ck)
 	char want = keyword_class(ck);
 	if (want)
 		return fn_token_at(b->ft, start_of(c)) == want ? want : 0;
-	/* most operators are not && or ||: without such a token in the text,
-	 * no operand's extent needs asking for */
-	if (ck == CXCursor_BinaryOperator && b->nkids == 2) {
-		if (!b->ft->nlogic)
-			return 0;
-		char t = fn_operator(b->ft, clang_getCursorExtent(b->kids[0]), start_of(b->kids[1]));
-		return t == '&' || t == '|' ? t : 0;
-	}
+	if (ck == CXCursor_BinaryOperator && b->nkids == 2)
+		return logic_witness(b);
 	if ((ck == CXCursor_ConditionalOperator && b->nkids == 3) ||
 	    (ck == CXCursor_UnexposedExpr && b->nkids == 4))
-		/* the `?` before the true branch; a GNU `?:` has the false one at 3 */
-		return b->ft->nquestion &&
-		               fn_operator(b->ft, clang_getCursorExtent(b->kids[0]),
-		                   start_of(b->kids[b->nkids == 4 ? 3 : 1])) == '?'
-		               ? '?'
-		               : 0;
+		return question_witness(b);
 	return 0;
 }
 
@@ -357,27 +382,34 @@ static void locate(struct node *n, CXCursor c)
 	n->end_line = eline;
 }
 
-/* Final kind and `counted` of node i, now that its children are known. */
-static void classify(struct build *b, uint32_t i)
+/* The kind of a binary operator's node (`kind` so far) whose witness is
+ * w: && and || are decisions. */
+static enum nk binary_kind(CXCursor c, char w, enum nk kind)
 {
-	struct node *n = &b->t->v[i];
-	CXCursor c = b->cur[i];
-	enum CXCursorKind ck = clang_getCursorKind(c);
-	char w = witness(b, c, ck);
-
-	if (ck == CXCursor_BinaryOperator && b->nkids == 2) {
-		char op = w;
+	char op = w;
 #if CINDEX_VERSION_MINOR >= 64
-		/* libclang >= 17 tells the opcode of an operator from a macro body */
-		if (!w) {
-			enum CXBinaryOperatorKind bk = clang_getCursorBinaryOperatorKind(c);
-			op = bk == CXBinaryOperator_LAnd ? '&' : bk == CXBinaryOperator_LOr ? '|' : 0;
-		}
+	/* libclang >= 17 tells the opcode of an operator from a macro body */
+	if (!w) {
+		enum CXBinaryOperatorKind bk = clang_getCursorBinaryOperatorKind(c);
+		op = bk == CXBinaryOperator_LAnd ? '&' : bk == CXBinaryOperator_LOr ? '|' : 0;
+	}
+#else
+	(void)c;
 #endif
-		if (op == '&')
-			n->kind = NK_LAND;
-		else if (op == '|')
-			n->kind = NK_LOR;
+	if (op == '&')
+		return NK_LAND;
+	if (op == '|')
+		return NK_LOR;
+	return kind;
+}
+
+/* The kinds that the cursor kind alone does not tell, from the children
+ * (b->kids) and the witness w of node n: &&, ||, GNU `?:`, case ranges. */
+static void refine_kind(struct build *b, struct node *n, CXCursor c, enum CXCursorKind ck,
+                        char w)
+{
+	if (ck == CXCursor_BinaryOperator && b->nkids == 2) {
+		n->kind = (uint8_t)binary_kind(c, w, (enum nk)n->kind);
 	} else if (ck == CXCursor_UnexposedExpr && b->nkids == 4 &&
 	           (w == '?' || gnu_ternary_shape(b->kids))) {
 		/* GNU `a ?: b`: common, two opaque copies of it, false branch */
@@ -388,19 +420,61 @@ static void classify(struct build *b, uint32_t i)
 	} else if (n->kind == NK_CASE && b->nkids == 3) {
 		n->kind = NK_CASE_RANGE;
 	}
+}
 
-	if (!n->is_expr || is_decision((enum nk)n->kind) || n->kind == NK_STMT_EXPR)
+/* Final kind and `counted` of node i, now that its children are known. */
+static void classify(struct build *b, uint32_t i)
+{
+	struct node *n = &b->t->v[i];
+	CXCursor c = b->cur[i];
+	enum CXCursorKind ck = clang_getCursorKind(c);
+	char w = witness(b, c, ck);
+	refine_kind(b, n, c, ck, w);
+	bool can_count = countable[n->kind];
+	if (!n->is_expr || can_count)
 		locate(n, c);
-
 	/* Whether a statement's own keyword (or brace) is in the function's
 	 * text: libclang 14 maps macro-body locations to the expansion, so
 	 * the text at that location is the witness. */
-	if (is_decision((enum nk)n->kind) || n->kind == NK_COMPOUND || n->kind == NK_STMT_EXPR)
+	if (can_count || n->kind == NK_COMPOUND)
 		n->in_macro = w == 0;
-	if (b->mode == CX_MACROS_EXPAND)
-		n->counted = is_decision((enum nk)n->kind) || n->kind == NK_STMT_EXPR;
-	else
-		n->counted = (is_decision((enum nk)n->kind) || n->kind == NK_STMT_EXPR) && w;
+	n->counted = can_count && (b->mode == CX_MACROS_EXPAND || w);
+}
+
+/* The children of node i into b->kids: from the depth-first visit, or
+ * asked of libclang. */
+static int gather_kids(struct build *b, uint32_t i)
+{
+	b->nkids = 0;
+	if (b->t->v[i].kind == NK_SIZEOF)
+		return 0;
+	if (!b->dfs) {
+		clang_visitChildren(b->cur[i], collect, b);
+		return b->err;
+	}
+	int rc = 0;
+	for (uint32_t k = b->dfs->first[b->from[i]]; k != NONE && rc == 0; k = b->dfs->next[k])
+		rc = add_kid(b, b->dfs->c[k], k);
+	return rc;
+}
+
+/* Node i, its children gathered: classified, and its children appended
+ * (its else branch located). */
+static int finish_node(struct build *b, uint32_t i)
+{
+	struct tree *t = b->t;
+	classify(b, i);
+	int rc = t->v[i].kind == NK_CALL ? push_call(t, b->cur[i]) : 0;
+	if (rc)
+		return rc;
+	t->v[i].first = t->n;
+	for (size_t k = 0; k < b->nkids && rc == 0 && !t->truncated; k++)
+		rc = append(b, b->kids[k], b->kfrom[k]);
+	/* append() may have moved t->v */
+	t->v[i].nchild = t->n - t->v[i].first;
+	if (t->v[i].kind == NK_IF && t->v[i].nchild > 2)
+		locate(&t->v[t->v[i].first + 2], b->cur[t->v[i].first + 2]);
+	return rc;
 }
 
 int tree_build(struct tree *t, CXCursor body, const struct fn_tokens *ft,
@@ -414,29 +488,9 @@ int tree_build(struct tree *t, CXCursor body, const struct fn_tokens *ft,
 	if (rc == 0)
 		rc = append(&b, body, 0);
 	for (uint32_t i = 0; rc == 0 && i < t->n; i++) {
-		struct node *n = &t->v[i];
-		b.nkids = 0;
-		if (n->kind != NK_SIZEOF) {
-			if (b.dfs) {
-				for (uint32_t k = f.first[b.from[i]]; k != NONE && rc == 0; k = f.next[k])
-					rc = add_kid(&b, f.c[k], k);
-			} else {
-				clang_visitChildren(b.cur[i], collect, &b);
-				rc = b.err;
-			}
-			if (rc)
-				break;
-		}
-		classify(&b, i);
-		if (t->v[i].kind == NK_CALL && (rc = push_call(t, b.cur[i])) != 0)
-			break;
-		t->v[i].first = t->n;
-		for (size_t k = 0; k < b.nkids && rc == 0 && !t->truncated; k++)
-			rc = append(&b, b.kids[k], b.kfrom[k]);
-		/* append() may have moved t->v */
-		t->v[i].nchild = t->n - t->v[i].first;
-		if (t->v[i].kind == NK_IF && t->v[i].nchild > 2)
-			locate(&t->v[t->v[i].first + 2], b.cur[t->v[i].first + 2]);
+		rc = gather_kids(&b, i);
+		if (rc == 0)
+			rc = finish_node(&b, i);
 	}
 	t->truncated |= f.truncated; /* the rest of the body was not visited */
 	dfs_release(&f);

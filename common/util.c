@@ -68,11 +68,13 @@ int cx_grow2(void *va, size_t asize, void *vb, size_t bsize, size_t *cap, size_t
 	return 0;
 }
 
-int cx_read_file(const char *path, size_t max, char **buf, size_t *len, struct cx_ctx *ctx)
+/* Opens path and checks that it is a regular file of at most max bytes;
+ * its size (at fstat time) in *size. */
+static int open_regular(const char *path, size_t max, FILE **out, size_t *size,
+                        struct cx_ctx *ctx)
 {
 	FILE *fp = fopen(path, "rb");
 	struct stat st;
-	char *b = NULL;
 	if (!fp)
 		return cx_error(ctx, CX_EIO, "cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -84,30 +86,56 @@ int cx_read_file(const char *path, size_t max, char **buf, size_t *len, struct c
 		return cx_error(ctx, CX_ELIMIT, "'%s' is larger than the limit of %zu bytes",
 		                path, max);
 	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	b = malloc(cap);
+	*out = fp;
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+/* The buffer is full: the file grew since fstat. Makes room to read on
+ * within max. Returns 0 when there is room, 1 when the file ends here after
+ * all, CX_ELIMIT when it goes on past the limit (or the room cannot be had). */
+static int grow_or_end(FILE *fp, char **b, size_t *cap, size_t max)
+{
+	if (*cap - 1 < max && cx_grow(b, cap, *cap * 2 > max + 1 ? max + 1 : *cap * 2, 1) == 0)
+		return 0;
+	return fgetc(fp) == EOF ? 1 : CX_ELIMIT;
+}
+
+/* Reads fp to its end into *b (capacity *cap, *n bytes used), leaving room
+ * for a terminator. 0 or CX_ELIMIT; read errors are left in ferror(fp). */
+static int read_stream(FILE *fp, char **b, size_t *cap, size_t *n, size_t max)
+{
+	for (;;) {
+		*n += fread(*b + *n, 1, *cap - 1 - *n, fp);
+		if (*n < *cap - 1)
+			return 0;
+		int g = grow_or_end(fp, b, cap, max);
+		if (g != 0)
+			return g < 0 ? g : 0;
+	}
+}
+
+int cx_read_file(const char *path, size_t max, char **buf, size_t *len, struct cx_ctx *ctx)
+{
+	FILE *fp = NULL;
+	size_t size = 0;
+	int rc = open_regular(path, max, &fp, &size, ctx);
+	if (rc != 0)
+		return rc;
+	size_t cap = size + 1, n = 0;
+	char *b = malloc(cap);
 	if (!b) {
 		fclose(fp);
 		return cx_error(ctx, CX_ENOMEM, "out of memory reading '%s'", path);
 	}
-	for (;;) {
-		size_t got = fread(b + n, 1, cap - 1 - n, fp);
-		n += got;
-		if (n < cap - 1)
-			break;
-		/* the file grew since fstat: read on, within the limit */
-		if (cap - 1 >= max || cx_grow(&b, &cap, cap * 2 > max + 1 ? max + 1 : cap * 2, 1)) {
-			int c = fgetc(fp);
-			if (c == EOF)
-				break;
-			free(b);
-			fclose(fp);
-			return cx_error(ctx, CX_ELIMIT, "'%s' is larger than the limit of %zu bytes",
-			                path, max);
-		}
-	}
+	rc = read_stream(fp, &b, &cap, &n, max);
 	bool err = ferror(fp) != 0;
 	fclose(fp);
+	if (rc != 0) {
+		free(b);
+		return cx_error(ctx, CX_ELIMIT, "'%s' is larger than the limit of %zu bytes",
+		                path, max);
+	}
 	if (err) {
 		free(b);
 		return cx_error(ctx, CX_EIO, "cannot read '%s': read error", path);
@@ -124,6 +152,43 @@ char *cx_path_dirname(const char *path)
 	if (!slash)
 		return cx_strdup(".");
 	return slash == path ? cx_strdup("/") : cx_strndup(path, (size_t)(slash - path));
+}
+
+/* Whether the path segment s[0..n) is exactly name. */
+static bool segment_is(const char *s, size_t n, const char *name)
+{
+	return strlen(name) == n && memcmp(s, name, n) == 0;
+}
+
+/* Drops the last segment of out[0..o) and its slash, not going below base;
+ * returns the new length. */
+static size_t drop_segment(const char *out, size_t o, size_t base)
+{
+	while (o > base && out[o - 1] != '/')
+		o--;
+	if (o > base)
+		o--;
+	return o;
+}
+
+/* Appends segment s[0..n) to out[0..o), resolving "." and ".." (a ".."
+ * above the start stays in a relative path and vanishes at "/"); returns
+ * the new length. */
+static size_t add_segment(char *out, size_t o, bool abs, const char *s, size_t n)
+{
+	if (n == 0 || segment_is(s, n, "."))
+		return o;
+	if (segment_is(s, n, "..")) {
+		size_t base = abs ? 1 : 0;
+		if (o > base)
+			return drop_segment(out, o, base);
+		if (abs)
+			return o;
+	}
+	if (o > 0 && out[o - 1] != '/')
+		out[o++] = '/';
+	memcpy(out + o, s, n);
+	return o + n;
 }
 
 char *cx_path_normalize(const char *path)
@@ -143,25 +208,7 @@ char *cx_path_normalize(const char *path)
 		const char *s = p;
 		while (*p && *p != '/')
 			p++;
-		size_t n = (size_t)(p - s);
-		if (n == 0 || (n == 1 && s[0] == '.'))
-			continue;
-		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			size_t base = abs ? 1 : 0;
-			if (o > base) {
-				while (o > base && out[o - 1] != '/')
-					o--;
-				if (o > base)
-					o--;
-				continue;
-			}
-			if (abs)
-				continue;
-		}
-		if (o > 0 && out[o - 1] != '/')
-			out[o++] = '/';
-		memcpy(out + o, s, n);
-		o += n;
+		o = add_segment(out, o, abs, s, (size_t)(p - s));
 	}
 	if (o == 0)
 		out[o++] = '.';
@@ -239,6 +286,12 @@ int64_t cx_wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* mkdir that accepts a directory that is already there. */
+static bool mkdir_ok(const char *d)
+{
+	return mkdir(d, 0777) == 0 || errno == EEXIST;
+}
+
 int cx_mkdirs(const char *path, bool last)
 {
 	char *d = cx_strdup(path);
@@ -249,11 +302,11 @@ int cx_mkdirs(const char *path, bool last)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(d, 0777) != 0 && errno != EEXIST)
+		if (!mkdir_ok(d))
 			rc = CX_EIO;
 		*p = '/';
 	}
-	if (rc == 0 && last && mkdir(d, 0777) != 0 && errno != EEXIST)
+	if (rc == 0 && last && !mkdir_ok(d))
 		rc = CX_EIO;
 	int e = errno;
 	free(d);

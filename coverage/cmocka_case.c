@@ -238,20 +238,28 @@ static int cx_wanted(const char *group, const char *name)
 	return cx_name_eq(name, cx.want_case);
 }
 
+static int cx_glob(const char *s, const char *p);
+
+/* P starts with '*': whether S matches it (the stars any run of
+ * characters, the rest of P the rest of S). */
+static int cx_glob_star(const char *s, const char *p)
+{
+	while (*p == '*')
+		p++;
+	if (*p == '\0')
+		return 1;
+	for (; *s != '\0'; s++)
+		if (cx_glob(s, p))
+			return 1;
+	return 0;
+}
+
 /* cmocka's c_strmatch: '*' any run of characters, '?' any one. */
 static int cx_glob(const char *s, const char *p)
 {
 	for (; *p != '\0'; p++, s++) {
-		if (*p == '*') {
-			while (*p == '*')
-				p++;
-			if (*p == '\0')
-				return 1;
-			for (; *s != '\0'; s++)
-				if (cx_glob(s, p))
-					return 1;
-			return 0;
-		}
+		if (*p == '*')
+			return cx_glob_star(s, p);
 		if (*s == '\0' || (*p != '?' && *p != *s))
 			return 0;
 	}
@@ -383,23 +391,15 @@ static int cx_cm_list(const char *group, const struct CMUnitTest *tests, size_t 
 	return 0;
 }
 
-CX_EXPORT int _cmocka_run_group_tests(const char *group_name, const struct CMUnitTest *const tests,
-				      const size_t num_tests, CMFixtureFunction group_setup,
-				      CMFixtureFunction group_teardown)
+/* CASE mode: runs the group's matching cases (nothing when it has none,
+ * not even its setup and teardown). */
+static int cx_cm_run_case(cx_group_fn real, const char *group_name,
+			  const struct CMUnitTest *tests, size_t num_tests,
+			  CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
 {
-	cx_group_fn real;
 	struct CMUnitTest *sel;
 	size_t i, n = 0;
 	int rc;
-
-	cx_init();
-	if (cx.list_path != NULL)
-		return cx_cm_list(group_name, tests, num_tests);
-	real = (cx_group_fn)cx_real("_cmocka_run_group_tests");
-	if (real == NULL)
-		return -1;
-	if (cx.case_spec == NULL)
-		return real(group_name, tests, num_tests, group_setup, group_teardown);
 
 	cx.runner_called = 1;
 	for (i = 0; tests != NULL && i < num_tests; i++)
@@ -419,10 +419,64 @@ CX_EXPORT int _cmocka_run_group_tests(const char *group_name, const struct CMUni
 	return rc;
 }
 
+CX_EXPORT int _cmocka_run_group_tests(const char *group_name, const struct CMUnitTest *const tests,
+				      const size_t num_tests, CMFixtureFunction group_setup,
+				      CMFixtureFunction group_teardown)
+{
+	cx_group_fn real;
+
+	cx_init();
+	if (cx.list_path != NULL)
+		return cx_cm_list(group_name, tests, num_tests);
+	real = (cx_group_fn)cx_real("_cmocka_run_group_tests");
+	if (real == NULL)
+		return -1;
+	if (cx.case_spec == NULL)
+		return real(group_name, tests, num_tests, group_setup, group_teardown);
+	return cx_cm_run_case(real, group_name, tests, num_tests, group_setup, group_teardown);
+}
+
 /* Marks in KEEP the entries of a legacy array to run; returns the number
  * of cases marked, or SIZE_MAX when out of memory. */
 typedef size_t (*cx_select_fn)(const char *group, const UnitTest *tests, size_t num,
 			       unsigned char *keep);
+
+/* The SETUP/TEARDOWN pairs of a _run_tests array, as its entries are
+ * walked. */
+struct cx_pairs {
+	size_t *stack; /* the SETUP entries open */
+	size_t *pair; /* of a SETUP entry: its TEARDOWN's index, or SIZE_MAX */
+	size_t depth;
+};
+
+/* Entry I of a _run_tests array: a SETUP opens a pair, a TEARDOWN closes
+ * the last one open, a wanted case is marked in KEEP with the SETUPs open
+ * around it. Returns 1 for a case marked, else 0. */
+static size_t cx_run_tests_entry(struct cx_pairs *s, const char *group, const UnitTest *tests,
+				 size_t i, unsigned char *keep)
+{
+	const UnitTest *t = &tests[i];
+	size_t j;
+
+	s->pair[i] = SIZE_MAX;
+	if (t->function == NULL)
+		return 0;
+	if (t->function_type == UNIT_TEST_FUNCTION_TYPE_SETUP) {
+		s->stack[s->depth++] = i;
+		return 0;
+	}
+	if (t->function_type == UNIT_TEST_FUNCTION_TYPE_TEARDOWN) {
+		if (s->depth > 0)
+			s->pair[s->stack[--s->depth]] = i;
+		return 0;
+	}
+	if (!cx_legacy_case(t) || !cx_wanted(group, t->name))
+		return 0;
+	keep[i] = 1;
+	for (j = 0; j < s->depth; j++)
+		keep[s->stack[j]] = 1;
+	return 1;
+}
 
 /* _run_tests: a SETUP entry pushes a state that its TEARDOWN pops, and a
  * test runs with the state on top; a case keeps the pairs around it.
@@ -430,38 +484,24 @@ typedef size_t (*cx_select_fn)(const char *group, const UnitTest *tests, size_t 
 static size_t cx_select_run_tests(const char *group, const UnitTest *tests, size_t num,
 				  unsigned char *keep)
 {
-	size_t *stack = malloc(num * sizeof(*stack));
-	size_t *pair = malloc(num * sizeof(*pair));
-	size_t depth = 0, ncases = 0, i, j;
+	struct cx_pairs s;
+	size_t ncases = 0, i;
 
-	if (stack == NULL || pair == NULL) {
-		free(stack);
-		free(pair);
+	s.stack = malloc(num * sizeof(*s.stack));
+	s.pair = malloc(num * sizeof(*s.pair));
+	s.depth = 0;
+	if (s.stack == NULL || s.pair == NULL) {
+		free(s.stack);
+		free(s.pair);
 		return SIZE_MAX;
 	}
-	for (i = 0; i < num; i++) {
-		const UnitTest *t = &tests[i];
-
-		pair[i] = SIZE_MAX;
-		if (t->function == NULL)
-			continue;
-		if (t->function_type == UNIT_TEST_FUNCTION_TYPE_SETUP) {
-			stack[depth++] = i;
-		} else if (t->function_type == UNIT_TEST_FUNCTION_TYPE_TEARDOWN) {
-			if (depth > 0)
-				pair[stack[--depth]] = i;
-		} else if (cx_legacy_case(t) && cx_wanted(group, t->name)) {
-			keep[i] = 1;
-			ncases++;
-			for (j = 0; j < depth; j++)
-				keep[stack[j]] = 1;
-		}
-	}
 	for (i = 0; i < num; i++)
-		if (keep[i] && pair[i] != SIZE_MAX) /* a kept SETUP */
-			keep[pair[i]] = 1;
-	free(stack);
-	free(pair);
+		ncases += cx_run_tests_entry(&s, group, tests, i, keep);
+	for (i = 0; i < num; i++)
+		if (keep[i] && s.pair[i] != SIZE_MAX) /* a kept SETUP */
+			keep[s.pair[i]] = 1;
+	free(s.stack);
+	free(s.pair);
 	return ncases;
 }
 
@@ -509,30 +549,28 @@ static int cx_legacy_run(cx_legacy_fn real, const UnitTest *tests, size_t num,
 	return rc;
 }
 
-/* The deprecated runners; GROUP is the name they are listed under. */
-static int cx_legacy(const char *group, const char *real_name, cx_select_fn select,
-		     const UnitTest *tests, size_t num)
+/* LIST mode of the deprecated runners: their cases, under GROUP. */
+static int cx_legacy_list(const char *group, const UnitTest *tests, size_t num)
 {
 	struct cx_buf out = {0};
-	cx_legacy_fn real;
-	unsigned char *keep;
-	size_t ncases, i;
-	int rc;
+	size_t i;
 
-	cx_init();
-	if (cx.list_path != NULL) {
-		for (i = 0; tests != NULL && i < num; i++)
-			if (cx_legacy_case(&tests[i]))
-				cx_list_case(&out, group, tests[i].name);
-		cx_list_write(&out);
-		free(out.p);
-		return 0;
-	}
-	real = (cx_legacy_fn)cx_real(real_name);
-	if (real == NULL)
-		return -1;
-	if (cx.case_spec == NULL)
-		return real(tests, num);
+	for (i = 0; tests != NULL && i < num; i++)
+		if (cx_legacy_case(&tests[i]))
+			cx_list_case(&out, group, tests[i].name);
+	cx_list_write(&out);
+	free(out.p);
+	return 0;
+}
+
+/* CASE mode of the deprecated runners: runs the entries SELECT keeps, when
+ * they hold a case. */
+static int cx_legacy_run_case(cx_legacy_fn real, const char *group, cx_select_fn select,
+			      const UnitTest *tests, size_t num)
+{
+	unsigned char *keep;
+	size_t ncases;
+	int rc;
 
 	cx.runner_called = 1;
 	if (tests == NULL || num == 0)
@@ -547,6 +585,23 @@ static int cx_legacy(const char *group, const char *real_name, cx_select_fn sele
 		rc = ncases == 0 ? 0 : cx_legacy_run(real, tests, num, keep);
 	free(keep);
 	return rc;
+}
+
+/* The deprecated runners; GROUP is the name they are listed under. */
+static int cx_legacy(const char *group, const char *real_name, cx_select_fn select,
+		     const UnitTest *tests, size_t num)
+{
+	cx_legacy_fn real;
+
+	cx_init();
+	if (cx.list_path != NULL)
+		return cx_legacy_list(group, tests, num);
+	real = (cx_legacy_fn)cx_real(real_name);
+	if (real == NULL)
+		return -1;
+	if (cx.case_spec == NULL)
+		return real(tests, num);
+	return cx_legacy_run_case(real, group, select, tests, num);
 }
 
 CX_EXPORT int _run_tests(const UnitTest *const tests, const size_t number_of_tests)

@@ -79,19 +79,26 @@ static bool listed(const struct cx_strv *v, const char *real)
 	return v && v->n && bsearch(&real, v->v, v->n, sizeof *v->v, cx_cmp_str);
 }
 
-/* path: as reported (relative to the root); real: its real path */
-static bool is_test_code(const struct cx_correlate_opts *o, const char *path, const char *real)
+static bool matches_a_glob(const struct cx_correlate_opts *o, const char *path)
 {
-	if (o && !o->ntest_globs && listed(o->test_sources, real))
-		return true;
-	if (o && !o->ntest_globs && listed(o->product_sources, real))
-		return false;
-	if (!o || !o->ntest_globs)
-		return default_test_path(path);
 	for (size_t i = 0; i < o->ntest_globs; i++)
 		if (cx_glob_match(o->test_globs[i], path))
 			return true;
 	return false;
+}
+
+/* path: as reported (relative to the root); real: its real path. The
+ * globs, when given, decide alone; else the lists of test and product
+ * sources, then the default path rule. */
+static bool is_test_code(const struct cx_correlate_opts *o, const char *path, const char *real)
+{
+	if (o && o->ntest_globs)
+		return matches_a_glob(o, path);
+	if (o && listed(o->test_sources, real))
+		return true;
+	if (o && listed(o->product_sources, real))
+		return false;
+	return default_test_path(path);
 }
 
 static char *real_of(const char *root, const char *path)
@@ -105,6 +112,41 @@ static char *real_of(const char *root, const char *path)
 		return r;
 	}
 	return joined;
+}
+
+static int copy_blocks(struct cx_corr_fn *fn, const struct cx_function *g)
+{
+	if (!g->nblocks)
+		return 0;
+	if (!(fn->blocks = malloc(g->nblocks * sizeof *fn->blocks)))
+		return CX_ENOMEM;
+	memcpy(fn->blocks, g->blocks, g->nblocks * sizeof *fn->blocks);
+	fn->nblocks = g->nblocks;
+	return 0;
+}
+
+/* Function g of the scanned file sf (reported as path; test code or not)
+ * appended to c->fn, which has room for it. */
+static int add_fn(struct cx_correlation *c, struct sfile *sf, const struct cx_function *g,
+                  const char *path, bool test)
+{
+	struct cx_corr_fn *fn = &c->fn[c->nfn];
+	memset(fn, 0, sizeof *fn);
+	fn->path = path;
+	fn->line = g->line;
+	fn->end_line = g->end_line < g->line ? g->line : g->end_line;
+	fn->ccn = g->ccn;
+	fn->cognitive = g->cognitive;
+	fn->npath = g->npath;
+	fn->test_code = test;
+	if (!(fn->name = cx_strdup(g->name)))
+		return CX_ENOMEM;
+	c->nfn++;
+	if (copy_blocks(fn, g))
+		return CX_ENOMEM;
+	if (fn->end_line > sf->maxline)
+		sf->maxline = fn->end_line;
+	return 0;
 }
 
 static int add_file(void *arg, const struct cx_file *file)
@@ -124,29 +166,9 @@ static int add_file(void *arg, const struct cx_file *file)
 	b->nf++;
 	sf->first = c->nfn;
 	bool test = is_test_code(b->o, path, sf->real);
-	for (size_t k = 0; k < file->nfuncs; k++) {
-		const struct cx_function *g = &file->funcs[k];
-		struct cx_corr_fn *fn = &c->fn[c->nfn];
-		memset(fn, 0, sizeof *fn);
-		fn->path = path;
-		fn->line = g->line;
-		fn->end_line = g->end_line < g->line ? g->line : g->end_line;
-		fn->ccn = g->ccn;
-		fn->cognitive = g->cognitive;
-		fn->npath = g->npath;
-		fn->test_code = test;
-		if (!(fn->name = cx_strdup(g->name)))
+	for (size_t k = 0; k < file->nfuncs; k++)
+		if (add_fn(c, sf, &file->funcs[k], path, test))
 			return CX_ENOMEM;
-		c->nfn++;
-		if (g->nblocks) {
-			if (!(fn->blocks = malloc(g->nblocks * sizeof *fn->blocks)))
-				return CX_ENOMEM;
-			memcpy(fn->blocks, g->blocks, g->nblocks * sizeof *fn->blocks);
-			fn->nblocks = g->nblocks;
-		}
-		if (fn->end_line > sf->maxline)
-			sf->maxline = fn->end_line;
-	}
 	sf->n = file->nfuncs;
 	if (!(sf->seen = calloc((size_t)sf->maxline + 1, 1)))
 		return CX_ENOMEM;
@@ -183,59 +205,98 @@ static long fn_at(const struct cx_corr_build *b, const struct sfile *sf, uint32_
 }
 
 
+/* A line's mark in seen: 2 when it ran, else at least 1 (instrumented). */
+static void mark_seen(uint8_t *s, uint64_t count)
+{
+	if (count > 0)
+		*s = 2;
+	else if (*s == 0)
+		*s = 1;
+}
+
+/* One coverage line of a test (its shares in one, its time d) in the
+ * scanned file sf (NULL: a file not scanned); *touched counts the
+ * functions it ran. */
+static void gather_line(struct cx_corr_build *b, struct one *one, struct sfile *sf,
+                        const struct cx_cov_line *ln, double d, size_t *touched)
+{
+	struct cx_correlation *c = b->c;
+	/* a counter past 2^63 is a wrapped one (threads updating counters
+	 * without atomics): it would take all of the test's time, so it
+	 * counts as unknown */
+	if (ln->count >= UINT64_C(1) << 63) {
+		c->corrupt_lines++;
+		return;
+	}
+	double cnt = (double)ln->count;
+	one->total += cnt;
+	long fi = sf ? fn_at(b, sf, ln->line) : -1;
+	if (fi < 0) {
+		one->unmatched += cnt;
+		return;
+	}
+	struct acc *acc = &b->acc[fi];
+	if (acc->l == 0 && cnt > 0)
+		(*touched)++;
+	acc->l += cnt;
+	mark_seen(&sf->seen[ln->line], ln->count);
+	if (ln->count > 0 && !acc->touched) {
+		acc->touched = true;
+		c->fn[fi].tests++;
+		c->fn[fi].touch_s += d;
+	}
+}
+
+/* The functions with L(t,f) > 0 (touched of them) from b->acc into one. */
+static int keep_shares(const struct cx_corr_build *b, struct one *one, size_t touched)
+{
+	const struct acc *acc = b->acc;
+	if (touched && !(one->v = malloc(touched * sizeof *one->v)))
+		return CX_ENOMEM;
+	for (size_t f = 0; f < b->c->nfn && one->n < touched; f++)
+		if (acc[f].l > 0)
+			one->v[one->n++] = (struct share){f, acc[f].l};
+	return 0;
+}
+
 /* Test ti's line counts: L(t,f) of each function it ran (kept sparse),
  * the touched flags and touch times, the lines seen; the attribution waits
  * for cx_correlate_end (it needs every test's time). */
 static int gather(struct cx_corr_build *b, size_t ti, const struct cx_test_run *run, char **reals)
 {
-	struct cx_correlation *c = b->c;
 	struct one *one = &b->per[ti];
-	struct acc *acc = b->acc;
 	if (!run->has_coverage)
 		return 0;
 	double d = run->has_time ? run->duration_s : 0;
-	memset(acc, 0, c->nfn * sizeof *acc);
+	memset(b->acc, 0, b->c->nfn * sizeof *b->acc);
 	size_t touched = 0;
 	for (size_t i = 0; i < run->cov.nfiles; i++) {
 		const struct cx_cov_file *cf = &run->cov.files[i];
 		struct sfile *sf = reals[i] ? find_sfile(b, reals[i]) : NULL;
-		for (size_t k = 0; k < cf->nlines; k++) {
-			const struct cx_cov_line *ln = &cf->lines[k];
-			/* a counter past 2^63 is a wrapped one (threads updating
-			 * counters without atomics): it would take all of the
-			 * test's time, so it counts as unknown */
-			if (ln->count >= UINT64_C(1) << 63) {
-				c->corrupt_lines++;
-				continue;
-			}
-			double cnt = (double)ln->count;
-			one->total += cnt;
-			long fi = sf ? fn_at(b, sf, ln->line) : -1;
-			if (fi < 0) {
-				one->unmatched += cnt;
-				continue;
-			}
-			if (acc[fi].l == 0 && cnt > 0)
-				touched++;
-			acc[fi].l += cnt;
-			uint8_t *s = &sf->seen[ln->line];
-			if (ln->count > 0)
-				*s = 2;
-			else if (*s == 0)
-				*s = 1;
-			if (ln->count > 0 && !acc[fi].touched) {
-				acc[fi].touched = true;
-				c->fn[fi].tests++;
-				c->fn[fi].touch_s += d;
-			}
-		}
+		for (size_t k = 0; k < cf->nlines; k++)
+			gather_line(b, one, sf, &cf->lines[k], d, &touched);
 	}
-	if (touched && !(one->v = malloc(touched * sizeof *one->v)))
-		return CX_ENOMEM;
-	for (size_t f = 0; f < c->nfn && one->n < touched; f++)
-		if (acc[f].l > 0)
-			one->v[one->n++] = (struct share){f, acc[f].l};
-	return 0;
+	return keep_shares(b, one, touched);
+}
+
+/* Share a of function f kept if among the test's three biggest, biggest
+ * first. */
+static void keep_top(struct cx_corr_test *ct, double a, size_t f)
+{
+	size_t pos = ct->ntop;
+	while (pos > 0 && a > ct->top_s[pos - 1]) {
+		if (pos < 3) {
+			ct->top_s[pos] = ct->top_s[pos - 1];
+			ct->top[pos] = ct->top[pos - 1];
+		}
+		pos--;
+	}
+	if (pos >= 3)
+		return;
+	ct->top_s[pos] = a;
+	ct->top[pos] = f;
+	if (ct->ntop < 3)
+		ct->ntop++;
 }
 
 /* Test ti's time over the functions it ran. */
@@ -265,21 +326,7 @@ static void attribute(struct cx_corr_build *b, size_t ti, const struct cx_test_r
 		c->product_s += a;
 		ct->product_s += a;
 		ct->footprint += w * fn->ccn;
-		/* the three biggest shares, biggest first */
-		size_t pos = ct->ntop;
-		while (pos > 0 && a > ct->top_s[pos - 1]) {
-			if (pos < 3) {
-				ct->top_s[pos] = ct->top_s[pos - 1];
-				ct->top[pos] = ct->top[pos - 1];
-			}
-			pos--;
-		}
-		if (pos < 3) {
-			ct->top_s[pos] = a;
-			ct->top[pos] = f;
-			if (ct->ntop < 3)
-				ct->ntop++;
-		}
+		keep_top(ct, a, f);
 	}
 }
 
@@ -417,6 +464,35 @@ int cx_correlate_add(struct cx_correlation *c, size_t ti, const struct cx_test_r
 	return rc ? cx_error(ctx, rc, "out of memory") : 0;
 }
 
+/* v into the smallest (*min) of the *n values seen so far. */
+static void track_min(double *min, size_t *n, double v)
+{
+	if ((*n)++ == 0 || v < *min)
+		*min = v;
+}
+
+/* The total time, the tests without coverage, and d0, u0: the shortest
+ * test with coverage, the cost of running any test (with one test,
+ * nothing to compare with: 0). */
+static void sum_tests(struct cx_correlation *c, const struct cx_tests *tests)
+{
+	double d0 = -1, u0 = -1;
+	size_t nd = 0, nu = 0;
+	for (size_t t = 0; t < tests->n; t++) {
+		const struct cx_test_run *r = &tests->v[t];
+		c->total_s += r->has_time ? r->duration_s : 0;
+		c->tests_without_coverage += !r->has_coverage;
+		if (!r->has_coverage)
+			continue;
+		if (r->has_time)
+			track_min(&d0, &nd, r->duration_s);
+		if (r->has_cpu)
+			track_min(&u0, &nu, r->user_s);
+	}
+	c->d0 = nd >= 2 ? d0 : 0;
+	c->u0 = nu >= 2 ? u0 : 0;
+}
+
 int cx_correlate_end(struct cx_correlation *c, const struct cx_tests *tests, struct cx_ctx *ctx)
 {
 	struct cx_corr_build *b = c->st;
@@ -427,21 +503,7 @@ int cx_correlate_end(struct cx_correlation *c, const struct cx_tests *tests, str
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	}
 	c->ntest = tests->n;
-	/* d0, u0: the shortest test with coverage, the cost of running any
-	 * test (with one test, nothing to compare with: 0) */
-	double d0 = -1, u0 = -1;
-	size_t nd = 0, nu = 0;
-	for (size_t t = 0; t < tests->n; t++) {
-		const struct cx_test_run *r = &tests->v[t];
-		c->total_s += r->has_time ? r->duration_s : 0;
-		c->tests_without_coverage += !r->has_coverage;
-		if (r->has_coverage && r->has_time && (nd++ == 0 || r->duration_s < d0))
-			d0 = r->duration_s;
-		if (r->has_coverage && r->has_cpu && (nu++ == 0 || r->user_s < u0))
-			u0 = r->user_s;
-	}
-	c->d0 = nd >= 2 ? d0 : 0;
-	c->u0 = nu >= 2 ? u0 : 0;
+	sum_tests(c, tests);
 	for (size_t t = 0; t < tests->n; t++) {
 		attribute(b, t, &tests->v[t]);
 		c->base_total_s += c->test[t].base_s;

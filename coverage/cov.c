@@ -19,6 +19,43 @@ uint64_t cx_cov_sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* Appends "/" (unless out is still empty) and the len bytes at p. */
+static void put_component(char *out, size_t *o, const char *p, size_t len)
+{
+	if (*o)
+		out[(*o)++] = '/';
+	memcpy(out + *o, p, len);
+	*o += len;
+}
+
+/* A ".." takes away the component before it; with none left (only the
+ * leading "../" that stay, keep bytes of them) it is kept itself. */
+static void put_dotdot(char *out, size_t *o, size_t *keep)
+{
+	if (*o <= *keep) {
+		put_component(out, o, "..", 2);
+		*keep = *o;
+		return;
+	}
+	size_t n = *o; /* drop the last component */
+	while (n > *keep && out[n - 1] != '/')
+		n--;
+	if (n > *keep)
+		n--;
+	else if (n > 0 && out[n - 1] == '/')
+		n--;
+	*o = n;
+}
+
+/* One component (len bytes at p) of a path being normalized into out. */
+static void put_part(char *out, size_t *o, size_t *keep, const char *p, size_t len)
+{
+	if (len == 2 && p[0] == '.' && p[1] == '.')
+		put_dotdot(out, o, keep);
+	else if (len && !(len == 1 && p[0] == '.'))
+		put_component(out, o, p, len);
+}
+
 /* A relative path lexically normalized: "." and empty components gone, a
  * ".." taking away the component before it; leading ".." kept (nothing to
  * take away). "" becomes ".". */
@@ -32,27 +69,7 @@ static char *normalize_relative(const char *path)
 	for (const char *p = path; *p;) {
 		const char *e = strchr(p, '/');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (o > keep) { /* drop the last component */
-				while (o > keep && out[o - 1] != '/')
-					o--;
-				if (o > keep)
-					o--;
-				else if (o > 0 && out[o - 1] == '/')
-					o--;
-			} else {
-				if (o)
-					out[o++] = '/';
-				memcpy(out + o, "..", 2);
-				o += 2;
-				keep = o;
-			}
-		} else if (len && !(len == 1 && p[0] == '.')) {
-			if (o)
-				out[o++] = '/';
-			memcpy(out + o, p, len);
-			o += len;
-		}
+		put_part(out, &o, &keep, p, len);
 		p += len + (e != NULL);
 	}
 	if (o == 0)
@@ -205,6 +222,27 @@ static int absorb(struct cx_cov_file *dst, struct cx_cov_file *src)
 	return 0;
 }
 
+/* Sums the entries of one function of several objects (same name line
+ * and name; f's functions sorted): each appears once. */
+static void merge_funcs(struct cx_cov_file *f)
+{
+	if (f->nfuncs == 0)
+		return;
+	size_t o = 0;
+	for (size_t k = 1; k < f->nfuncs; k++) {
+		struct cx_cov_func *a = &f->funcs[o], *b = &f->funcs[k];
+		if (a->line == b->line && strcmp(a->name, b->name) == 0) {
+			a->count = cx_cov_sat_add(a->count, b->count);
+			if (b->end_line > a->end_line)
+				a->end_line = b->end_line;
+			free(b->name);
+		} else {
+			f->funcs[++o] = *b;
+		}
+	}
+	f->nfuncs = o + 1;
+}
+
 int cx_cov_fold(struct cx_cov *cov)
 {
 	if (cov->nfiles == 0)
@@ -222,23 +260,8 @@ int cx_cov_fold(struct cx_cov *cov)
 	}
 	cov->nfiles = w + 1;
 	for (size_t i = 0; i < cov->nfiles; i++) {
-		struct cx_cov_file *f = &cov->files[i];
-		cx_cov_file_finish(f);
-		/* one function of several objects (same name line and name) */
-		size_t o = 0;
-		for (size_t k = 1; k < f->nfuncs; k++) {
-			struct cx_cov_func *a = &f->funcs[o], *b = &f->funcs[k];
-			if (a->line == b->line && strcmp(a->name, b->name) == 0) {
-				a->count = cx_cov_sat_add(a->count, b->count);
-				if (b->end_line > a->end_line)
-					a->end_line = b->end_line;
-				free(b->name);
-			} else {
-				f->funcs[++o] = *b;
-			}
-		}
-		if (f->nfuncs)
-			f->nfuncs = o + 1;
+		cx_cov_file_finish(&cov->files[i]);
+		merge_funcs(&cov->files[i]);
 	}
 	return 0;
 }

@@ -35,6 +35,86 @@
 
 /* ---- gzip ---- */
 
+/* One pass of inflate_all over the input. */
+struct gz {
+	z_stream zs;
+	const unsigned char *in;
+	size_t len, fed; /* the input, bytes of it handed to zlib */
+	char *dst;       /* where the output goes; NULL: only measured */
+	size_t cap, n;   /* dst's size, bytes out */
+};
+
+static void gz_feed(struct gz *g)
+{
+	if (g->zs.avail_in == 0 && g->fed < g->len) {
+		/* avail_in is an unsigned int: hand over at most that */
+		size_t chunk = g->len - g->fed > UINT_MAX ? UINT_MAX : g->len - g->fed;
+		g->zs.next_in = (unsigned char *)g->in + g->fed;
+		g->zs.avail_in = (unsigned)chunk;
+		g->fed += chunk;
+	}
+}
+
+/* Counts (and copies to dst, if any) the got bytes zlib wrote to buf. */
+static int gz_keep(struct gz *g, const unsigned char *buf, size_t got, struct cx_ctx *ctx)
+{
+	if (got > CX_MAX_COVERAGE_BYTES - g->n)
+		return cx_error(ctx, CX_ELIMIT, PFX "more than %u bytes once decompressed",
+		                CX_MAX_COVERAGE_BYTES);
+	if (g->dst) {
+		if (got > g->cap - g->n) /* the same input cannot inflate to more */
+			return cx_error(ctx, CX_EINVAL, PFX "gzip data changed while read");
+		memcpy(g->dst + g->n, buf, got);
+	}
+	g->n += got;
+	return 0;
+}
+
+/* At the end of a gzip member: 1 when the input ends there too, 0 when
+ * another member follows (zlib reset for it). */
+static int gz_next_member(struct gz *g, struct cx_ctx *ctx)
+{
+	size_t at = g->fed - g->zs.avail_in, left = g->len - at;
+	if (left == 0)
+		return 1;
+	/* another member must follow; zlib's own detection would take a zlib
+	 * header here too, which gzip(1) does not */
+	if (left < 2 || g->in[at] != 0x1f || g->in[at + 1] != 0x8b)
+		return cx_error(ctx, CX_EINVAL, PFX "%zu bytes of trailing garbage after "
+		                "the gzip data", left);
+	inflateReset(&g->zs);
+	return 0;
+}
+
+/* An error inflate reported itself. */
+static int gz_failed(const struct gz *g, int zr, struct cx_ctx *ctx)
+{
+	if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR)
+		return cx_error(ctx, CX_EINVAL, PFX "corrupt gzip data (%s)",
+		                g->zs.msg ? g->zs.msg : "bad stream");
+	if (zr == Z_MEM_ERROR)
+		return cx_error(ctx, CX_ENOMEM, PFX "out of memory decompressing");
+	return 0;
+}
+
+/* After inflate returned zr (not Z_STREAM_END) with got bytes out: an
+ * error, or 0 to go on. */
+static int gz_check(const struct gz *g, int zr, size_t got, struct cx_ctx *ctx)
+{
+	int rc = gz_failed(g, zr, ctx);
+	if (rc)
+		return rc;
+	/* Z_OK or Z_BUF_ERROR: room left in buf means zlib wants input */
+	if (g->zs.avail_out > 0 && g->zs.avail_in == 0 && g->fed == g->len)
+		return cx_error(ctx, CX_EINVAL, PFX "truncated gzip data (%zu bytes, ends "
+		                "inside the stream)", g->len);
+	if (zr == Z_BUF_ERROR && got == 0 && g->zs.avail_in > 0) {
+		/* no progress with input and room: never spin on it */
+		return cx_error(ctx, CX_EINVAL, PFX "corrupt gzip data (no progress)");
+	}
+	return 0;
+}
+
 /* Inflates the gzip stream `in` (several members one after the other, as
  * gzip(1) reads them) through a small buffer, copying the output into dst
  * when dst is not NULL; *total is the decompressed size. Beyond
@@ -44,79 +124,32 @@ static int inflate_all(const unsigned char *in, size_t len, char *dst, size_t ca
                        size_t *total, struct cx_ctx *ctx)
 {
 	unsigned char buf[64 * 1024];
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
+	struct gz g;
+	memset(&g, 0, sizeof g);
+	g.in = in;
+	g.len = len;
+	g.dst = dst;
+	g.cap = cap;
 	/* 15 + 32: a 32 KiB window, the header detected (only gzip's gets
 	 * here: the caller checked the magic) */
-	int zr = inflateInit2(&zs, 15 + 32);
+	int zr = inflateInit2(&g.zs, 15 + 32);
 	if (zr != Z_OK)
 		return cx_error(ctx, zr == Z_MEM_ERROR ? CX_ENOMEM : CX_EINVAL,
 		                PFX "cannot start decompressing (zlib error %d)", zr);
-	size_t fed = 0, n = 0; /* bytes handed to zlib, bytes out */
-	int rc = 0;
-	for (;;) {
-		if (zs.avail_in == 0 && fed < len) {
-			/* avail_in is an unsigned int: hand over at most that */
-			size_t chunk = len - fed > UINT_MAX ? UINT_MAX : len - fed;
-			zs.next_in = (unsigned char *)in + fed;
-			zs.avail_in = (unsigned)chunk;
-			fed += chunk;
-		}
-		zs.next_out = buf;
-		zs.avail_out = sizeof buf;
-		zr = inflate(&zs, Z_NO_FLUSH);
-		size_t got = sizeof buf - zs.avail_out;
-		if (got > CX_MAX_COVERAGE_BYTES - n) {
-			rc = cx_error(ctx, CX_ELIMIT, PFX "more than %u bytes once decompressed",
-			              CX_MAX_COVERAGE_BYTES);
-			break;
-		}
-		if (dst) {
-			if (got > cap - n) { /* the same input cannot inflate to more */
-				rc = cx_error(ctx, CX_EINVAL, PFX "gzip data changed while read");
-				break;
-			}
-			memcpy(dst + n, buf, got);
-		}
-		n += got;
-		if (zr == Z_STREAM_END) {
-			size_t at = fed - zs.avail_in, left = len - at;
-			if (left == 0)
-				break;
-			/* another member must follow; zlib's own detection would
-			 * take a zlib header here too, which gzip(1) does not */
-			if (left < 2 || in[at] != 0x1f || in[at + 1] != 0x8b) {
-				rc = cx_error(ctx, CX_EINVAL, PFX "%zu bytes of trailing garbage after "
-				              "the gzip data", left);
-				break;
-			}
-			inflateReset(&zs);
-			continue;
-		}
-		if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR) {
-			rc = cx_error(ctx, CX_EINVAL, PFX "corrupt gzip data (%s)",
-			              zs.msg ? zs.msg : "bad stream");
-			break;
-		}
-		if (zr == Z_MEM_ERROR) {
-			rc = cx_error(ctx, CX_ENOMEM, PFX "out of memory decompressing");
-			break;
-		}
-		/* Z_OK or Z_BUF_ERROR: room left in buf means zlib wants input */
-		if (zs.avail_out > 0 && zs.avail_in == 0 && fed == len) {
-			rc = cx_error(ctx, CX_EINVAL, PFX "truncated gzip data (%zu bytes, ends "
-			              "inside the stream)", len);
-			break;
-		}
-		if (zr == Z_BUF_ERROR && got == 0 && zs.avail_in > 0) {
-			/* no progress with input and room: never spin on it */
-			rc = cx_error(ctx, CX_EINVAL, PFX "corrupt gzip data (no progress)");
-			break;
-		}
+	int rc = 0; /* 1: the end of the input */
+	while (rc == 0) {
+		gz_feed(&g);
+		g.zs.next_out = buf;
+		g.zs.avail_out = sizeof buf;
+		zr = inflate(&g.zs, Z_NO_FLUSH);
+		size_t got = sizeof buf - g.zs.avail_out;
+		rc = gz_keep(&g, buf, got, ctx);
+		if (rc == 0)
+			rc = zr == Z_STREAM_END ? gz_next_member(&g, ctx) : gz_check(&g, zr, got, ctx);
 	}
-	inflateEnd(&zs);
-	*total = n;
-	return rc;
+	inflateEnd(&g.zs);
+	*total = g.n;
+	return rc < 0 ? rc : 0;
 }
 
 /* Two passes, the first only measuring: the buffer is allocated once at
@@ -208,6 +241,33 @@ static int to_count(const cJSON *v, const char *where, const char *key, uint64_t
 
 /* ---- files ---- */
 
+/* v (an object's `key`, at `where`) is a string that is not empty. */
+static int need_string(const cJSON *v, const char *where, const char *key, struct cx_ctx *ctx)
+{
+	if (!v)
+		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"%s\"", where, key);
+	if (!cJSON_IsString(v))
+		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is not a string", where, key);
+	if (!v->valuestring[0])
+		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is empty", where, key);
+	return 0;
+}
+
+/* A function's lines and count into out (its name left alone). */
+static int read_function_numbers(const cJSON *fn, const char *where, struct cx_cov_func *out,
+                                 struct cx_ctx *ctx)
+{
+	int rc = to_line(get(fn, "start_line"), where, "start_line", 1, &out->line, ctx);
+	/* end_line is in every gcov that writes JSON, but only informative:
+	 * missing reads as "not recorded" (0) */
+	const cJSON *e = get(fn, "end_line");
+	if (rc == 0 && e)
+		rc = to_line(e, where, "end_line", 0, &out->end_line, ctx);
+	if (rc == 0)
+		rc = to_count(get(fn, "execution_count"), where, "execution_count", &out->count, ctx);
+	return rc;
+}
+
 static int read_function(const cJSON *fn, const char *where, struct cx_cov_func *out,
                          struct cx_ctx *ctx)
 {
@@ -215,34 +275,69 @@ static int read_function(const cJSON *fn, const char *where, struct cx_cov_func 
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
 	/* "name" as the source spells it (C: the same as "demangled_name") */
 	const cJSON *name = get(fn, "name");
-	if (!name)
-		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"name\"", where);
-	if (!cJSON_IsString(name))
-		return cx_error(ctx, CX_EINVAL, PFX "%s.name is not a string", where);
-	if (!name->valuestring[0])
-		return cx_error(ctx, CX_EINVAL, PFX "%s.name is empty", where);
-	uint32_t line = 0, end = 0;
-	uint64_t count = 0;
-	int rc = to_line(get(fn, "start_line"), where, "start_line", 1, &line, ctx);
-	/* end_line is in every gcov that writes JSON, but only informative:
-	 * missing reads as "not recorded" (0) */
-	const cJSON *e = get(fn, "end_line");
-	if (rc == 0 && e)
-		rc = to_line(e, where, "end_line", 0, &end, ctx);
-	if (rc == 0)
-		rc = to_count(get(fn, "execution_count"), where, "execution_count", &count, ctx);
+	int rc = need_string(name, where, "name", ctx);
+	if (rc)
+		return rc;
+	struct cx_cov_func v = {0};
+	rc = read_function_numbers(fn, where, &v, ctx);
 	if (rc)
 		return rc;
 	/* an end before the start (a #line directive between them) is not
 	 * an extent: not recorded */
-	if (end < line)
-		end = 0;
-	out->name = cx_strdup(name->valuestring);
-	if (!out->name)
+	if (v.end_line < v.line)
+		v.end_line = 0;
+	v.name = cx_strdup(name->valuestring);
+	if (!v.name)
 		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	out->line = line;
-	out->end_line = end;
-	out->count = count;
+	*out = v;
+	return 0;
+}
+
+/* The "functions" array (at `where`) into f->funcs. */
+static int read_functions(const cJSON *funcs, const char *where, struct cx_cov_file *f,
+                          struct cx_ctx *ctx)
+{
+	size_t n = (size_t)cJSON_GetArraySize(funcs), i = 0;
+	if (n && !(f->funcs = calloc(n, sizeof *f->funcs)))
+		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
+	const cJSON *v;
+	cJSON_ArrayForEach(v, funcs) {
+		char w[128];
+		snprintf(w, sizeof w, "%s.functions[%zu]", where, i);
+		int rc = read_function(v, w, &f->funcs[i], ctx);
+		if (rc)
+			return rc;
+		f->nfuncs = ++i;
+	}
+	return 0;
+}
+
+static int read_line(const cJSON *v, const char *where, struct cx_cov_line *l, struct cx_ctx *ctx)
+{
+	if (!cJSON_IsObject(v))
+		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
+	int rc = to_line(get(v, "line_number"), where, "line_number", 1, &l->line, ctx);
+	if (rc == 0)
+		rc = to_count(get(v, "count"), where, "count", &l->count, ctx);
+	return rc;
+}
+
+/* The "lines" array (at `where`) into f->lines. */
+static int read_lines(const cJSON *lines, const char *where, struct cx_cov_file *f,
+                      struct cx_ctx *ctx)
+{
+	size_t n = (size_t)cJSON_GetArraySize(lines), i = 0;
+	if (n && !(f->lines = calloc(n, sizeof *f->lines)))
+		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
+	const cJSON *v;
+	cJSON_ArrayForEach(v, lines) {
+		char w[128];
+		snprintf(w, sizeof w, "%s.lines[%zu]", where, i);
+		int rc = read_line(v, w, &f->lines[i], ctx);
+		if (rc)
+			return rc;
+		f->nlines = ++i;
+	}
 	return 0;
 }
 
@@ -254,14 +349,11 @@ static int read_file_entry(const cJSON *fe, size_t idx, const char *dir, struct 
 	if (!cJSON_IsObject(fe))
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
 	const cJSON *file = get(fe, "file");
-	if (!file)
-		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"file\"", where);
-	if (!cJSON_IsString(file))
-		return cx_error(ctx, CX_EINVAL, PFX "%s.file is not a string", where);
-	if (!file->valuestring[0])
-		return cx_error(ctx, CX_EINVAL, PFX "%s.file is empty", where);
+	int rc = need_string(file, where, "file", ctx);
+	if (rc)
+		return rc;
 	const cJSON *funcs = get(fe, "functions"), *lines = get(fe, "lines");
-	int rc = cx_cov_array(PFX, funcs, where, "functions", ctx);
+	rc = cx_cov_array(PFX, funcs, where, "functions", ctx);
 	if (rc == 0)
 		rc = cx_cov_array(PFX, lines, where, "lines", ctx);
 	if (rc)
@@ -269,36 +361,12 @@ static int read_file_entry(const cJSON *fe, size_t idx, const char *dir, struct 
 	f->path = cx_cov_path(dir, file->valuestring);
 	if (!f->path)
 		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-
-	size_t n = (size_t)cJSON_GetArraySize(funcs), i = 0;
-	if (n && !(f->funcs = calloc(n, sizeof *f->funcs)))
-		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	const cJSON *v;
-	cJSON_ArrayForEach(v, funcs) {
-		char w[128];
-		snprintf(w, sizeof w, "%s.functions[%zu]", where, i);
-		if ((rc = read_function(v, w, &f->funcs[i], ctx)) != 0)
-			return rc;
-		f->nfuncs = ++i;
-	}
-
-	n = (size_t)cJSON_GetArraySize(lines);
-	i = 0;
-	if (n && !(f->lines = calloc(n, sizeof *f->lines)))
-		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	cJSON_ArrayForEach(v, lines) {
-		char w[128];
-		snprintf(w, sizeof w, "%s.lines[%zu]", where, i);
-		if (!cJSON_IsObject(v))
-			return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", w);
-		struct cx_cov_line *l = &f->lines[i];
-		if ((rc = to_line(get(v, "line_number"), w, "line_number", 1, &l->line, ctx)) != 0 ||
-		    (rc = to_count(get(v, "count"), w, "count", &l->count, ctx)) != 0)
-			return rc;
-		f->nlines = ++i;
-	}
-	cx_cov_file_finish(f);
-	return 0;
+	rc = read_functions(funcs, where, f, ctx);
+	if (rc == 0)
+		rc = read_lines(lines, where, f, ctx);
+	if (rc == 0)
+		cx_cov_file_finish(f);
+	return rc;
 }
 
 static int read_version(const cJSON *root, struct cx_ctx *ctx)
@@ -323,32 +391,53 @@ static int read_version(const cJSON *root, struct cx_ctx *ctx)
 	return cx_error(ctx, CX_EINVAL, PFX "format_version is not a string or number");
 }
 
-/* One document: its files are pushed to *cov (capacity *cap). */
-static int read_document(const cJSON *root, const char *base, struct cx_cov *cov, size_t *cap,
-                         struct cx_ctx *ctx)
+/* A document's "current_working_directory" (*cwd, NULL when absent) and
+ * "files" (*files), type-checked. */
+static int read_document_keys(const cJSON *root, const cJSON **cwd, const cJSON **files,
+                              struct cx_ctx *ctx)
 {
 	if (!cJSON_IsObject(root))
 		return cx_error(ctx, CX_EINVAL, PFX "the top level is not an object");
 	int rc = read_version(root, ctx);
 	if (rc)
 		return rc;
-	const cJSON *cwd = get(root, "current_working_directory");
-	if (cwd && !cJSON_IsString(cwd))
+	*cwd = get(root, "current_working_directory");
+	if (*cwd && !cJSON_IsString(*cwd))
 		return cx_error(ctx, CX_EINVAL, PFX "current_working_directory is not a string");
-	const cJSON *files = get(root, "files");
-	if (!files)
+	*files = get(root, "files");
+	if (!*files)
 		return cx_error(ctx, CX_EINVAL, PFX "missing \"files\"");
-	if (!cJSON_IsArray(files))
+	if (!cJSON_IsArray(*files))
 		return cx_error(ctx, CX_EINVAL, PFX "files is not an array");
-	/* the directory relative names are relative to: gcov's cwd (itself
-	 * relative to base if relative), else base */
-	char *dir = NULL;
+	return 0;
+}
+
+/* The directory relative names are relative to (*dir, caller frees; NULL
+ * when there is none): gcov's cwd (itself relative to base if relative),
+ * else base. */
+static int document_dir(const cJSON *cwd, const char *base, char **dir, struct cx_ctx *ctx)
+{
+	*dir = NULL;
 	if (cwd && cwd->valuestring[0]) {
-		if (!(dir = cx_cov_path(base, cwd->valuestring)))
+		if (!(*dir = cx_cov_path(base, cwd->valuestring)))
 			return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	} else if (base && !(dir = cx_strdup(base))) {
+	} else if (base && !(*dir = cx_strdup(base))) {
 		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
 	}
+	return 0;
+}
+
+/* One document: its files are pushed to *cov (capacity *cap). */
+static int read_document(const cJSON *root, const char *base, struct cx_cov *cov, size_t *cap,
+                         struct cx_ctx *ctx)
+{
+	const cJSON *cwd = NULL, *files = NULL;
+	char *dir = NULL;
+	int rc = read_document_keys(root, &cwd, &files, ctx);
+	if (rc == 0)
+		rc = document_dir(cwd, base, &dir, ctx);
+	if (rc)
+		return rc;
 	size_t idx = 0;
 	const cJSON *fe;
 	cJSON_ArrayForEach(fe, files) {
@@ -364,6 +453,25 @@ static int read_document(const cJSON *root, const char *base, struct cx_cov *cov
 	return rc;
 }
 
+static size_t skip_space(const char *text, size_t len, size_t pos)
+{
+	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
+	                     text[pos] == '\r'))
+		pos++;
+	return pos;
+}
+
+/* The error for the document at text + pos that cJSON failed on. */
+static int malformed(const char *text, size_t len, size_t pos, const char *end,
+                     struct cx_ctx *ctx)
+{
+	unsigned line, col;
+	/* cJSON leaves end at the start of the value it failed on (or unset) */
+	if (!end || end < text + pos || end > text + len)
+		end = text + pos;
+	cx_cov_position(text, end, &line, &col);
+	return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
+}
 
 /* Documents one after the other, separated by white space: what
  * `gcov -j -t a.gcda b.gcda` prints. */
@@ -372,22 +480,13 @@ static int read_documents(const char *text, size_t len, const char *base, struct
 {
 	size_t pos = 0, cap = 0, ndocs = 0;
 	for (;;) {
-		while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
-		                     text[pos] == '\r'))
-			pos++;
+		pos = skip_space(text, len, pos);
 		if (pos == len)
 			break;
 		const char *end = NULL;
 		cJSON *root = cJSON_ParseWithLengthOpts(text + pos, len - pos, &end, false);
-		if (!root) {
-			unsigned line, col;
-			/* cJSON leaves end at the start of the value it failed
-			 * on (or unset) */
-			if (!end || end < text + pos || end > text + len)
-				end = text + pos;
-			cx_cov_position(text, end, &line, &col);
-			return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
-		}
+		if (!root)
+			return malformed(text, len, pos, end, ctx);
 		int rc = read_document(root, base, cov, &cap, ctx);
 		cJSON_Delete(root);
 		if (rc)

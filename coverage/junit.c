@@ -99,53 +99,90 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Past the digits at p, counted into *digits. */
+static const char *skip_digits(const char *p, size_t *digits)
+{
+	while (is_digit(*p))
+		p++, (*digits)++;
+	return p;
+}
+
+/* Past an exponent's sign and digits at p (after the 'e'); NULL without a
+ * digit. */
+static const char *scan_exponent(const char *p)
+{
+	size_t digits = 0;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!is_digit(*p))
+		return NULL;
+	return skip_digits(p, &digits);
+}
+
+/* The end of the plain decimal at s (digits, an optional fraction and
+ * exponent); NULL when s does not start with one. */
+static const char *scan_decimal(const char *s)
+{
+	size_t digits = 0;
+	const char *p = skip_digits(s, &digits);
+	if (*p == '.')
+		p = skip_digits(p + 1, &digits);
+	if (digits == 0)
+		return NULL;
+	if (*p == 'e' || *p == 'E')
+		return scan_exponent(p + 1);
+	return p;
+}
+
+/* The C locale, made when first needed; (locale_t)0 when it cannot be. */
+static locale_t c_locale(struct jstate *st)
+{
+	if (!st->c_locale)
+		st->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	return st->c_locale;
+}
+
+static bool blank_rest(const char *p)
+{
+	while (is_space(*p))
+		p++;
+	return *p == '\0';
+}
+
+/* The plain decimal from s to end converted in the C locale; false unless
+ * finite and not negative. */
+static bool c_strtod(struct jstate *st, const char *s, const char *end, double *out)
+{
+	locale_t loc = c_locale(st);
+	if (!loc)
+		return false;
+	char *e = NULL;
+	double v = strtod_l(s, &e, loc);
+	if (e != end || !isfinite(v) || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
 /* "time" in seconds: a plain non-negative decimal (digits, an optional
  * fraction and exponent; XML blanks around it), finite. Anything else
  * (a sign, hex, inf, nan, a comma, units) is not a time. Converted in the
  * C locale: a caller's setlocale() must not turn "0.25" into garbage. */
 static bool parse_time(struct jstate *st, const char *s, double *out)
 {
-	size_t n = strlen(s);
-	if (n > TIME_MAX_CHARS)
+	if (strlen(s) > TIME_MAX_CHARS)
 		return false;
 	while (is_space(*s))
 		s++;
-	const char *p = s;
-	size_t digits = 0;
-	while (*p >= '0' && *p <= '9')
-		p++, digits++;
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9')
-			p++, digits++;
-	}
-	if (digits == 0)
+	const char *end = scan_decimal(s);
+	if (!end || !blank_rest(end))
 		return false;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	const char *end = p;
-	while (is_space(*p))
-		p++;
-	if (*p)
-		return false;
-	if (!st->c_locale) {
-		st->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-		if (!st->c_locale)
-			return false;
-	}
-	char *e = NULL;
-	double v = strtod_l(s, &e, st->c_locale);
-	if (e != end || !isfinite(v) || v < 0)
-		return false;
-	*out = v;
-	return true;
+	return c_strtod(st, s, end, out);
 }
 
 static void case_free(struct jstate *st)
@@ -154,6 +191,22 @@ static void case_free(struct jstate *st)
 	free(st->cur.classname);
 	memset(&st->cur, 0, sizeof st->cur);
 	st->in_case = false;
+}
+
+/* The open case's time and CTest's status attributes. */
+static void case_attrs(struct jstate *st, const XML_Char **atts)
+{
+	const char *t = attr(atts, "time");
+	st->cur.has_time = t && parse_time(st, t, &st->cur.time_s);
+	if (!st->cur.has_time)
+		st->cur.time_s = 0;
+	/* CTest's status; Google Test writes "run"/"notrun" too. Other values
+	 * leave the children to decide. */
+	const char *s = attr(atts, "status");
+	if (s && strcmp(s, "fail") == 0)
+		st->cur_failed = true;
+	else if (s && (strcmp(s, "notrun") == 0 || strcmp(s, "disabled") == 0))
+		st->cur_skipped = true;
 }
 
 static void case_start(struct jstate *st, const XML_Char **atts)
@@ -172,17 +225,7 @@ static void case_start(struct jstate *st, const XML_Char **atts)
 		fail(st, CX_ENOMEM, "", NULL);
 		return;
 	}
-	const char *t = attr(atts, "time");
-	st->cur.has_time = t && parse_time(st, t, &st->cur.time_s);
-	if (!st->cur.has_time)
-		st->cur.time_s = 0;
-	/* CTest's status; Google Test writes "run"/"notrun" too. Other values
-	 * leave the children to decide. */
-	const char *s = attr(atts, "status");
-	if (s && strcmp(s, "fail") == 0)
-		st->cur_failed = true;
-	else if (s && (strcmp(s, "notrun") == 0 || strcmp(s, "disabled") == 0))
-		st->cur_skipped = true;
+	case_attrs(st, atts);
 }
 
 static void case_end(struct jstate *st)
@@ -204,6 +247,29 @@ static bool is_suite(const char *name)
 	return strcmp(name, "testsuite") == 0 || strcmp(name, "testsuites") == 0;
 }
 
+/* A direct child of the open case: its verdict, else skipped. */
+static void case_child(struct jstate *st, const XML_Char *name)
+{
+	if (strcmp(name, "failure") == 0 || strcmp(name, "error") == 0)
+		st->cur_failed = true;
+	else if (strcmp(name, "skipped") == 0)
+		st->cur_skipped = true;
+	else if (strcmp(name, "testcase") == 0 || is_suite(name))
+		fail(st, CX_EINVAL, "<testcase> holds a <", name);
+	st->ignore_depth = 1;
+}
+
+/* An element in a suite, outside any case. */
+static void suite_child(struct jstate *st, const XML_Char *name, const XML_Char **atts)
+{
+	if (is_suite(name))
+		st->suite_depth++;
+	else if (strcmp(name, "testcase") == 0)
+		case_start(st, atts);
+	else
+		st->ignore_depth = 1;
+}
+
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct jstate *st = ud;
@@ -214,14 +280,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		return;
 	}
 	if (st->in_case) {
-		/* a direct child of the case: its verdict, else skipped */
-		if (strcmp(name, "failure") == 0 || strcmp(name, "error") == 0)
-			st->cur_failed = true;
-		else if (strcmp(name, "skipped") == 0)
-			st->cur_skipped = true;
-		else if (strcmp(name, "testcase") == 0 || is_suite(name))
-			fail(st, CX_EINVAL, "<testcase> holds a <", name);
-		st->ignore_depth = 1;
+		case_child(st, name);
 		return;
 	}
 	if (st->suite_depth == 0) {
@@ -231,12 +290,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		st->suite_depth = 1;
 		return;
 	}
-	if (is_suite(name))
-		st->suite_depth++;
-	else if (strcmp(name, "testcase") == 0)
-		case_start(st, atts);
-	else
-		st->ignore_depth = 1;
+	suite_child(st, name, atts);
 }
 
 static void XMLCALL on_end(void *ud, const XML_Char *name)
@@ -280,13 +334,10 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
 #define FEED_FIRST 256u
 #define FEED_MAX (1u << 20)
 
-/* Parses one document from data. On success *next is 0, or the offset of
- * another document that follows this one. */
-static int parse_document(struct jstate *st, const char *data, size_t len, size_t *next)
+/* st->p ready for a new document: one parser, reset between documents
+ * (creating one costs more than parsing a small document). */
+static int start_parser(struct jstate *st)
 {
-	*next = 0;
-	/* one parser, reset between documents: creating one costs more than
-	 * parsing a small document */
 	if (!st->p)
 		st->p = XML_ParserCreate(NULL);
 	else if (!XML_ParserReset(st->p, NULL))
@@ -302,7 +353,12 @@ static int parse_document(struct jstate *st, const char *data, size_t len, size_
 	XML_SetParamEntityParsing(st->p, XML_PARAM_ENTITY_PARSING_NEVER);
 	st->root_done = false;
 	st->suite_depth = st->ignore_depth = 0;
+	return 0;
+}
 
+/* Feeds data to expat in growing chunks until it stops or data ends. */
+static enum XML_Status feed(struct jstate *st, const char *data, size_t len)
+{
 	enum XML_Status status = XML_STATUS_OK;
 	size_t pos = 0, chunk = FEED_FIRST;
 	while (status == XML_STATUS_OK && pos < len) {
@@ -312,30 +368,54 @@ static int parse_document(struct jstate *st, const char *data, size_t len, size_
 		if (chunk < FEED_MAX)
 			chunk *= 2;
 	}
-	int rc = 0;
-	if (status != XML_STATUS_OK && st->rc == 0) {
-		enum XML_Error code = XML_GetErrorCode(st->p);
-		XML_Index at = XML_GetCurrentByteIndex(st->p);
-		unsigned long line, col;
-		position(st, &line, &col);
-		if (st->root_done && at > 0 && (size_t)at < len && data[at] == '<' &&
-		    (code == XML_ERROR_JUNK_AFTER_DOC_ELEMENT ||
-		     code == XML_ERROR_MISPLACED_XML_PI)) {
-			/* another document follows (cmocka, or files concatenated) */
-			*next = (size_t)at;
-			st->base_line = line;
-			st->base_col = col - 1;
-		} else {
-			rc = cx_error(st->ctx, CX_EINVAL, "JUnit XML: %lu:%lu: %s", line, col,
-			              XML_ErrorString(code));
-		}
-	}
+	return status;
+}
+
+/* Whether expat's error `code` at byte `at` is the start of another
+ * document after a complete one (cmocka, or files concatenated). */
+static bool another_document(const struct jstate *st, const char *data, size_t len,
+                             XML_Index at, enum XML_Error code)
+{
+	if (!st->root_done || at <= 0 || (size_t)at >= len || data[at] != '<')
+		return false;
+	return code == XML_ERROR_JUNK_AFTER_DOC_ELEMENT || code == XML_ERROR_MISPLACED_XML_PI;
+}
+
+/* expat stopped with an error of its own: another document follows (*next
+ * set to its offset, 0 returned), or the error. */
+static int parse_error(struct jstate *st, const char *data, size_t len, size_t *next)
+{
+	enum XML_Error code = XML_GetErrorCode(st->p);
+	XML_Index at = XML_GetCurrentByteIndex(st->p);
+	unsigned long line, col;
+	position(st, &line, &col);
+	if (!another_document(st, data, len, at, code))
+		return cx_error(st->ctx, CX_EINVAL, "JUnit XML: %lu:%lu: %s", line, col,
+		                XML_ErrorString(code));
+	*next = (size_t)at;
+	st->base_line = line;
+	st->base_col = col - 1;
+	return 0;
+}
+
+/* Parses one document from data. On success *next is 0, or the offset of
+ * another document that follows this one. */
+static int parse_document(struct jstate *st, const char *data, size_t len, size_t *next)
+{
+	*next = 0;
+	int rc = start_parser(st);
+	if (rc)
+		return rc;
+	enum XML_Status status = feed(st, data, len);
+	if (status != XML_STATUS_OK && st->rc == 0)
+		rc = parse_error(st, data, len, next);
 	if (st->rc)
 		rc = st->rc;
 	return rc;
 }
 
-int cx_junit_read(const void *data, size_t len, struct cx_junit *out, struct cx_ctx *ctx)
+static int check_input(const void *data, size_t len, const struct cx_junit *out,
+                       struct cx_ctx *ctx)
 {
 	if (!out || (!data && len))
 		return cx_error(ctx, CX_EINVAL, "JUnit XML: no input");
@@ -345,7 +425,23 @@ int cx_junit_read(const void *data, size_t len, struct cx_junit *out, struct cx_
 		                len, (unsigned)CX_MAX_JUNIT_BYTES);
 	if (len == 0)
 		return cx_error(ctx, CX_EINVAL, "JUnit XML: empty input");
+	return 0;
+}
 
+static void jstate_release(struct jstate *st)
+{
+	case_free(st);
+	if (st->p)
+		XML_ParserFree(st->p);
+	if (st->c_locale)
+		freelocale(st->c_locale);
+}
+
+int cx_junit_read(const void *data, size_t len, struct cx_junit *out, struct cx_ctx *ctx)
+{
+	int rc = check_input(data, len, out, ctx);
+	if (rc)
+		return rc;
 	struct jstate st = {.out = out, .cap = out->ncases, .ctx = ctx, .base_line = 1};
 	/* Left alone, expat asks the kernel for a salt for every parser, which
 	 * dominates a long run of tiny documents: one random salt serves them
@@ -354,16 +450,11 @@ int cx_junit_read(const void *data, size_t len, struct cx_junit *out, struct cx_
 		st.salt = 0;
 	const char *p = data;
 	size_t off = 0, next = 0;
-	int rc;
 	do {
 		rc = parse_document(&st, p + off, len - off, &next);
 		off += next;
 	} while (rc == 0 && next);
-	case_free(&st);
-	if (st.p)
-		XML_ParserFree(st.p);
-	if (st.c_locale)
-		freelocale(st.c_locale);
+	jstate_release(&st);
 	return rc;
 }
 

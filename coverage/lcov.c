@@ -101,17 +101,19 @@ static void rec_release(struct rec *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int fnvec_push(struct fnvec *v, const char *name, size_t nlen, uint64_t count,
-                      uint64_t index, uint32_t line, uint32_t end)
+/* Appends fn, named by a copy of the nlen bytes at name (no name when
+ * name is NULL), numbered by its place in the input. */
+static int fnvec_push(struct fnvec *v, const char *name, size_t nlen, struct fn fn)
 {
-	char *s = NULL;
-	if (name && !(s = cx_strndup(name, nlen)))
+	fn.name = NULL;
+	if (name && !(fn.name = cx_strndup(name, nlen)))
 		return CX_ENOMEM;
 	if (cx_grow(&v->v, &v->cap, v->n + 1, sizeof *v->v)) {
-		free(s);
+		free(fn.name);
 		return CX_ENOMEM;
 	}
-	v->v[v->n] = (struct fn){s, count, index, line, end, v->n};
+	fn.seq = v->n;
+	v->v[v->n] = fn;
 	v->n++;
 	return 0;
 }
@@ -249,50 +251,85 @@ static void take(struct cx_cov_file *f, struct fn *fn)
 	fn->name = NULL;
 }
 
-/* end_of_record: FN joined with FNDA by name, FNA with FNL by index
- * (sorted merges: a record of many functions costs n log n, not n^2),
- * then the file is finished and kept. */
-static int close_record(struct reader *rd)
+/* The first FNL of that index in fl (sorted by index), or NULL. */
+static struct fn *find_fnl(const struct fnvec *fl, uint64_t index)
 {
-	struct rec *r = &rd->r;
-	struct fnvec *fn = &r->fn, *da = &r->fnda, *fl = &r->fnl, *fa = &r->fna;
-	if (fn->n > 1)
-		qsort(fn->v, fn->n, sizeof *fn->v, name_seq_cmp);
-	if (da->n > 1)
-		qsort(da->v, da->n, sizeof *da->v, name_seq_cmp);
-	if (fl->n > 1)
-		qsort(fl->v, fl->n, sizeof *fl->v, index_seq_cmp);
-	size_t room = fn->n + fa->n;
-	if (room && !(r->f.funcs = calloc(room, sizeof *r->f.funcs)))
-		return cx_error(rd->ctx, CX_ENOMEM, PFX "out of memory");
+	size_t lo = 0, hi = fl->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (fl->v[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == fl->n || fl->v[lo].index != index)
+		return NULL;
+	return &fl->v[lo];
+}
+
+/* fn's count plus that of each FNDA of its name; *k walks da (sorted by
+ * name, as the FNs are). */
+static void add_fnda(struct fn *fn, const struct fnvec *da, size_t *k)
+{
+	while (*k < da->n && strcmp(da->v[*k].name, fn->name) < 0)
+		(*k)++;
+	for (; *k < da->n && strcmp(da->v[*k].name, fn->name) == 0; (*k)++)
+		fn->count = cx_cov_sat_add(fn->count, da->v[*k].count);
+}
+
+/* The FNs into the file (which has room for them), joined with the FNDAs
+ * by name. */
+static void join_fn(struct rec *r)
+{
+	struct fnvec *fn = &r->fn;
 	size_t k = 0;
 	const char *prev = NULL; /* the last name kept (now the file's) */
 	for (size_t i = 0; i < fn->n; i++) {
 		if (prev && strcmp(fn->v[i].name, prev) == 0)
 			continue; /* named twice: the first (lowest seq) is kept */
 		prev = fn->v[i].name;
-		while (k < da->n && strcmp(da->v[k].name, fn->v[i].name) < 0)
-			k++;
-		for (; k < da->n && strcmp(da->v[k].name, fn->v[i].name) == 0; k++)
-			fn->v[i].count = cx_cov_sat_add(fn->v[i].count, da->v[k].count);
+		add_fnda(&fn->v[i], &r->fnda, &k);
 		take(&r->f, &fn->v[i]);
 	}
+}
+
+/* The FNAs into the file (which has room for them), their lines from the
+ * FNL of their index; one without is left out. */
+static void join_fna(struct rec *r)
+{
+	struct fnvec *fa = &r->fna;
 	for (size_t i = 0; i < fa->n; i++) {
-		/* the first FNL of that index */
-		size_t lo = 0, hi = fl->n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (fl->v[mid].index < fa->v[i].index)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == fl->n || fl->v[lo].index != fa->v[i].index)
+		const struct fn *l = find_fnl(&r->fnl, fa->v[i].index);
+		if (!l)
 			continue;
-		fa->v[i].line = fl->v[lo].line;
-		fa->v[i].end = fl->v[lo].end;
+		fa->v[i].line = l->line;
+		fa->v[i].end = l->end;
 		take(&r->f, &fa->v[i]);
 	}
+}
+
+static void sort_fns(struct rec *r)
+{
+	if (r->fn.n > 1)
+		qsort(r->fn.v, r->fn.n, sizeof *r->fn.v, name_seq_cmp);
+	if (r->fnda.n > 1)
+		qsort(r->fnda.v, r->fnda.n, sizeof *r->fnda.v, name_seq_cmp);
+	if (r->fnl.n > 1)
+		qsort(r->fnl.v, r->fnl.n, sizeof *r->fnl.v, index_seq_cmp);
+}
+
+/* end_of_record: FN joined with FNDA by name, FNA with FNL by index
+ * (sorted merges: a record of many functions costs n log n, not n^2),
+ * then the file is finished and kept. */
+static int close_record(struct reader *rd)
+{
+	struct rec *r = &rd->r;
+	sort_fns(r);
+	size_t room = r->fn.n + r->fna.n;
+	if (room && !(r->f.funcs = calloc(room, sizeof *r->f.funcs)))
+		return cx_error(rd->ctx, CX_ENOMEM, PFX "out of memory");
+	join_fn(r);
+	join_fna(r);
 	cx_cov_file_finish(&r->f);
 	int rc = cx_cov_push_file(&rd->cov, &rd->cap, &r->f);
 	rec_release(r);
@@ -330,13 +367,14 @@ static int record_sf(struct reader *rd, const char *v, const char *end)
 	return 0;
 }
 
+/* fn, named `name` (which must not be empty), onto v. */
 static int push_fn(struct reader *rd, struct fnvec *v, const char *key, struct field name,
-                   uint64_t count, uint64_t index, uint32_t line, uint32_t end)
+                   struct fn fn)
 {
 	if (name.n == 0)
 		return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: %s without a function name",
 		                rd->lineno, key);
-	if (fnvec_push(v, name.s, name.n, count, index, line, end))
+	if (fnvec_push(v, name.s, name.n, fn))
 		return cx_error(rd->ctx, CX_ENOMEM, PFX "out of memory");
 	return 0;
 }
@@ -358,7 +396,8 @@ static int record_fn(struct reader *rd, struct cursor *c)
 		*c = at_end; /* no end line: the name starts here */
 	else if ((rc = get_line(rd, "FN", "end line", e, 0, &endl)) != 0)
 		return rc;
-	return push_fn(rd, &rd->r.fn, "FN", rest(c), 0, 0, line, end_after(line, endl));
+	return push_fn(rd, &rd->r.fn, "FN", rest(c),
+	               (struct fn){.line = line, .end = end_after(line, endl)});
 }
 
 /* FNDA:<count>,<name> */
@@ -368,7 +407,7 @@ static int record_fnda(struct reader *rd, struct cursor *c)
 	uint64_t count;
 	next_field(c, &f);
 	int rc = get_count(rd, "FNDA", f, &count);
-	return rc ? rc : push_fn(rd, &rd->r.fnda, "FNDA", rest(c), count, 0, 0, 0);
+	return rc ? rc : push_fn(rd, &rd->r.fnda, "FNDA", rest(c), (struct fn){.count = count});
 }
 
 /* FNA:<index>,<count>,<name> */
@@ -382,7 +421,8 @@ static int record_fna(struct reader *rd, struct cursor *c)
 	if (!next_field(c, &f))
 		return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: FNA without a count", rd->lineno);
 	int rc = get_count(rd, "FNA", f, &count);
-	return rc ? rc : push_fn(rd, &rd->r.fna, "FNA", rest(c), count, index, 0, 0);
+	return rc ? rc : push_fn(rd, &rd->r.fna, "FNA", rest(c),
+	                         (struct fn){.count = count, .index = index});
 }
 
 /* FNL:<index>,<line>[,<end line>] */
@@ -401,7 +441,8 @@ static int record_fnl(struct reader *rd, struct cursor *c)
 		rc = get_line(rd, "FNL", "end line", f, 0, &endl);
 	if (rc)
 		return rc;
-	if (fnvec_push(&rd->r.fnl, NULL, 0, 0, index, line, end_after(line, endl)))
+	struct fn fn = {.index = index, .line = line, .end = end_after(line, endl)};
+	if (fnvec_push(&rd->r.fnl, NULL, 0, fn))
 		return cx_error(rd->ctx, CX_ENOMEM, PFX "out of memory");
 	return 0;
 }
@@ -438,29 +479,33 @@ static bool key_is(const char *k, size_t n, const char *want)
 	return strlen(want) == n && memcmp(k, want, n) == 0;
 }
 
-/* One line of input, without its end of line. */
-static int read_line(struct reader *rd, const char *s, const char *end)
+/* A line of text: no control character but a tab. */
+static int check_text(struct reader *rd, const char *s, const char *end)
 {
-	if (s == end)
-		return 0;
 	for (const char *p = s; p < end; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\t')
 			return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: control character 0x%02x "
 			                "(not text)", rd->lineno, (unsigned char)*p);
-	if (key_is(s, (size_t)(end - s), "end_of_record"))
-		return rd->r.sf_line ? close_record(rd) : 0;
+	return 0;
+}
+
+/* The KEY of a KEY:value line: the ':' after it, or NULL when the line is
+ * not one. */
+static const char *key_end(const char *s, const char *end)
+{
 	const char *p = s;
 	while (p < end && is_key_char(*p))
 		p++;
 	if (p == s || p == end || *p != ':')
-		return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: not a record (KEY:value or "
-		                "end_of_record): '%.*s'", rd->lineno,
-		                end - s > 40 ? 40 : (int)(end - s), s);
-	const char *k = s;
-	size_t kn = (size_t)(p - s);
-	struct cursor c = {p + 1, end, false};
+		return NULL;
+	return p;
+}
+
+/* The record of key k (kn bytes), its value at c. */
+static int read_record(struct reader *rd, const char *k, size_t kn, struct cursor *c)
+{
 	if (key_is(k, kn, "SF"))
-		return record_sf(rd, c.p, end);
+		return record_sf(rd, c->p, c->end);
 	static const struct {
 		const char *key;
 		int (*read)(struct reader *, struct cursor *);
@@ -472,9 +517,55 @@ static int read_line(struct reader *rd, const char *s, const char *end)
 		if (!key_is(k, kn, records[i].key))
 			continue;
 		int rc = need_record(rd, records[i].key);
-		return rc ? rc : records[i].read(rd, &c);
+		return rc ? rc : records[i].read(rd, c);
 	}
 	return 0; /* TN, FNF, LF, BRDA, ...: not needed */
+}
+
+/* One line of input, without its end of line. */
+static int read_line(struct reader *rd, const char *s, const char *end)
+{
+	if (s == end)
+		return 0;
+	int rc = check_text(rd, s, end);
+	if (rc)
+		return rc;
+	if (key_is(s, (size_t)(end - s), "end_of_record"))
+		return rd->r.sf_line ? close_record(rd) : 0;
+	const char *p = key_end(s, end);
+	if (!p)
+		return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: not a record (KEY:value or "
+		                "end_of_record): '%.*s'", rd->lineno,
+		                end - s > 40 ? 40 : (int)(end - s), s);
+	struct cursor c = {p + 1, end, false};
+	return read_record(rd, s, (size_t)(p - s), &c);
+}
+
+/* The lines of data, until one is in error. */
+static int read_lines(struct reader *rd, const char *data, size_t len)
+{
+	const char *s = data, *end = s + len;
+	int rc = 0;
+	while (rc == 0 && s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+		rd->lineno++;
+		rc = read_line(rd, s, e > s && e[-1] == '\r' ? e - 1 : e);
+		s = nl ? nl + 1 : end;
+	}
+	return rc;
+}
+
+/* After the last line: no record left open, at least one read. */
+static int check_end(const struct reader *rd)
+{
+	if (rd->r.sf_line)
+		return cx_error(rd->ctx, CX_EINVAL, PFX "the input ends inside the record opened "
+		                "at line %zu (missing end_of_record: truncated?)", rd->r.sf_line);
+	if (rd->cov.nfiles == 0)
+		return cx_error(rd->ctx, CX_EINVAL, PFX "no record (SF:...end_of_record) in the "
+		                "input");
+	return 0;
 }
 
 int cx_lcov_read(const void *data, size_t len, const char *base, struct cx_cov *out,
@@ -486,20 +577,9 @@ int cx_lcov_read(const void *data, size_t len, const char *base, struct cx_cov *
 		return cx_error(ctx, CX_ELIMIT, PFX "larger than the limit of %u bytes",
 		                CX_MAX_COVERAGE_BYTES);
 	struct reader rd = {.base = base, .ctx = ctx};
-	const char *s = data, *end = s + len;
-	int rc = 0;
-	while (rc == 0 && s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *e = nl ? nl : end;
-		rd.lineno++;
-		rc = read_line(&rd, s, e > s && e[-1] == '\r' ? e - 1 : e);
-		s = nl ? nl + 1 : end;
-	}
-	if (rc == 0 && rd.r.sf_line)
-		rc = cx_error(ctx, CX_EINVAL, PFX "the input ends inside the record opened at line "
-		              "%zu (missing end_of_record: truncated?)", rd.r.sf_line);
-	if (rc == 0 && rd.cov.nfiles == 0)
-		rc = cx_error(ctx, CX_EINVAL, PFX "no record (SF:...end_of_record) in the input");
+	int rc = read_lines(&rd, data, len);
+	if (rc == 0)
+		rc = check_end(&rd);
 	rec_release(&rd.r);
 	if (rc) {
 		cx_cov_release(&rd.cov);

@@ -247,6 +247,52 @@ static void put(struct cx_cov_line *out, uint64_t *m, uint32_t line, uint64_t co
 	(*m)++;
 }
 
+static bool starts_region(const struct seg *g)
+{
+	return g->has_count && g->entry && !g->gap;
+}
+
+/* The lines after w's (the wrapped segment) and before `line` have no
+ * segment: all of them take w's count when it has one. */
+static void put_gap(const struct seg *w, uint32_t line, struct cx_cov_line *out, uint64_t *m)
+{
+	if (!w || !w->has_count || line - w->line <= 1)
+		return;
+	if (!out) {
+		*m += line - w->line - 1;
+		return;
+	}
+	for (uint32_t l = w->line + 1; l < line; l++)
+		put(out, m, l, w->count);
+}
+
+/* The segments of s[i]'s line: s[i] up to the index returned. *starts:
+ * whether one of them starts a region; *most: the largest count of those
+ * that do (0 if none). */
+static size_t line_segments(const struct seg *s, size_t i, size_t n, bool *starts,
+                            uint64_t *most)
+{
+	size_t k = i;
+	*starts = false;
+	*most = 0;
+	for (; k < n && s[k].line == s[i].line; k++) {
+		if (!starts_region(&s[k]))
+			continue;
+		*starts = true;
+		if (s[k].count > *most)
+			*most = s[k].count;
+	}
+	return k;
+}
+
+/* A mapped line's count: the wrapped segment's (0 without one), raised to
+ * the largest count of the segments that start a region on it. */
+static uint64_t line_count(const struct seg *w, bool starts, uint64_t most)
+{
+	uint64_t c = w ? w->count : 0;
+	return starts && most > c ? most : c;
+}
+
 /* The mapped lines of segments s[0..n) (in line order), by llvm-cov 14's
  * rule (see the top of the file), stored into out unless it is NULL;
  * returns how many there are. */
@@ -256,36 +302,79 @@ static uint64_t walk(const struct seg *s, size_t n, struct cx_cov_line *out)
 	const struct seg *w = NULL; /* the wrapped segment */
 	for (size_t i = 0; i < n;) {
 		uint32_t line = s[i].line;
-		/* the lines between w's line and this one have no segment */
-		if (w && w->has_count && line - w->line > 1) {
-			if (out) {
-				for (uint32_t l = w->line + 1; l < line; l++)
-					put(out, &m, l, w->count);
-			} else {
-				m += line - w->line - 1;
-			}
-		}
-		size_t k = i;
-		bool starts = false;
-		uint64_t most = 0;
-		for (; k < n && s[k].line == line; k++) {
-			if (s[k].has_count && s[k].entry && !s[k].gap) {
-				starts = true;
-				if (s[k].count > most)
-					most = s[k].count;
-			}
-		}
+		put_gap(w, line, out, &m);
+		bool starts;
+		uint64_t most;
+		size_t k = line_segments(s, i, n, &starts, &most);
 		bool skipped = !s[i].has_count && s[i].entry;
-		if (!skipped && ((w && w->has_count) || starts)) {
-			uint64_t c = w ? w->count : 0;
-			if (starts && most > c)
-				c = most;
-			put(out, &m, line, c);
-		}
+		bool wrapped = w && w->has_count;
+		if (!skipped && (wrapped || starts))
+			put(out, &m, line, line_count(w, starts, most));
 		w = &s[k - 1];
 		i = k;
 	}
 	return m;
+}
+
+/* Segment j of a file (v, at `where`) into *g. */
+static int read_segment(const cJSON *v, const char *where, size_t j, struct seg *g,
+                        struct cx_ctx *ctx)
+{
+	if (!cJSON_IsArray(v))
+		return cx_error(ctx, CX_EINVAL, PFX "%s.segments[%zu] is not an array", where, j);
+	int nv = cJSON_GetArraySize(v);
+	if (nv < 5)
+		return cx_error(ctx, CX_EINVAL, PFX "%s.segments[%zu] has %d values (line, col, "
+		                "count, hasCount, isRegionEntry[, isGapRegion] expected)", where, j,
+		                nv);
+	struct vname nm = {where, "segments", j, 0, "line"};
+	const cJSON *e = v->child;
+	uint32_t col;
+	int rc = to_uint(e, &nm, 1, UINT32_MAX, &g->line, ctx);
+	if (rc)
+		return rc;
+	nm.k = 1, nm.key = "col", e = e->next;
+	if ((rc = to_uint(e, &nm, 0, UINT32_MAX, &col, ctx)) != 0)
+		return rc;
+	nm.k = 2, nm.key = "count", e = e->next;
+	if ((rc = to_count(e, &nm, &g->count, ctx)) != 0)
+		return rc;
+	nm.k = 3, nm.key = "hasCount", e = e->next;
+	if ((rc = to_bool(e, &nm, &g->has_count, ctx)) != 0)
+		return rc;
+	nm.k = 4, nm.key = "isRegionEntry", e = e->next;
+	if ((rc = to_bool(e, &nm, &g->entry, ctx)) != 0)
+		return rc;
+	nm.k = 5, nm.key = "isGapRegion", e = e->next;
+	return e ? to_bool(e, &nm, &g->gap, ctx) : 0;
+}
+
+/* Segment j must not start on a line before segment j - 1's. */
+static int check_order(const struct seg *s, size_t j, const char *where, struct cx_ctx *ctx)
+{
+	if (j == 0 || s[j].line >= s[j - 1].line)
+		return 0;
+	return cx_error(ctx, CX_EINVAL, PFX "%s.segments[%zu] is out of order (line %u "
+	                "after line %u)", where, j, s[j].line, s[j - 1].line);
+}
+
+/* The mapped lines of segments s[0..n) into f->lines, within *budget. */
+static int store_lines(const struct seg *s, size_t n, const char *where, struct cx_cov_file *f,
+                       uint64_t *budget, struct cx_ctx *ctx)
+{
+	uint64_t m = walk(s, n, NULL);
+	if (m > *budget)
+		return cx_error(ctx, CX_ELIMIT, PFX "%s: more than %u mapped lines in the "
+		                "export (the limit of one read)", where, MAX_LINES);
+	if (m == 0)
+		return 0;
+	/* m <= MAX_LINES: the size cannot overflow */
+	f->lines = malloc((size_t)m * sizeof *f->lines);
+	if (!f->lines)
+		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
+	f->nlines = (size_t)walk(s, n, f->lines);
+	*budget -= m;
+	return 0;
 }
 
 /* A file's "segments" read into f->lines; *budget is what MAX_LINES
@@ -302,62 +391,17 @@ static int read_segments(const cJSON *segs, const char *where, struct cx_cov_fil
 	int rc = 0;
 	const cJSON *v;
 	cJSON_ArrayForEach(v, segs) {
-		struct vname nm = {where, "segments", j, 0, "line"};
-		if (!cJSON_IsArray(v)) {
-			rc = cx_error(ctx, CX_EINVAL, PFX "%s.segments[%zu] is not an array", where, j);
+		rc = read_segment(v, where, j, &s[j], ctx);
+		if (rc == 0)
+			rc = check_order(s, j, where, ctx);
+		if (rc)
 			break;
-		}
-		int nv = cJSON_GetArraySize(v);
-		if (nv < 5) {
-			rc = cx_error(ctx, CX_EINVAL, PFX "%s.segments[%zu] has %d values (line, col, "
-			              "count, hasCount, isRegionEntry[, isGapRegion] expected)", where, j,
-			              nv);
-			break;
-		}
-		const cJSON *e = v->child;
-		uint32_t col;
-		if ((rc = to_uint(e, &nm, 1, UINT32_MAX, &s[j].line, ctx)) != 0)
-			break;
-		nm.k = 1, nm.key = "col", e = e->next;
-		if ((rc = to_uint(e, &nm, 0, UINT32_MAX, &col, ctx)) != 0)
-			break;
-		nm.k = 2, nm.key = "count", e = e->next;
-		if ((rc = to_count(e, &nm, &s[j].count, ctx)) != 0)
-			break;
-		nm.k = 3, nm.key = "hasCount", e = e->next;
-		if ((rc = to_bool(e, &nm, &s[j].has_count, ctx)) != 0)
-			break;
-		nm.k = 4, nm.key = "isRegionEntry", e = e->next;
-		if ((rc = to_bool(e, &nm, &s[j].entry, ctx)) != 0)
-			break;
-		nm.k = 5, nm.key = "isGapRegion", e = e->next;
-		if (e && (rc = to_bool(e, &nm, &s[j].gap, ctx)) != 0)
-			break;
-		if (j > 0 && s[j].line < s[j - 1].line) {
-			rc = cx_error(ctx, CX_EINVAL, PFX "%s.segments[%zu] is out of order (line %u "
-			              "after line %u)", where, j, s[j].line, s[j - 1].line);
-			break;
-		}
 		j++;
 	}
 	if (rc == 0 && j != n) /* cannot happen: the list is the one counted */
 		rc = cx_error(ctx, CX_EINVAL, PFX "%s.segments changed while read", where);
-	if (rc == 0) {
-		uint64_t m = walk(s, n, NULL);
-		if (m > *budget) {
-			rc = cx_error(ctx, CX_ELIMIT, PFX "%s: more than %u mapped lines in the "
-			              "export (the limit of one read)", where, MAX_LINES);
-		} else if (m > 0) {
-			/* m <= MAX_LINES: the size cannot overflow */
-			f->lines = malloc((size_t)m * sizeof *f->lines);
-			if (!f->lines) {
-				rc = cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-			} else {
-				f->nlines = (size_t)walk(s, n, f->lines);
-				*budget -= m;
-			}
-		}
-	}
+	if (rc == 0)
+		rc = store_lines(s, n, where, f, budget, ctx);
 	free(s);
 	return rc;
 }
@@ -370,6 +414,34 @@ struct func {
 	struct cx_cov_func fn;
 };
 
+/* What a function's region tells of its extent. */
+struct region {
+	uint32_t start, stop, file; /* lineStart, lineEnd, fileID */
+};
+
+/* Region j of a function (v, at `where`) whose file IDs are below nfiles. */
+static int read_region(const cJSON *v, const char *where, size_t j, uint32_t nfiles,
+                       struct region *r, struct cx_ctx *ctx)
+{
+	if (!cJSON_IsArray(v))
+		return cx_error(ctx, CX_EINVAL, PFX "%s.regions[%zu] is not an array", where, j);
+	int nv = cJSON_GetArraySize(v);
+	if (nv < 8)
+		return cx_error(ctx, CX_EINVAL, PFX "%s.regions[%zu] has %d values (lineStart, "
+		                "colStart, lineEnd, colEnd, count, fileID, expandedFileID, kind "
+		                "expected)", where, j, nv);
+	struct vname nm = {where, "regions", j, 0, "lineStart"};
+	const cJSON *e = v->child;
+	int rc = to_uint(e, &nm, 1, UINT32_MAX, &r->start, ctx);
+	if (rc)
+		return rc;
+	nm.k = 2, nm.key = "lineEnd", e = e->next->next;
+	if ((rc = to_uint(e, &nm, 1, UINT32_MAX, &r->stop, ctx)) != 0)
+		return rc;
+	nm.k = 5, nm.key = "fileID", e = e->next->next->next;
+	return to_uint(e, &nm, 0, nfiles - 1, &r->file, ctx);
+}
+
 static int read_regions(const cJSON *regions, const char *where, uint32_t nfiles,
                         struct cx_cov_func *fn, struct cx_ctx *ctx)
 {
@@ -377,29 +449,14 @@ static int read_regions(const cJSON *regions, const char *where, uint32_t nfiles
 	uint32_t end = 0;
 	const cJSON *v;
 	cJSON_ArrayForEach(v, regions) {
-		if (!cJSON_IsArray(v))
-			return cx_error(ctx, CX_EINVAL, PFX "%s.regions[%zu] is not an array", where, j);
-		int nv = cJSON_GetArraySize(v);
-		if (nv < 8)
-			return cx_error(ctx, CX_EINVAL, PFX "%s.regions[%zu] has %d values (lineStart, "
-			                "colStart, lineEnd, colEnd, count, fileID, expandedFileID, kind "
-			                "expected)", where, j, nv);
-		struct vname nm = {where, "regions", j, 0, "lineStart"};
-		const cJSON *e = v->child;
-		uint32_t start, stop, file;
-		int rc = to_uint(e, &nm, 1, UINT32_MAX, &start, ctx);
+		struct region r;
+		int rc = read_region(v, where, j, nfiles, &r, ctx);
 		if (rc)
 			return rc;
-		nm.k = 2, nm.key = "lineEnd", e = e->next->next;
-		if ((rc = to_uint(e, &nm, 1, UINT32_MAX, &stop, ctx)) != 0)
-			return rc;
-		nm.k = 5, nm.key = "fileID", e = e->next->next->next;
-		if ((rc = to_uint(e, &nm, 0, nfiles - 1, &file, ctx)) != 0)
-			return rc;
 		if (j == 0)
-			fn->line = start;
-		if (file == 0 && stop > end)
-			end = stop;
+			fn->line = r.start;
+		if (r.file == 0 && r.stop > end)
+			end = r.stop;
 		j++;
 	}
 	if (j == 0)
@@ -408,38 +465,56 @@ static int read_regions(const cJSON *regions, const char *where, uint32_t nfiles
 	return 0;
 }
 
-static int read_function(const cJSON *fe, const char *where, const char *base, struct func *out,
-                         struct cx_ctx *ctx)
+/* A function's "filenames" (an array): strings, at least one, the first
+ * not empty; *nfiles how many (at most UINT32_MAX: file IDs are 32-bit). */
+static int read_filenames(const cJSON *names, const char *where, uint32_t *nfiles,
+                          struct cx_ctx *ctx)
 {
-	if (!cJSON_IsObject(fe))
-		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
-	const cJSON *name = get(fe, "name"), *names = get(fe, "filenames"),
-		    *regions = get(fe, "regions");
-	int rc = to_name(name, where, "name", ctx);
-	if (rc == 0)
-		rc = cx_cov_array(PFX, names, where, "filenames", ctx);
-	if (rc == 0)
-		rc = cx_cov_array(PFX, regions, where, "regions", ctx);
-	if (rc)
-		return rc;
-	struct vname nm = {where, NULL, 0, 0, "count"};
-	if ((rc = to_count(get(fe, "count"), &nm, &out->fn.count, ctx)) != 0)
-		return rc;
-	size_t nfiles = 0;
+	size_t n = 0;
 	const cJSON *v;
 	cJSON_ArrayForEach(v, names) {
 		if (!cJSON_IsString(v))
 			return cx_error(ctx, CX_EINVAL, PFX "%s.filenames[%zu] is not a string", where,
-			                nfiles);
-		nfiles++;
+			                n);
+		n++;
 	}
-	if (nfiles == 0)
+	if (n == 0)
 		return cx_error(ctx, CX_EINVAL, PFX "%s.filenames is empty", where);
 	if (!names->child->valuestring[0])
 		return cx_error(ctx, CX_EINVAL, PFX "%s.filenames[0] is empty", where);
-	if (nfiles > UINT32_MAX)
-		nfiles = UINT32_MAX; /* file IDs are 32-bit */
-	if ((rc = read_regions(regions, where, (uint32_t)nfiles, &out->fn, ctx)) != 0)
+	*nfiles = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	return 0;
+}
+
+/* A function's "name", "filenames", "regions" type-checked, and its
+ * "count" read. */
+static int read_function_keys(const cJSON *fe, const char *where, struct func *out,
+                              struct cx_ctx *ctx)
+{
+	if (!cJSON_IsObject(fe))
+		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
+	int rc = to_name(get(fe, "name"), where, "name", ctx);
+	if (rc == 0)
+		rc = cx_cov_array(PFX, get(fe, "filenames"), where, "filenames", ctx);
+	if (rc == 0)
+		rc = cx_cov_array(PFX, get(fe, "regions"), where, "regions", ctx);
+	if (rc)
+		return rc;
+	struct vname nm = {where, NULL, 0, 0, "count"};
+	return to_count(get(fe, "count"), &nm, &out->fn.count, ctx);
+}
+
+static int read_function(const cJSON *fe, const char *where, const char *base, struct func *out,
+                         struct cx_ctx *ctx)
+{
+	int rc = read_function_keys(fe, where, out, ctx);
+	if (rc)
+		return rc;
+	const cJSON *name = get(fe, "name"), *names = get(fe, "filenames");
+	uint32_t nfiles = 0;
+	if ((rc = read_filenames(names, where, &nfiles, ctx)) != 0)
+		return rc;
+	if ((rc = read_regions(get(fe, "regions"), where, nfiles, &out->fn, ctx)) != 0)
 		return rc;
 	out->fn.name = cx_strdup(name->valuestring);
 	out->path = cx_cov_path(base, names->child->valuestring);
@@ -518,6 +593,76 @@ static int read_file_entry(const cJSON *fe, const char *where, const char *base,
 	return read_segments(segs, where, f, budget, ctx);
 }
 
+/* Room in e for n files (none allocated when n is 0). */
+static int elem_alloc(struct elem *e, size_t n)
+{
+	if (n == 0)
+		return 0;
+	e->files = calloc(n, sizeof *e->files);
+	e->fcap = calloc(n, sizeof *e->fcap);
+	e->idx = calloc(n, sizeof *e->idx);
+	return e->files && e->fcap && e->idx ? 0 : CX_ENOMEM;
+}
+
+/* An element's "files" into e (which has room for them), and e->idx
+ * sorted by path. */
+static int read_files(const cJSON *files, const char *where, const char *base, struct elem *e,
+                      uint64_t *budget, struct cx_ctx *ctx)
+{
+	size_t n = (size_t)cJSON_GetArraySize(files);
+	const cJSON *v;
+	cJSON_ArrayForEach(v, files) {
+		if (e->nfiles == n) /* cannot happen: the list is the one counted */
+			break;
+		char w[192];
+		snprintf(w, sizeof w, "%s.files[%zu]", where, e->nfiles);
+		struct cx_cov_file *f = &e->files[e->nfiles++];
+		int rc = read_file_entry(v, w, base, f, budget, ctx);
+		if (rc)
+			return rc;
+		e->idx[e->nfiles - 1] = (struct pathidx){f->path, e->nfiles - 1};
+	}
+	if (e->nfiles > 1)
+		qsort(e->idx, e->nfiles, sizeof *e->idx, pathidx_cmp);
+	return 0;
+}
+
+/* fn's function to the list of its file, which takes its name; one whose
+ * file is not in e is left to the caller to free. */
+static int add_function(struct elem *e, struct func *fn, struct cx_ctx *ctx)
+{
+	size_t k = find_file(e->idx, e->nfiles, fn->path);
+	if (k == (size_t)-1)
+		return 0;
+	struct cx_cov_file *f = &e->files[k];
+	if (cx_grow(&f->funcs, &e->fcap[k], f->nfuncs + 1, sizeof *f->funcs))
+		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
+	f->funcs[f->nfuncs++] = fn->fn;
+	fn->fn.name = NULL;
+	return 0;
+}
+
+/* An element's "functions" (NULL: none) into the lists of their files. */
+static int read_functions(const cJSON *funcs, const char *where, const char *base,
+                          struct elem *e, struct cx_ctx *ctx)
+{
+	size_t i = 0;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, funcs) {
+		char w[192];
+		snprintf(w, sizeof w, "%s.functions[%zu]", where, i++);
+		struct func fn = {0};
+		int rc = read_function(v, w, base, &fn, ctx);
+		if (rc == 0)
+			rc = add_function(e, &fn, ctx);
+		free(fn.fn.name); /* an error, or a file left out of the export */
+		free(fn.path);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int read_element(const cJSON *de, size_t d, const char *base, struct elem *e,
                         uint64_t *budget, struct cx_ctx *ctx)
 {
@@ -532,46 +677,13 @@ static int read_element(const cJSON *de, size_t d, const char *base, struct elem
 		rc = cx_cov_array(PFX, funcs, where, "functions", ctx);
 	if (rc)
 		return rc;
-
-	size_t n = (size_t)cJSON_GetArraySize(files);
-	if (n && (!(e->files = calloc(n, sizeof *e->files)) || !(e->fcap = calloc(n, sizeof *e->fcap)) ||
-	          !(e->idx = calloc(n, sizeof *e->idx))))
+	if (elem_alloc(e, (size_t)cJSON_GetArraySize(files)))
 		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	const cJSON *v;
-	cJSON_ArrayForEach(v, files) {
-		if (e->nfiles == n) /* cannot happen: the list is the one counted */
-			break;
-		char w[192];
-		snprintf(w, sizeof w, "%s.files[%zu]", where, e->nfiles);
-		struct cx_cov_file *f = &e->files[e->nfiles++];
-		if ((rc = read_file_entry(v, w, base, f, budget, ctx)) != 0)
-			return rc;
-		e->idx[e->nfiles - 1] = (struct pathidx){f->path, e->nfiles - 1};
-	}
-	if (e->nfiles > 1)
-		qsort(e->idx, e->nfiles, sizeof *e->idx, pathidx_cmp);
-
-	size_t i = 0;
-	cJSON_ArrayForEach(v, funcs) {
-		char w[192];
-		snprintf(w, sizeof w, "%s.functions[%zu]", where, i++);
-		struct func fn = {0};
-		rc = read_function(v, w, base, &fn, ctx);
-		size_t k = rc == 0 ? find_file(e->idx, e->nfiles, fn.path) : (size_t)-1;
-		if (k != (size_t)-1) {
-			struct cx_cov_file *f = &e->files[k];
-			if (cx_grow(&f->funcs, &e->fcap[k], f->nfuncs + 1, sizeof *f->funcs)) {
-				rc = cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-			} else {
-				f->funcs[f->nfuncs++] = fn.fn;
-				fn.fn.name = NULL;
-			}
-		}
-		free(fn.fn.name); /* an error, or a file left out of the export */
-		free(fn.path);
-		if (rc)
-			return rc;
-	}
+	rc = read_files(files, where, base, e, budget, ctx);
+	if (rc == 0)
+		rc = read_functions(funcs, where, base, e, ctx);
+	if (rc)
+		return rc;
 	for (size_t k = 0; k < e->nfiles; k++)
 		cx_cov_file_finish(&e->files[k]);
 	return 0;
@@ -579,10 +691,22 @@ static int read_element(const cJSON *de, size_t d, const char *base, struct elem
 
 /* ---- the document ---- */
 
-static int read_header(const cJSON *root, struct cx_ctx *ctx)
+/* "2", "2.0", "2.0.1", ...: major version 2 */
+static bool version_ok(const char *s)
+{
+	bool ok = s[0] == '2';
+	for (s++; ok && *s;) {
+		ok = s[0] == '.' && s[1] >= '0' && s[1] <= '9';
+		for (s++; ok && *s >= '0' && *s <= '9'; s++)
+			;
+	}
+	return ok;
+}
+
+static int read_type(const cJSON *root, struct cx_ctx *ctx)
 {
 	char q[48];
-	const cJSON *type = get(root, "type"), *version = get(root, "version");
+	const cJSON *type = get(root, "type");
 	if (!type)
 		return cx_error(ctx, CX_EINVAL, PFX "missing \"type\" (not an llvm-cov export?)");
 	if (!cJSON_IsString(type))
@@ -590,19 +714,21 @@ static int read_header(const cJSON *root, struct cx_ctx *ctx)
 	if (strcmp(type->valuestring, EXPORT_TYPE) != 0)
 		return cx_error(ctx, CX_EINVAL, PFX "unsupported type \"%s\" (expected \"%s\")",
 		                cx_cov_quote(type->valuestring, q, sizeof q), EXPORT_TYPE);
+	return 0;
+}
+
+static int read_header(const cJSON *root, struct cx_ctx *ctx)
+{
+	char q[48];
+	int rc = read_type(root, ctx);
+	if (rc)
+		return rc;
+	const cJSON *version = get(root, "version");
 	if (!version)
 		return cx_error(ctx, CX_EINVAL, PFX "missing \"version\"");
 	if (!cJSON_IsString(version))
 		return cx_error(ctx, CX_EINVAL, PFX "version is not a string");
-	/* "2", "2.0", "2.0.1", ...: major version 2 */
-	const char *s = version->valuestring;
-	bool ok = s[0] == '2';
-	for (s++; ok && *s;) {
-		ok = s[0] == '.' && s[1] >= '0' && s[1] <= '9';
-		for (s++; ok && *s >= '0' && *s <= '9'; s++)
-			;
-	}
-	if (!ok)
+	if (!version_ok(version->valuestring))
 		return cx_error(ctx, CX_EINVAL, PFX "unsupported version \"%s\" (known: 2.x)",
 		                cx_cov_quote(version->valuestring, q, sizeof q));
 	return 0;
@@ -643,6 +769,61 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static size_t skip_space(const char *text, size_t len, size_t pos)
+{
+	while (pos < len && is_space(text[pos]))
+		pos++;
+	return pos;
+}
+
+static bool is_gzip(const char *p, size_t n)
+{
+	return n >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b;
+}
+
+/* The error for the document at text + pos that cJSON failed on. */
+static int malformed(const char *text, size_t len, size_t pos, const char *end,
+                     struct cx_ctx *ctx)
+{
+	unsigned line, col;
+	/* cJSON leaves end at the start of the value it failed on (or unset) */
+	if (!end || end < text + pos || end > text + len)
+		end = text + pos;
+	cx_cov_position(text, end, &line, &col);
+	return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
+}
+
+/* Only white space may follow the document that ends at end. */
+static int check_trailing(const char *text, size_t len, size_t pos, const char *end,
+                          struct cx_ctx *ctx)
+{
+	if (!end || end < text + pos || end > text + len)
+		return 0;
+	size_t p = skip_space(text, len, (size_t)(end - text));
+	if (p == len)
+		return 0;
+	unsigned line, col;
+	cx_cov_position(text, text + p, &line, &col);
+	return cx_error(ctx, CX_EINVAL, PFX "trailing data after the JSON document at %u:%u",
+	                line, col);
+}
+
+/* The document at text + pos (the only one) into *root, which the caller
+ * deletes. */
+static int parse(const char *text, size_t len, size_t pos, cJSON **root, struct cx_ctx *ctx)
+{
+	const char *end = NULL;
+	*root = cJSON_ParseWithLengthOpts(text + pos, len - pos, &end, false);
+	if (!*root)
+		return malformed(text, len, pos, end, ctx);
+	int rc = check_trailing(text, len, pos, end, ctx);
+	if (rc) {
+		cJSON_Delete(*root);
+		*root = NULL;
+	}
+	return rc;
+}
+
 int cx_llvm_json_read(const void *data, size_t len, const char *base, struct cx_cov *out,
                       struct cx_ctx *ctx)
 {
@@ -650,38 +831,17 @@ int cx_llvm_json_read(const void *data, size_t len, const char *base, struct cx_
 	if (len > CX_MAX_COVERAGE_BYTES)
 		return cx_error(ctx, CX_ELIMIT, PFX "larger than the limit of %u bytes",
 		                CX_MAX_COVERAGE_BYTES);
-	size_t pos = 0;
-	while (pos < len && is_space(text[pos]))
-		pos++;
+	size_t pos = skip_space(text, len, 0);
 	if (pos == len)
 		return cx_error(ctx, CX_EINVAL, PFX "empty input");
-	if (len - pos >= 2 && (unsigned char)text[pos] == 0x1f &&
-	    (unsigned char)text[pos + 1] == 0x8b)
+	if (is_gzip(text + pos, len - pos))
 		return cx_error(ctx, CX_EINVAL, PFX "gzip data (decompress it first)");
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text + pos, len - pos, &end, false);
-	unsigned line, col;
-	if (!root) {
-		/* cJSON leaves end at the start of the value it failed on (or
-		 * unset) */
-		if (!end || end < text + pos || end > text + len)
-			end = text + pos;
-		cx_cov_position(text, end, &line, &col);
-		return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
-	}
-	if (end && end >= text + pos && end <= text + len) {
-		const char *p = end;
-		while (p < text + len && is_space(*p))
-			p++;
-		if (p < text + len) {
-			cJSON_Delete(root);
-			cx_cov_position(text, p, &line, &col);
-			return cx_error(ctx, CX_EINVAL, PFX "trailing data after the JSON document "
-			                "at %u:%u", line, col);
-		}
-	}
+	cJSON *root;
+	int rc = parse(text, len, pos, &root, ctx);
+	if (rc)
+		return rc;
 	struct cx_cov add = {0};
-	int rc = read_document(root, base, &add, ctx);
+	rc = read_document(root, base, &add, ctx);
 	cJSON_Delete(root);
 	if (rc) {
 		cx_cov_release(&add);

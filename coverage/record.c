@@ -71,46 +71,81 @@ struct proc {
 	size_t job;
 };
 
+static size_t count_strings(char *const *v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	return n;
+}
+
+/* Whether var, of this process's environment, goes to a child: not when
+ * env_add (k NAME=value strings) sets it anew, nor CMOCKA_TEST_ABORT (a
+ * test that aborts writes no coverage: never ask cmocka to). */
+static bool keep_var(const char *var, char *const *env_add, size_t k)
+{
+	for (size_t j = 0; j < k; j++) {
+		size_t eq = strcspn(env_add[j], "=");
+		if (strncmp(var, env_add[j], eq + 1) == 0)
+			return false;
+	}
+	return strncmp(var, "CMOCKA_TEST_ABORT=", 18) != 0;
+}
+
+/* A child's environment: this one's as keep_var has it, then env_add
+ * (NULL-ended, or NULL). The strings are borrowed; NULL when out of
+ * memory. */
+static char **child_env(char *const *env_add)
+{
+	size_t n = count_strings(environ), k = env_add ? count_strings(env_add) : 0;
+	char **envp = malloc((n + k + 1) * sizeof *envp);
+	if (!envp)
+		return NULL;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (keep_var(environ[i], env_add, k))
+			envp[m++] = environ[i];
+	for (size_t j = 0; j < k; j++)
+		envp[m++] = env_add[j];
+	envp[m] = NULL;
+	return envp;
+}
+
+/* In a child: stdin from the null device, stdout and stderr into the
+ * files (NULL: the null device). -1 when one cannot be set up. */
+static int redirect(const char *out, const char *err)
+{
+	int fo = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fe = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fi = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fo < 0 || fe < 0 || fi < 0)
+		return -1;
+	return dup2(fi, 0) < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0 ? -1 : 0;
+}
+
+/* The child's side of spawn: exit status 127 when argv cannot run. */
+static _Noreturn void exec_child(char *const argv[], char **envp, const char *cwd,
+                                 const char *out, const char *err)
+{
+	if (redirect(out, err) != 0 || (cwd && chdir(cwd) != 0))
+		_exit(127);
+	execvpe(argv[0], argv, envp);
+	_exit(127);
+}
+
 /* Starts argv with the extra environment (NAME=value strings, NULL-ended),
  * in cwd (NULL: this one), stdout and stderr into the files (NULL: the
  * null device). */
 static pid_t spawn(char *const argv[], char *const *env_add, const char *cwd, const char *out,
                    const char *err)
 {
-	size_t n = 0, k = 0;
-	while (environ[n])
-		n++;
-	while (env_add && env_add[k])
-		k++;
-	char **envp = malloc((n + k + 1) * sizeof *envp);
+	char **envp = child_env(env_add);
 	if (!envp)
 		return -1;
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool replaced = false;
-		for (size_t j = 0; j < k && !replaced; j++) {
-			size_t eq = strcspn(env_add[j], "=");
-			replaced = strncmp(environ[i], env_add[j], eq + 1) == 0;
-		}
-		/* a test that aborts writes no coverage: never ask cmocka to */
-		if (!replaced && strncmp(environ[i], "CMOCKA_TEST_ABORT=", 18) != 0)
-			envp[m++] = environ[i];
-	}
-	for (size_t j = 0; j < k; j++)
-		envp[m++] = env_add[j];
-	envp[m] = NULL;
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid == 0) {
-		int fo = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		int fe = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		int fi = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fo < 0 || fe < 0 || fi < 0 || dup2(fi, 0) < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0 ||
-		    (cwd && chdir(cwd) != 0))
-			_exit(127);
-		execvpe(argv[0], argv, envp);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_child(argv, envp, cwd, out, err);
 	free(envp);
 	return pid;
 }
@@ -144,6 +179,32 @@ static int run(char *const argv[], const char *out, const char *err)
 
 /* ---- files ---- */
 
+static bool is_dot_or_dotdot(const char *name)
+{
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+static int remove_tree(const char *path);
+
+/* Removes what the directory path holds. */
+static int remove_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (is_dot_or_dotdot(e->d_name))
+			continue;
+		char *p = cx_path_join(path, e->d_name);
+		rc = p ? remove_tree(p) : -1;
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* Removes a tree (symbolic links removed, never followed). */
 static int remove_tree(const char *path)
 {
@@ -152,28 +213,49 @@ static int remove_tree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path);
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	struct dirent *e;
-	int rc = 0;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = cx_path_join(path, e->d_name);
-		rc = p ? remove_tree(p) : -1;
-		free(p);
-	}
-	closedir(d);
+	int rc = remove_entries(path);
 	return rc == 0 ? rmdir(path) : rc;
 }
 
 typedef int (*visit_fn)(void *arg, const char *path, const char *rel);
 
-/* Calls fn for every regular file under dir whose name ends in suffix, in
- * name order, with its path relative to dir. */
-static int walk(const char *dir, const char *rel, const char *suffix, visit_fn fn, void *arg,
-                int depth)
+/* What walk looks for, and what it calls for each file found. */
+struct walk_for {
+	const char *suffix;
+	visit_fn fn;
+	void *arg;
+};
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t ln = strlen(name), ls = strlen(suffix);
+	return ln >= ls && strcmp(name + ln - ls, suffix) == 0;
+}
+
+static int walk_in(const struct walk_for *wf, const char *dir, const char *rel, int depth);
+
+/* The entry nm of dir (rel: dir's path relative to the top, NULL at it). */
+static int walk_entry(const struct walk_for *wf, const char *dir, const char *rel,
+                      const char *nm, int depth)
+{
+	char *p = cx_path_join(dir, nm);
+	char *r = rel ? cx_asprintf("%s/%s", rel, nm) : cx_strdup(nm);
+	struct stat st;
+	int rc = 0;
+	if (!p || !r)
+		rc = CX_ENOMEM;
+	else if (lstat(p, &st) != 0)
+		;
+	else if (S_ISDIR(st.st_mode))
+		rc = walk_in(wf, p, r, depth + 1);
+	else if (S_ISREG(st.st_mode) && has_suffix(nm, wf->suffix))
+		rc = wf->fn(wf->arg, p, r);
+	free(p);
+	free(r);
+	return rc;
+}
+
+static int walk_in(const struct walk_for *wf, const char *dir, const char *rel, int depth)
 {
 	if (depth > CX_MAX_WALK_DEPTH)
 		return 0;
@@ -184,26 +266,20 @@ static int walk(const char *dir, const char *rel, const char *suffix, visit_fn f
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
-		if (rc == 0 && strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
-			char *p = cx_path_join(dir, nm);
-			char *r = rel ? cx_asprintf("%s/%s", rel, nm) : cx_strdup(nm);
-			struct stat st;
-			size_t ln = strlen(nm), ls = strlen(suffix);
-			if (!p || !r)
-				rc = CX_ENOMEM;
-			else if (lstat(p, &st) != 0)
-				;
-			else if (S_ISDIR(st.st_mode))
-				rc = walk(p, r, suffix, fn, arg, depth + 1);
-			else if (S_ISREG(st.st_mode) && ln >= ls && strcmp(nm + ln - ls, suffix) == 0)
-				rc = fn(arg, p, r);
-			free(p);
-			free(r);
-		}
+		if (rc == 0 && !is_dot_or_dotdot(nm))
+			rc = walk_entry(wf, dir, rel, nm, depth);
 		free(names[i]);
 	}
 	free(names);
 	return rc;
+}
+
+/* Calls fn for every regular file under dir whose name ends in suffix, in
+ * name order, with its path relative to dir. */
+static int walk(const char *dir, const char *suffix, visit_fn fn, void *arg)
+{
+	struct walk_for wf = {suffix, fn, arg};
+	return walk_in(&wf, dir, NULL, 0);
 }
 
 static int unlink_one(void *arg, const char *path, const char *rel)
@@ -262,6 +338,12 @@ static char *first_line(const char *path)
 
 /* ---- the tests ---- */
 
+static bool id_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '-';
+}
+
 /* A directory name for the n-th test: its number, then its name with
  * anything but [A-Za-z0-9._-] as '_' (names may hold '/', "..", spaces,
  * any UTF-8); the real name is in test.json. */
@@ -271,12 +353,78 @@ static char *test_id(size_t n, const char *name)
 	size_t k = 0;
 	for (const char *p = name; *p && k < sizeof clean - 1; p++) {
 		unsigned char c = (unsigned char)*p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		          c == '.' || c == '_' || c == '-';
-		clean[k++] = ok ? (char)c : '_';
+		clean[k++] = id_char(c) ? (char)c : '_';
 	}
 	clean[k] = '\0';
 	return cx_asprintf("%04zu-%s", n, clean);
+}
+
+/* Runs `ctest --show-only=json-v1` with args, its stdout into tmp and its
+ * stderr into err. */
+static int run_show_only(struct rec *r, const char *const *args, size_t nargs, const char *tmp,
+                         const char *err)
+{
+	const char **argv = calloc(nargs + 5, sizeof *argv);
+	if (!argv)
+		return CX_ENOMEM;
+	size_t a = 0;
+	argv[a++] = r->ctest;
+	argv[a++] = "--test-dir";
+	argv[a++] = r->build;
+	argv[a++] = "--show-only=json-v1";
+	for (size_t i = 0; i < nargs; i++)
+		argv[a++] = args[i];
+	int rc = 0;
+	if (run((char *const *)argv, tmp, err) != 0) {
+		char *why = first_line(err);
+		rc = cx_error(r->ctx, CX_EINVAL, "ctest --show-only=json-v1 failed in '%s'%s%s",
+		              r->build, why && *why ? ": " : "", why ? why : "");
+		free(why);
+	}
+	free(argv);
+	return rc;
+}
+
+/* One test of ctest's list: its name onto names, and the executable it
+ * runs onto exes when that is wanted (its target tells test code apart). */
+static int push_listed(struct rec *r, const cJSON *t, struct cx_strv *names,
+                       struct cx_strv *exes)
+{
+	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(t, "name");
+	if (!cJSON_IsString(nm))
+		return cx_error(r->ctx, CX_EINVAL, "ctest listed a test without a name");
+	if (cx_strv_push(names, nm->valuestring))
+		return CX_ENOMEM;
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(t, "command");
+	const cJSON *exe = cJSON_IsArray(cmd) ? cJSON_GetArrayItem(cmd, 0) : NULL;
+	if (exes && cJSON_IsString(exe) && cx_strv_push(exes, exe->valuestring))
+		return CX_ENOMEM;
+	return 0;
+}
+
+/* The tests of the list ctest wrote into tmp. */
+static int read_test_list(struct rec *r, const char *tmp, struct cx_strv *names,
+                          struct cx_strv *exes)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = cx_read_file(tmp, CX_MAX_JUNIT_BYTES, &buf, &len, r->ctx);
+	if (rc)
+		return rc;
+	cJSON *doc = cJSON_ParseWithLength(buf, len);
+	const cJSON *tests = cJSON_GetObjectItemCaseSensitive(doc, "tests");
+	if (!cJSON_IsArray(tests))
+		rc = cx_error(r->ctx, CX_EINVAL, "ctest --show-only=json-v1 printed no \"tests\" list");
+	const cJSON *t;
+	const cJSON *list = rc == 0 ? tests : (const cJSON *)NULL;
+	cJSON_ArrayForEach(t, list) {
+		rc = push_listed(r, t, names, exes);
+		if (rc)
+			break;
+	}
+	cJSON_Delete(doc);
+	free(buf);
+	return rc;
 }
 
 /* The names `ctest --show-only=json-v1` lists, with args (may be none). */
@@ -285,61 +433,17 @@ static int list_tests(struct rec *r, const char *const *args, size_t nargs,
 {
 	char *tmp = cx_path_join(r->out, ".ctest-list.json");
 	char *err = cx_path_join(r->out, ".ctest-list.err");
-	const char **argv = calloc(nargs + 5, sizeof *argv);
-	int rc = tmp && err && argv ? 0 : CX_ENOMEM;
-	if (rc == 0) {
-		size_t a = 0;
-		argv[a++] = r->ctest;
-		argv[a++] = "--test-dir";
-		argv[a++] = r->build;
-		argv[a++] = "--show-only=json-v1";
-		for (size_t i = 0; i < nargs; i++)
-			argv[a++] = args[i];
-		int st = run((char *const *)argv, tmp, err);
-		if (st != 0) {
-			char *why = first_line(err);
-			rc = cx_error(r->ctx, CX_EINVAL, "ctest --show-only=json-v1 failed in '%s'%s%s",
-			              r->build, why && *why ? ": " : "", why ? why : "");
-			free(why);
-		}
-	}
-	char *buf = NULL;
-	size_t len = 0;
+	int rc = tmp && err ? 0 : CX_ENOMEM;
 	if (rc == 0)
-		rc = cx_read_file(tmp, CX_MAX_JUNIT_BYTES, &buf, &len, r->ctx);
-	cJSON *doc = rc == 0 ? cJSON_ParseWithLength(buf, len) : NULL;
-	const cJSON *tests = cJSON_GetObjectItemCaseSensitive(doc, "tests");
-	if (rc == 0 && !cJSON_IsArray(tests))
-		rc = cx_error(r->ctx, CX_EINVAL, "ctest --show-only=json-v1 printed no \"tests\" list");
-	const cJSON *t;
-	const cJSON *list = rc == 0 ? tests : (const cJSON *)NULL;
-	cJSON_ArrayForEach(t, list) {
-		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(t, "name");
-		if (!cJSON_IsString(nm)) {
-			rc = cx_error(r->ctx, CX_EINVAL, "ctest listed a test without a name");
-			break;
-		}
-		if (cx_strv_push(names, nm->valuestring)) {
-			rc = CX_ENOMEM;
-			break;
-		}
-		/* the executable it runs: its target tells test code apart */
-		const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(t, "command");
-		const cJSON *exe = cJSON_IsArray(cmd) ? cJSON_GetArrayItem(cmd, 0) : NULL;
-		if (exes && cJSON_IsString(exe) && cx_strv_push(exes, exe->valuestring)) {
-			rc = CX_ENOMEM;
-			break;
-		}
-	}
-	cJSON_Delete(doc);
-	free(buf);
+		rc = run_show_only(r, args, nargs, tmp, err);
+	if (rc == 0)
+		rc = read_test_list(r, tmp, names, exes);
 	if (tmp)
 		unlink(tmp);
 	if (err)
 		unlink(err);
 	free(tmp);
 	free(err);
-	free(argv);
 	return rc == CX_ENOMEM ? cx_error(r->ctx, rc, "out of memory") : rc;
 }
 
@@ -388,16 +492,16 @@ static int preload_env(struct rec *r)
 	return rc;
 }
 
-/* The cmocka cases of test t ("GROUP\tCASE" lines), from one run of it in
- * which the preload library lists them and runs nothing; none when it is
- * not a (dynamically linked) cmocka program. */
-static int list_cases(struct rec *r, size_t index, const char *name, struct cx_strv *cases)
+/* Runs CTest test `index` once with the preload library listing its
+ * cases into lst (and running none); its coverage goes to scratch, which
+ * is removed after. */
+static int run_listing(struct rec *r, size_t index, const char *name, const char *lst,
+                       const char *scratch)
 {
-	char *lst = cx_asprintf("%s/.cases.txt", r->out), *scratch = cx_asprintf("%s/.repeat", r->out);
-	char *e_list = lst ? cx_asprintf("CXSCAN_CMOCKA_LIST=%s", lst) : NULL;
-	char *e_prefix = scratch ? cx_asprintf("GCOV_PREFIX=%s", scratch) : NULL;
+	char *e_list = cx_asprintf("CXSCAN_CMOCKA_LIST=%s", lst);
+	char *e_prefix = cx_asprintf("GCOV_PREFIX=%s", scratch);
 	char *range = cx_asprintf("%zu,%zu", index, index);
-	int rc = lst && scratch && e_list && e_prefix && range ? 0 : CX_ENOMEM;
+	int rc = e_list && e_prefix && range ? 0 : CX_ENOMEM;
 	if (rc == 0) {
 		unlink(lst);
 		char *env[] = {e_list, r->preload, e_prefix, NULL};
@@ -409,23 +513,45 @@ static int list_cases(struct rec *r, size_t index, const char *name, struct cx_s
 			              r->ctest, name);
 		remove_tree(scratch);
 	}
+	free(e_list);
+	free(e_prefix);
+	free(range);
+	return rc;
+}
+
+/* The "GROUP\tCASE" lines of the listing lst onto cases; none when there
+ * is no listing. */
+static int read_cases(const char *lst, struct cx_strv *cases)
+{
 	char *buf = NULL;
 	size_t len = 0;
 	struct cx_ctx c = {0};
-	if (rc == 0 && cx_read_file(lst, CX_MAX_JUNIT_BYTES, &buf, &len, &c) == 0) {
+	int rc = 0;
+	if (cx_read_file(lst, CX_MAX_JUNIT_BYTES, &buf, &len, &c) == 0) {
 		char *save = NULL;
 		for (char *ln = strtok_r(buf, "\n", &save); ln && rc == 0; ln = strtok_r(NULL, "\n", &save))
 			if (strchr(ln, '\t'))
 				rc = cx_strv_push(cases, ln);
 	}
+	free(buf);
+	return rc;
+}
+
+/* The cmocka cases of test t ("GROUP\tCASE" lines), from one run of it in
+ * which the preload library lists them and runs nothing; none when it is
+ * not a (dynamically linked) cmocka program. */
+static int list_cases(struct rec *r, size_t index, const char *name, struct cx_strv *cases)
+{
+	char *lst = cx_asprintf("%s/.cases.txt", r->out), *scratch = cx_asprintf("%s/.repeat", r->out);
+	int rc = lst && scratch ? 0 : CX_ENOMEM;
+	if (rc == 0)
+		rc = run_listing(r, index, name, lst, scratch);
+	if (rc == 0)
+		rc = read_cases(lst, cases);
 	if (lst)
 		unlink(lst);
-	free(buf);
 	free(lst);
 	free(scratch);
-	free(e_list);
-	free(e_prefix);
-	free(range);
 	return rc;
 }
 
@@ -452,6 +578,25 @@ static int add_cases(struct rec *r, size_t *cap, const char *name, size_t index)
 	return rc;
 }
 
+/* The 1-based index of name in the full list; 0 when it is not there. */
+static size_t index_of(const struct cx_strv *all, const char *name)
+{
+	for (size_t k = 0; k < all->n; k++)
+		if (strcmp(all->v[k], name) == 0)
+			return k + 1;
+	return 0;
+}
+
+/* The runs of the selected test `name`, at idx in the full list. */
+static int add_runs(struct rec *r, size_t *cap, const char *name, size_t idx)
+{
+	if (!idx)
+		return cx_error(r->ctx, CX_EINVAL, "test '%s' is not in the full list", name);
+	if (r->o->per_case)
+		return add_cases(r, cap, name, idx);
+	return add_test(r, cap, name, idx, NULL);
+}
+
 static int select_tests(struct rec *r)
 {
 	struct cx_strv all = {0}, sel = {0};
@@ -462,18 +607,8 @@ static int select_tests(struct rec *r)
 	if (rc == 0 && r->o->per_case)
 		rc = preload_env(r);
 	const struct cx_strv *pick = r->o->nctest_args ? &sel : &all;
-	for (size_t i = 0; rc == 0 && i < pick->n; i++) {
-		size_t idx = 0;
-		for (size_t k = 0; k < all.n && !idx; k++)
-			if (strcmp(all.v[k], pick->v[i]) == 0)
-				idx = k + 1;
-		if (!idx)
-			rc = cx_error(r->ctx, CX_EINVAL, "test '%s' is not in the full list", pick->v[i]);
-		else if (r->o->per_case)
-			rc = add_cases(r, &cap, pick->v[i], idx);
-		else
-			rc = add_test(r, &cap, pick->v[i], idx, NULL);
-	}
+	for (size_t i = 0; rc == 0 && i < pick->n; i++)
+		rc = add_runs(r, &cap, pick->v[i], index_of(&all, pick->v[i]));
 	cx_strv_release(&all);
 	cx_strv_release(&sel);
 	return rc == CX_ENOMEM ? cx_error(r->ctx, rc, "out of memory") : rc;
@@ -513,85 +648,140 @@ static bool junit_result(const char *path, struct test *t, double *dur)
 	return ok;
 }
 
+/* What the runs of one test need: paths, environment strings, and the
+ * times of each run. */
+struct runs {
+	unsigned k;              /* how many (--repeat) */
+	double *dur, *usr, *sys; /* each run's times */
+	char *gdir;              /* the test's gcda/: the first run's coverage */
+	char *scratch;           /* the other runs' (libgcov adds up runs) */
+	char *junit, *junit2;    /* the first run's JUnit, the other runs' */
+	char *log;
+	char *range;             /* ctest -I's "N,N" */
+	char *strip;             /* GCOV_PREFIX_STRIP=... */
+};
+
+static int runs_alloc_times(struct runs *u)
+{
+	u->dur = calloc(u->k, sizeof *u->dur);
+	u->usr = calloc(u->k, sizeof *u->usr);
+	u->sys = calloc(u->k, sizeof *u->sys);
+	return u->dur && u->usr && u->sys ? 0 : CX_ENOMEM;
+}
+
+static int runs_alloc_paths(struct runs *u, const struct rec *r, const struct test *t)
+{
+	u->gdir = cx_asprintf("%s/gcda", t->dir);
+	u->scratch = cx_asprintf("%s/.repeat", r->out);
+	u->junit = cx_asprintf("%s/junit.xml", t->dir);
+	u->log = cx_asprintf("%s/ctest.log", t->dir);
+	u->junit2 = cx_asprintf("%s/.repeat-junit.xml", r->out);
+	u->range = cx_asprintf("%zu,%zu", t->index, t->index);
+	u->strip = cx_asprintf("GCOV_PREFIX_STRIP=%d", r->strip);
+	return u->gdir && u->scratch && u->junit && u->log && u->junit2 && u->range && u->strip
+	           ? 0 : CX_ENOMEM;
+}
+
+static void runs_release(struct runs *u)
+{
+	if (u->junit2)
+		unlink(u->junit2);
+	free(u->dur);
+	free(u->usr);
+	free(u->sys);
+	free(u->gdir);
+	free(u->scratch);
+	free(u->junit);
+	free(u->log);
+	free(u->junit2);
+	free(u->range);
+	free(u->strip);
+}
+
+static double tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + tv->tv_usec / 1e6;
+}
+
+/* Runs ctest for run i of test t with the environment env; its times into
+ * u, and for the first run its exit code, memory and status. */
+static int run_ctest(struct rec *r, struct test *t, struct runs *u, unsigned i, char **env)
+{
+	const char *jpath = i == 0 ? u->junit : u->junit2;
+	char *argv[] = {r->ctest, "--test-dir", r->build, "-I", u->range, "--output-junit",
+	                (char *)jpath, NULL};
+	double t0 = now_s();
+	pid_t pid = spawn(argv, env, NULL, u->log, NULL);
+	struct rusage ru;
+	int st = pid < 0 ? -1 : wait_for(pid, &ru);
+	double wall = now_s() - t0;
+	if (st < 0)
+		return cx_error(r->ctx, CX_EIO, "cannot run '%s'", r->ctest);
+	u->dur[i] = wall;
+	u->usr[i] = tv_s(&ru.ru_utime);
+	u->sys[i] = tv_s(&ru.ru_stime);
+	if (i == 0) {
+		t->exit_code = st;
+		t->maxrss_kb = ru.ru_maxrss;
+		t->status = st == 0 ? CX_TEST_PASSED : CX_TEST_FAILED;
+	}
+	/* CTest's own time of the test (µs), else the wall time around ctest */
+	double d = wall;
+	struct test probe = {0};
+	if (junit_result(jpath, i == 0 ? t : &probe, &d))
+		u->dur[i] = d;
+	cx_strv_release(&probe.warnings);
+	return 0;
+}
+
+/* Run i of test t: only the first run's coverage is kept (libgcov adds up
+ * runs), the others' goes to the scratch directory, removed after. */
+static int run_once(struct rec *r, struct test *t, struct runs *u, unsigned i)
+{
+	const char *prefix = i == 0 ? u->gdir : u->scratch;
+	char *e_prefix = cx_asprintf("GCOV_PREFIX=%s", prefix);
+	char *e_llvm = cx_asprintf("LLVM_PROFILE_FILE=%s/%%p.profraw", prefix);
+	char *e_case = t->case_sel ? cx_asprintf("CXSCAN_CMOCKA_CASE=%s", t->case_sel) : NULL;
+	int rc;
+	if (!e_prefix || !e_llvm || (t->case_sel && !e_case)) {
+		rc = CX_ENOMEM;
+	} else {
+		char *env[] = {e_prefix, u->strip, e_llvm, e_case, e_case ? r->preload : NULL, NULL};
+		rc = run_ctest(r, t, u, i, env);
+		if (i > 0)
+			remove_tree(u->scratch);
+	}
+	free(e_prefix);
+	free(e_llvm);
+	free(e_case);
+	return rc;
+}
+
+/* The test's times: the median of each over the runs. */
+static void keep_medians(struct test *t, struct runs *u)
+{
+	qsort(u->dur, u->k, sizeof *u->dur, cmp_double);
+	qsort(u->usr, u->k, sizeof *u->usr, cmp_double);
+	qsort(u->sys, u->k, sizeof *u->sys, cmp_double);
+	t->duration_s = u->dur[u->k / 2];
+	t->user_s = u->usr[u->k / 2];
+	t->sys_s = u->sys[u->k / 2];
+	t->has_time = true;
+}
+
 static int run_test(struct rec *r, struct test *t)
 {
-	unsigned k = r->o->repeat ? r->o->repeat : 1;
-	double *dur = calloc(k, sizeof *dur), *usr = calloc(k, sizeof *usr);
-	double *sys = calloc(k, sizeof *sys);
-	char *gdir = cx_asprintf("%s/gcda", t->dir), *scratch = cx_asprintf("%s/.repeat", r->out);
-	char *junit = cx_asprintf("%s/junit.xml", t->dir), *log = cx_asprintf("%s/ctest.log", t->dir);
-	char *junit2 = cx_asprintf("%s/.repeat-junit.xml", r->out);
-	char *range = cx_asprintf("%zu,%zu", t->index, t->index);
-	char *strip = cx_asprintf("GCOV_PREFIX_STRIP=%d", r->strip);
-	int rc = dur && usr && sys && gdir && scratch && junit && log && junit2 && range && strip
-	             ? 0 : CX_ENOMEM;
-	if (rc == 0 && (cx_mkdirs(gdir, true) != 0))
-		rc = cx_error(r->ctx, CX_EIO, "cannot create '%s': %s", gdir, strerror(errno));
-	for (unsigned i = 0; rc == 0 && i < k; i++) {
-		/* only the first run's coverage is kept: libgcov adds up runs */
-		const char *prefix = i == 0 ? gdir : scratch;
-		char *e_prefix = cx_asprintf("GCOV_PREFIX=%s", prefix);
-		char *e_llvm = cx_asprintf("LLVM_PROFILE_FILE=%s/%%p.profraw", prefix);
-		char *e_case = t->case_sel ? cx_asprintf("CXSCAN_CMOCKA_CASE=%s", t->case_sel) : NULL;
-		char *env[] = {e_prefix, strip, e_llvm, e_case, e_case ? r->preload : NULL, NULL};
-		const char *jpath = i == 0 ? junit : junit2;
-		char *argv[] = {r->ctest, "--test-dir", r->build, "-I", range, "--output-junit",
-		                (char *)jpath, NULL};
-		if (!e_prefix || !e_llvm || (t->case_sel && !e_case)) {
-			rc = CX_ENOMEM;
-		} else {
-			double t0 = now_s();
-			pid_t pid = spawn(argv, env, NULL, log, NULL);
-			struct rusage ru;
-			int st = pid < 0 ? -1 : wait_for(pid, &ru);
-			double wall = now_s() - t0;
-			if (st < 0) {
-				rc = cx_error(r->ctx, CX_EIO, "cannot run '%s'", r->ctest);
-			} else {
-				dur[i] = wall;
-				usr[i] = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
-				sys[i] = (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-				if (i == 0) {
-					t->exit_code = st;
-					t->maxrss_kb = ru.ru_maxrss;
-					t->status = st == 0 ? CX_TEST_PASSED : CX_TEST_FAILED;
-				}
-				/* CTest's own time of the test (µs), else the wall time
-				 * around ctest */
-				double d = wall;
-				struct test probe = {0};
-				if (junit_result(jpath, i == 0 ? t : &probe, &d))
-					dur[i] = d;
-				cx_strv_release(&probe.warnings);
-			}
-			if (i > 0)
-				remove_tree(scratch);
-		}
-		free(e_prefix);
-		free(e_llvm);
-		free(e_case);
-	}
-	if (rc == 0) {
-		qsort(dur, k, sizeof *dur, cmp_double);
-		qsort(usr, k, sizeof *usr, cmp_double);
-		qsort(sys, k, sizeof *sys, cmp_double);
-		t->duration_s = dur[k / 2];
-		t->user_s = usr[k / 2];
-		t->sys_s = sys[k / 2];
-		t->has_time = true;
-	}
-	if (junit2)
-		unlink(junit2);
-	free(dur);
-	free(usr);
-	free(sys);
-	free(gdir);
-	free(scratch);
-	free(junit);
-	free(log);
-	free(junit2);
-	free(range);
-	free(strip);
+	struct runs u = {.k = r->o->repeat ? r->o->repeat : 1};
+	int rc = runs_alloc_times(&u);
+	if (rc == 0)
+		rc = runs_alloc_paths(&u, r, t);
+	if (rc == 0 && (cx_mkdirs(u.gdir, true) != 0))
+		rc = cx_error(r->ctx, CX_EIO, "cannot create '%s': %s", u.gdir, strerror(errno));
+	for (unsigned i = 0; rc == 0 && i < u.k; i++)
+		rc = run_once(r, t, &u, i);
+	if (rc == 0)
+		keep_medians(t, &u);
+	runs_release(&u);
 	return rc == CX_ENOMEM ? cx_error(r->ctx, rc, "out of memory") : rc;
 }
 
@@ -620,6 +810,12 @@ struct walker {
 	struct cx_strv *warnings; /* visit_loose: where warnings go */
 };
 
+/* Whether every string of j is there (gcno_copy: when there is a gcno). */
+static bool job_allocated(const struct job *j, const char *gcno)
+{
+	return j->gcda && j->dir && j->json && j->err && j->gz && (!gcno || j->gcno_copy);
+}
+
 /* A gcov run for gcda (gz beside it), or for a baseline .gcno when
  * rel_noext is set (gz under DIR/baseline/). */
 static int add_job(struct walker *w, struct cx_strv *warnings, const char *gcda,
@@ -642,14 +838,26 @@ static int add_job(struct walker *w, struct cx_strv *warnings, const char *gcda,
 	                  : cx_asprintf("%s.gcov.json.gz", gcda);
 	j->gcno_copy = gcno ? cx_strdup(gcno) : NULL;
 	js->n++;
-	return j->gcda && j->dir && j->json && j->err && j->gz && (!gcno || j->gcno_copy) ? 0
-	                                                                             : CX_ENOMEM;
+	return job_allocated(j, gcno) ? 0 : CX_ENOMEM;
 }
 
 static int warn_to(struct cx_strv *warnings, struct rec *r, const char *msg)
 {
 	r->sum->gcov_warnings++;
 	return warnings ? cx_strv_push(warnings, msg) : 0;
+}
+
+/* 1 when the .gcda at path counted nothing; 0 when it did, -1 when it
+ * cannot be read or is no .gcda. */
+static int gcda_zero(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct cx_ctx c = {0};
+	int zero = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &c) == 0
+	               ? cx_gcda_all_zero(buf, len) : -1;
+	free(buf);
+	return zero;
 }
 
 static int visit_gcda(void *arg, const char *path, const char *rel)
@@ -659,13 +867,7 @@ static int visit_gcda(void *arg, const char *path, const char *rel)
 	struct test *t = w->t;
 	t->gcda++;
 	r->sum->gcda++;
-	char *buf = NULL;
-	size_t len = 0;
-	struct cx_ctx c = {0};
-	int zero = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &c) == 0
-	               ? cx_gcda_all_zero(buf, len) : -1;
-	free(buf);
-	if (zero == 1) {
+	if (gcda_zero(path) == 1) {
 		t->gcda_zero++;
 		r->sum->gcda_zero++;
 		return 0;
@@ -688,6 +890,34 @@ static int visit_gcda(void *arg, const char *path, const char *rel)
 	return rc;
 }
 
+/* Makes the directory the file path is in; true when it is there. */
+static bool make_parent(char *path)
+{
+	char *slash = strrchr(path, '/');
+	if (!slash)
+		return true;
+	*slash = '\0';
+	bool made = cx_mkdirs(path, true) == 0;
+	*slash = '/';
+	return made;
+}
+
+/* The baseline's job for the build's .gcno (gcno), copied to dst; its
+ * result goes to DIR/baseline/<noext>.gcov.json.gz. */
+static int baseline_job(struct walker *w, const char *gcno, char *dst, const char *noext)
+{
+	bool made = make_parent(dst);
+	char *bdir = cx_asprintf("%s/baseline/%s", w->r->out, noext);
+	if (!bdir)
+		return CX_ENOMEM;
+	made = made && make_parent(bdir);
+	int rc = 0;
+	if (made && copy_file(gcno, dst) == 0)
+		rc = add_job(w, NULL, dst, noext, dst);
+	free(bdir);
+	return rc;
+}
+
 static int visit_gcno(void *arg, const char *path, const char *rel)
 {
 	struct walker *w = arg;
@@ -695,24 +925,9 @@ static int visit_gcno(void *arg, const char *path, const char *rel)
 	/* gcov of the .gcno alone, in a scratch copy: every line with count 0 */
 	char *dst = cx_asprintf("%s/.baseline/%s", r->out, rel);
 	char *noext = cx_strndup(rel, strlen(rel) - strlen(".gcno"));
-	char *slash = dst ? strrchr(dst, '/') : NULL;
 	int rc = dst && noext ? 0 : CX_ENOMEM;
-	if (rc == 0) {
-		*slash = '\0';
-		bool made = cx_mkdirs(dst, true) == 0;
-		*slash = '/';
-		char *bdir = cx_asprintf("%s/baseline/%s", r->out, noext);
-		char *bs = bdir ? strrchr(bdir, '/') : NULL;
-		if (bs) {
-			*bs = '\0';
-			made = made && cx_mkdirs(bdir, true) == 0;
-		}
-		if (!bdir)
-			rc = CX_ENOMEM;
-		else if (made && copy_file(path, dst) == 0)
-			rc = add_job(w, NULL, dst, noext, dst);
-		free(bdir);
-	}
+	if (rc == 0)
+		rc = baseline_job(w, path, dst, noext);
 	free(dst);
 	free(noext);
 	return rc;
@@ -737,19 +952,26 @@ static char *gcov_complaint(const char *err, bool baseline)
 	return res;
 }
 
+/* A warning when gcov failed (status), complained or printed nothing. */
+static int gcov_warning(struct rec *r, const struct job *j, int status, const char *complaint,
+                        bool empty)
+{
+	if (status == 0 && !complaint && !empty)
+		return 0;
+	char *m = cx_asprintf("gcov %s: %s", j->gcda,
+	                      complaint ? complaint
+	                      : status ? "failed" : "printed nothing");
+	int rc = m ? warn_to(j->warnings, r, m) : CX_ENOMEM;
+	free(m);
+	return rc;
+}
+
 static int finish_job(struct rec *r, struct job *j, int status)
 {
-	int rc = 0;
 	char *complaint = gcov_complaint(j->err, j->baseline);
 	struct stat st;
 	bool empty = stat(j->json, &st) != 0 || st.st_size < 2;
-	if (status != 0 || complaint || empty) {
-		char *m = cx_asprintf("gcov %s: %s", j->gcda,
-		                      complaint ? complaint
-		                      : status ? "failed" : "printed nothing");
-		rc = m ? warn_to(j->warnings, r, m) : CX_ENOMEM;
-		free(m);
-	}
+	int rc = gcov_warning(r, j, status, complaint, empty);
 	/* data gcov complained about is still kept when it printed any: a
 	 * version mismatch warning comes with usable counts */
 	if (rc == 0 && !empty && gzip_file(j->json, j->gz) != 0)
@@ -762,53 +984,80 @@ static int finish_job(struct rec *r, struct job *j, int status)
 	return rc;
 }
 
+/* The gcov processes of run_jobs. */
+struct pool {
+	struct proc *running;
+	size_t nrun;     /* how many run */
+	size_t next;     /* the next job to start */
+	unsigned width;  /* how many may run at once */
+};
+
+/* Starts jobs while there are some and room for them. */
+static int start_jobs(struct rec *r, struct jobs *js, struct pool *p)
+{
+	while (p->next < js->n && p->nrun < p->width) {
+		struct job *j = &js->v[p->next];
+		const char *base = strrchr(j->gcda, '/') + 1;
+		char *argv[] = {r->gcov, "-j", "-t", (char *)base, NULL};
+		pid_t pid = spawn(argv, NULL, j->dir, j->json, j->err);
+		if (pid < 0)
+			return cx_error(r->ctx, CX_EIO, "cannot run '%s'", r->gcov);
+		p->running[p->nrun++] = (struct proc){pid, p->next++};
+		r->sum->gcov_runs++;
+	}
+	return 0;
+}
+
+/* The child pid ended with wait status st: its job finished. */
+static int end_job(struct rec *r, struct jobs *js, struct pool *p, pid_t pid, int st)
+{
+	for (size_t i = 0; i < p->nrun; i++) {
+		if (p->running[i].pid != pid)
+			continue;
+		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+		int rc;
+		if (code == 127) /* exec failed */
+			rc = cx_error(r->ctx, CX_EIO, "cannot run '%s' (gcov of your compiler)", r->gcov);
+		else
+			rc = finish_job(r, &js->v[p->running[i].job], code);
+		p->running[i] = p->running[--p->nrun];
+		return rc;
+	}
+	return 0;
+}
+
+/* Waits for any child; its pid, or -1 (no child left). */
+static pid_t wait_any(int *st)
+{
+	pid_t pid;
+	while ((pid = waitpid(-1, st, 0)) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+
 static int run_jobs(struct rec *r, struct jobs *js)
 {
-	unsigned width = r->o->jobs ? r->o->jobs : 1;
-	struct proc *running = calloc(width, sizeof *running);
-	if (!running)
+	struct pool p = {.width = r->o->jobs ? r->o->jobs : 1};
+	p.running = calloc(p.width, sizeof *p.running);
+	if (!p.running)
 		return cx_error(r->ctx, CX_ENOMEM, "out of memory");
-	size_t next = 0, nrun = 0;
 	int rc = 0;
-	while (rc == 0 && (next < js->n || nrun)) {
-		while (next < js->n && nrun < width) {
-			struct job *j = &js->v[next];
-			const char *base = strrchr(j->gcda, '/') + 1;
-			char *argv[] = {r->gcov, "-j", "-t", (char *)base, NULL};
-			pid_t pid = spawn(argv, NULL, j->dir, j->json, j->err);
-			if (pid < 0) {
-				rc = cx_error(r->ctx, CX_EIO, "cannot run '%s'", r->gcov);
-				break;
-			}
-			running[nrun++] = (struct proc){pid, next++};
-			r->sum->gcov_runs++;
-		}
-		if (rc || !nrun)
+	while (rc == 0 && (p.next < js->n || p.nrun)) {
+		rc = start_jobs(r, js, &p);
+		if (rc || !p.nrun)
 			break;
 		int st;
-		pid_t pid;
-		while ((pid = waitpid(-1, &st, 0)) < 0 && errno == EINTR)
-			;
+		pid_t pid = wait_any(&st);
 		if (pid < 0)
 			break;
-		for (size_t i = 0; i < nrun; i++) {
-			if (running[i].pid != pid)
-				continue;
-			int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-			if (code == 127) /* exec failed */
-				rc = cx_error(r->ctx, CX_EIO, "cannot run '%s' (gcov of your compiler)", r->gcov);
-			else
-				rc = finish_job(r, &js->v[running[i].job], code);
-			running[i] = running[--nrun];
-			break;
-		}
+		rc = end_job(r, js, &p, pid, st);
 	}
 	/* on an error, the ones still running are waited for */
-	for (size_t i = 0; i < nrun; i++) {
+	for (size_t i = 0; i < p.nrun; i++) {
 		int st;
-		waitpid(running[i].pid, &st, 0);
+		waitpid(p.running[i].pid, &st, 0);
 	}
-	free(running);
+	free(p.running);
 	return rc;
 }
 
@@ -883,26 +1132,80 @@ static char *tool_version(const char *tool)
 	return v ? v : cx_strdup("");
 }
 
+/* The build's CMakeCache.txt; NULL when it cannot be read. */
+static char *read_cmake_cache(const char *build)
+{
+	char *cache = cx_path_join(build, "CMakeCache.txt"), *buf = NULL;
+	size_t len = 0;
+	struct cx_ctx c = {0};
+	if (cache && cx_read_file(cache, 64u << 20, &buf, &len, &c) != 0)
+		buf = NULL;
+	free(cache);
+	return buf;
+}
+
+/* The source directory CMake recorded for the build; NULL when unknown. */
+static char *source_dir(const char *build)
+{
+	char *buf = read_cmake_cache(build), *src = NULL;
+	const char *k = buf ? strstr(buf, "CMAKE_HOME_DIRECTORY:INTERNAL=") : NULL;
+	if (k) {
+		k += strlen("CMAKE_HOME_DIRECTORY:INTERNAL=");
+		src = cx_strndup(k, strcspn(k, "\r\n"));
+	}
+	free(buf);
+	return src;
+}
+
+/* The time now, UTC, as 2024-01-31T12:00:00Z (left as it is when unknown). */
+static void utc_now(char *buf, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (gmtime_r(&now, &tm))
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void add_strings(cJSON *a, const struct cx_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v->v[i]));
+}
+
+/* The build's test and product sources as d's "sources"; left out when
+ * they cannot be told (the path rule then: the tests ran, keep them). */
+static int add_sources(struct rec *r, cJSON *d)
+{
+	struct cx_strv test = {0}, product = {0};
+	bool known = false;
+	struct cx_ctx bctx = {0};
+	int rc = cx_build_test_sources(r->build, &r->exes, &test, &product, &known, &bctx);
+	if (rc && rc != CX_ENOMEM) {
+		if (!r->o->quiet)
+			fprintf(stderr, "cxscan: warning: %s; test code is told apart by its path\n",
+			        bctx.msg);
+		rc = 0;
+		known = false;
+	} else if (rc) {
+		rc = cx_error(r->ctx, rc, "out of memory");
+	}
+	if (rc == 0 && known) {
+		cJSON *so = cJSON_AddObjectToObject(d, "sources");
+		add_strings(cJSON_AddArrayToObject(so, "test"), &test);
+		add_strings(cJSON_AddArrayToObject(so, "product"), &product);
+	}
+	cx_strv_release(&test);
+	cx_strv_release(&product);
+	return rc;
+}
+
 static int write_manifest(struct rec *r)
 {
 	char *path = cx_path_join(r->out, "manifest.json");
 	char *gv = tool_version(r->gcov), *cv = tool_version(r->ctest);
 	char created[32] = "";
-	time_t now = time(NULL);
-	struct tm tm;
-	if (gmtime_r(&now, &tm))
-		strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	char *src = NULL;
-	char *cache = cx_path_join(r->build, "CMakeCache.txt"), *buf = NULL;
-	size_t len = 0;
-	struct cx_ctx c = {0};
-	if (cache && cx_read_file(cache, 64u << 20, &buf, &len, &c) == 0) {
-		const char *k = strstr(buf, "CMAKE_HOME_DIRECTORY:INTERNAL=");
-		if (k) {
-			k += strlen("CMAKE_HOME_DIRECTORY:INTERNAL=");
-			src = cx_strndup(k, strcspn(k, "\r\n"));
-		}
-	}
+	utc_now(created, sizeof created);
+	char *src = source_dir(r->build);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "format", "cxscan-gcov");
 	cJSON_AddNumberToObject(d, "version", 1);
@@ -918,29 +1221,7 @@ static int write_manifest(struct rec *r)
 	cJSON *w = cJSON_AddArrayToObject(d, "warnings");
 	if (r->pthread)
 		cJSON_AddItemToArray(w, cJSON_CreateString(PTHREAD_WARNING));
-	struct cx_strv test = {0}, product = {0};
-	bool known = false;
-	struct cx_ctx bctx = {0};
-	int rc = cx_build_test_sources(r->build, &r->exes, &test, &product, &known, &bctx);
-	if (rc && rc != CX_ENOMEM) { /* the path rule then: the tests ran, keep them */
-		if (!r->o->quiet)
-			fprintf(stderr, "cxscan: warning: %s; test code is told apart by its path\n",
-			        bctx.msg);
-		rc = 0;
-		known = false;
-	} else if (rc) {
-		rc = cx_error(r->ctx, rc, "out of memory");
-	}
-	if (rc == 0 && known) {
-		cJSON *so = cJSON_AddObjectToObject(d, "sources");
-		cJSON *ta = cJSON_AddArrayToObject(so, "test"), *pa = cJSON_AddArrayToObject(so, "product");
-		for (size_t i = 0; i < test.n; i++)
-			cJSON_AddItemToArray(ta, cJSON_CreateString(test.v[i]));
-		for (size_t i = 0; i < product.n; i++)
-			cJSON_AddItemToArray(pa, cJSON_CreateString(product.v[i]));
-	}
-	cx_strv_release(&test);
-	cx_strv_release(&product);
+	int rc = add_sources(r, d);
 	if (rc == 0)
 		rc = path ? write_json(r, path, d) : cx_error(r->ctx, CX_ENOMEM, "out of memory");
 	cJSON_Delete(d);
@@ -948,9 +1229,27 @@ static int write_manifest(struct rec *r)
 	free(gv);
 	free(cv);
 	free(src);
-	free(cache);
-	free(buf);
 	return rc;
+}
+
+/* A name in a row of timings.tsv: a tab or line end in it would break the
+ * row, and is written as a space. */
+static void put_field(FILE *f, const char *s)
+{
+	for (const char *p = s; *p; p++)
+		fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, f);
+}
+
+static void put_timings(FILE *f, const struct rec *r)
+{
+	fputs("id\tname\tstatus\tduration_s\tuser_s\tsys_s\n", f);
+	for (size_t i = 0; i < r->nt; i++) {
+		const struct test *t = &r->t[i];
+		fprintf(f, "%s\t", t->id);
+		put_field(f, t->name);
+		fprintf(f, "\t%s\t%.6f\t%.6f\t%.6f\n", cx_test_status_name(t->status), t->duration_s,
+		        t->user_s, t->sys_s);
+	}
 }
 
 static int write_timings(struct rec *r)
@@ -959,16 +1258,7 @@ static int write_timings(struct rec *r)
 	FILE *f = path ? fopen(path, "w") : NULL;
 	int rc = f ? 0 : -1;
 	if (f) {
-		fputs("id\tname\tstatus\tduration_s\tuser_s\tsys_s\n", f);
-		for (size_t i = 0; i < r->nt; i++) {
-			const struct test *t = &r->t[i];
-			/* a tab or newline in a name would break the row */
-			fprintf(f, "%s\t", t->id);
-			for (const char *p = t->name; *p; p++)
-				fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, f);
-			fprintf(f, "\t%s\t%.6f\t%.6f\t%.6f\n", cx_test_status_name(t->status), t->duration_s,
-			        t->user_s, t->sys_s);
-		}
+		put_timings(f, r);
 		if (fclose(f) != 0)
 			rc = -1;
 	}
@@ -988,6 +1278,39 @@ static int count_components(const char *path)
 	return n;
 }
 
+/* gcov beside the compiler `name` (a path): the last "gcc" of its file
+ * name, as in x86_64-linux-gnu-gcc-12, made "gcov"; NULL when there is
+ * none or it is not there. */
+static char *gcov_beside(const char *name)
+{
+	const char *g = strstr(name, "gcc");
+	while (g && strstr(g + 1, "gcc"))
+		g = strstr(g + 1, "gcc");
+	if (!g || strchr(g, '/') != NULL)
+		return NULL;
+	char *res = cx_asprintf("%.*sgcov%s", (int)(g - name), name, g + 3);
+	if (res && access(res, X_OK) != 0) {
+		free(res);
+		res = NULL;
+	}
+	return res;
+}
+
+/* gcov beside the C compiler of a CMake cache (its text); NULL when
+ * there is none. */
+static char *gcov_of_cache(const char *buf)
+{
+	const char *k = strstr(buf, "CMAKE_C_COMPILER:");
+	const char *eq = k ? strchr(k, '=') : NULL;
+	char *cc = eq ? cx_strndup(eq + 1, strcspn(eq + 1, "\r\n")) : NULL;
+	char *real = cc ? realpath(cc, NULL) : NULL;
+	const char *name = real ? real : cc;
+	char *res = name ? gcov_beside(name) : NULL;
+	free(cc);
+	free(real);
+	return res;
+}
+
 /* $CXSCAN_GCOV, else gcov of the compiler CMake used: /usr/bin/gcc-12 ->
  * gcov-12 beside it; "gcov" when that is not there. */
 static char *find_gcov(const char *build)
@@ -995,30 +1318,9 @@ static char *find_gcov(const char *build)
 	const char *env = getenv("CXSCAN_GCOV");
 	if (env && *env)
 		return cx_strdup(env);
-	char *cache = cx_path_join(build, "CMakeCache.txt"), *buf = NULL, *res = NULL;
-	size_t len = 0;
-	struct cx_ctx c = {0};
-	if (cache && cx_read_file(cache, 64u << 20, &buf, &len, &c) == 0) {
-		const char *k = strstr(buf, "CMAKE_C_COMPILER:");
-		const char *eq = k ? strchr(k, '=') : NULL;
-		char *cc = eq ? cx_strndup(eq + 1, strcspn(eq + 1, "\r\n")) : NULL;
-		char *real = cc ? realpath(cc, NULL) : NULL;
-		const char *name = real ? real : cc;
-		const char *g = name ? strstr(name, "gcc") : NULL;
-		/* the last "gcc" of the name, as in x86_64-linux-gnu-gcc-12 */
-		while (g && strstr(g + 1, "gcc"))
-			g = strstr(g + 1, "gcc");
-		if (g && strchr(g, '/') == NULL) {
-			res = cx_asprintf("%.*sgcov%s", (int)(g - name), name, g + 3);
-			if (res && access(res, X_OK) != 0) {
-				free(res);
-				res = NULL;
-			}
-		}
-		free(cc);
-		free(real);
-	}
-	free(cache);
+	char *buf = read_cmake_cache(build), *res = NULL;
+	if (buf)
+		res = gcov_of_cache(buf);
 	free(buf);
 	return res ? res : cx_strdup("gcov");
 }
@@ -1045,34 +1347,56 @@ static bool uses_pthread(const char *build)
 	return yes;
 }
 
+/* Whether the directory dir holds nothing (or cannot be read). */
+static bool dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	bool empty = true;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL)
+		if (!is_dot_or_dotdot(e->d_name))
+			empty = false;
+	if (d)
+		closedir(d);
+	return empty;
+}
+
+/* Removes what a former record wrote into r->out. */
+static int remove_ours(struct rec *r)
+{
+	static const char *const ours[] = {"tests", "baseline", ".baseline", ".repeat",
+	                                   "manifest.json", "timings.tsv"};
+	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+		char *p = cx_path_join(r->out, ours[i]);
+		int e2 = p ? remove_tree(p) : -1;
+		free(p);
+		if (e2 != 0)
+			return cx_error(r->ctx, CX_EIO, "cannot empty '%s'", r->out);
+	}
+	return 0;
+}
+
+/* An --out that exists (st): a directory, empty or a former record (then
+ * emptied of it). */
+static int reuse_out(struct rec *r, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return cx_error(r->ctx, CX_EINVAL, "--out '%s' is not a directory", r->out);
+	if (!dir_empty(r->out) && !is_file(r->out, "manifest.json"))
+		return cx_error(r->ctx, CX_EINVAL,
+		                "--out '%s' is not empty and not a `cxscan record` directory "
+		                "(no manifest.json): not touching it", r->out);
+	return remove_ours(r);
+}
+
 /* The output directory: new, empty, or a former record (replaced). */
 static int prepare_out(struct rec *r)
 {
 	struct stat st;
 	if (stat(r->out, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return cx_error(r->ctx, CX_EINVAL, "--out '%s' is not a directory", r->out);
-		DIR *d = opendir(r->out);
-		bool empty = true;
-		struct dirent *e;
-		while (d && (e = readdir(d)) != NULL)
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-				empty = false;
-		if (d)
-			closedir(d);
-		if (!empty && !is_file(r->out, "manifest.json"))
-			return cx_error(r->ctx, CX_EINVAL,
-			                "--out '%s' is not empty and not a `cxscan record` directory "
-			                "(no manifest.json): not touching it", r->out);
-		static const char *const ours[] = {"tests", "baseline", ".baseline", ".repeat",
-		                                   "manifest.json", "timings.tsv"};
-		for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
-			char *p = cx_path_join(r->out, ours[i]);
-			int e2 = p ? remove_tree(p) : -1;
-			free(p);
-			if (e2 != 0)
-				return cx_error(r->ctx, CX_EIO, "cannot empty '%s'", r->out);
-		}
+		int e = reuse_out(r, &st);
+		if (e)
+			return e;
 	}
 	char *td = cx_path_join(r->out, "tests");
 	int rc = td && cx_mkdirs(td, true) == 0 ? 0 : -1;
@@ -1088,10 +1412,11 @@ static char *absolute(const char *path)
 	return getcwd(cwd, sizeof cwd) ? cx_path_join(cwd, path) : NULL;
 }
 
-static int setup(struct rec *r)
+/* The build directory: --build-dir, else build/ when it holds CTest's
+ * file, else the current one; resolved, and holding CTest's file. */
+static int find_build(struct rec *r)
 {
-	const struct cx_record_opts *o = r->o;
-	const char *b = o->build_dir;
+	const char *b = r->o->build_dir;
 	if (!b)
 		b = is_file("build", "CTestTestfile.cmake") ? "build" : ".";
 	r->build = realpath(b, NULL);
@@ -1101,13 +1426,30 @@ static int setup(struct rec *r)
 		return cx_error(r->ctx, CX_EINVAL,
 		                "--build-dir '%s' has no CTestTestfile.cmake (configure it with "
 		                "enable_testing() and build it first)", b);
+	return 0;
+}
+
+/* The output directory, absolute; never one that holds the build. */
+static int find_out(struct rec *r)
+{
+	const struct cx_record_opts *o = r->o;
 	if (!(r->out = absolute(o->out_dir ? o->out_dir : "gcov")))
 		return cx_error(r->ctx, CX_ENOMEM, "out of memory");
 	if (cx_path_under(r->out, r->build) || strcmp(r->out, "/") == 0)
 		return cx_error(r->ctx, CX_EINVAL, "--out '%s' would hold the build directory", r->out);
+	return 0;
+}
+
+static int setup(struct rec *r)
+{
+	int rc = find_build(r);
+	if (rc == 0)
+		rc = find_out(r);
+	if (rc)
+		return rc;
 	r->strip = count_components(r->build);
 	r->pthread = uses_pthread(r->build);
-	if (r->pthread && !o->quiet)
+	if (r->pthread && !r->o->quiet)
 		fprintf(stderr, "cxscan: warning: %s\n", PTHREAD_WARNING);
 	r->ctest = cx_strdup("ctest");
 	r->gcov = find_gcov(r->build);
@@ -1155,28 +1497,23 @@ static char *gcno_for(const char *build, const char *gcda, bool *found)
 	return cx_strdup("");
 }
 
-static int visit_loose(void *arg, const char *path, const char *rel)
+/* *done: whether an earlier run converted the .gcda at path already (its
+ * .gcov.json.gz is there). */
+static int converted(const char *path, bool *done)
 {
-	(void)rel;
-	struct walker *w = arg;
-	struct rec *r = w->r;
-	char *gz = cx_asprintf("%s.gcov.json.gz", path), *buf = NULL;
-	size_t len = 0;
-	struct cx_ctx c = {0};
+	char *gz = cx_asprintf("%s.gcov.json.gz", path);
 	if (!gz)
 		return CX_ENOMEM;
-	bool done = access(gz, F_OK) == 0; /* converted by an earlier run */
+	*done = access(gz, F_OK) == 0;
 	free(gz);
-	if (done)
-		return 0;
-	r->sum->gcda++;
-	int zero = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &c) == 0
-	               ? cx_gcda_all_zero(buf, len) : -1;
-	free(buf);
-	if (zero == 1) {
-		r->sum->gcda_zero++;
-		return 0;
-	}
+	return 0;
+}
+
+/* A job for the loose .gcda at path, with the build's .gcno copied beside
+ * it; a warning when there is none. */
+static int loose_job(struct walker *w, const char *path)
+{
+	struct rec *r = w->r;
 	bool found;
 	char *gcno = gcno_for(r->build, path, &found);
 	char *dst = cx_asprintf("%.*s.gcno", (int)(strlen(path) - strlen(".gcda")), path);
@@ -1194,6 +1531,23 @@ static int visit_loose(void *arg, const char *path, const char *rel)
 	return rc;
 }
 
+static int visit_loose(void *arg, const char *path, const char *rel)
+{
+	(void)rel;
+	struct walker *w = arg;
+	struct rec *r = w->r;
+	bool done = false;
+	int rc = converted(path, &done);
+	if (rc || done)
+		return rc;
+	r->sum->gcda++;
+	if (gcda_zero(path) == 1) {
+		r->sum->gcda_zero++;
+		return 0;
+	}
+	return loose_job(w, path);
+}
+
 int cx_gcov_convert(const char *build_dir, const char *dir, unsigned jobs,
                     struct cx_strv *warnings, struct cx_record_summary *sum, struct cx_ctx *ctx)
 {
@@ -1209,7 +1563,7 @@ int cx_gcov_convert(const char *build_dir, const char *dir, unsigned jobs,
 	struct walker w = {.r = &r, .js = &js, .warnings = warnings};
 	double t0 = now_s();
 	if (rc == 0)
-		rc = walk(dir, NULL, ".gcda", visit_loose, &w, 0);
+		rc = walk(dir, ".gcda", visit_loose, &w);
 	if (rc == 0)
 		rc = run_jobs(&r, &js);
 	sum->gcov_s = now_s() - t0;
@@ -1218,64 +1572,104 @@ int cx_gcov_convert(const char *build_dir, const char *dir, unsigned jobs,
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 
+/* Setup, the tests to run, and the stale .gcda files of earlier runs
+ * removed: they would be merged into the first test's, and make it look
+ * like it ran everything. */
+static int start(struct rec *r)
+{
+	int rc = setup(r);
+	if (rc == 0)
+		rc = select_tests(r);
+	if (rc == 0 && r->nt == 0)
+		rc = cx_error(r->ctx, CX_EINVAL, "no tests to record in '%s'", r->build);
+	if (rc == 0)
+		rc = walk(r->build, ".gcda", unlink_one, NULL);
+	return rc;
+}
+
+/* Runs every test, one after the other. */
+static int run_tests(struct rec *r)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < r->nt; i++) {
+		struct test *t = &r->t[i];
+		rc = run_test(r, t);
+		if (rc == 0 && !r->o->quiet)
+			fprintf(stderr, "[%zu/%zu] %-40s %8.3f s  %s\n", i + 1, r->nt, t->name,
+			        t->duration_s, cx_test_status_name(t->status));
+		r->sum->failed += rc == 0 && t->status == CX_TEST_FAILED;
+	}
+	return rc;
+}
+
+/* gcov of every test's .gcda files and of the build's .gcno files (the
+ * baseline), through the jobs js. */
+static int convert(struct rec *r, struct jobs *js)
+{
+	struct walker w = {.r = r, .js = js};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < r->nt; i++) {
+		char *gd = cx_asprintf("%s/gcda", r->t[i].dir);
+		w.t = &r->t[i];
+		rc = gd ? walk(gd, ".gcda", visit_gcda, &w) : CX_ENOMEM;
+		free(gd);
+		r->sum->no_coverage += rc == 0 && r->t[i].gcda == 0;
+	}
+	if (rc == 0)
+		rc = walk(r->build, ".gcno", visit_gcno, &w);
+	if (rc == 0)
+		rc = run_jobs(r, js);
+	return rc;
+}
+
+static void remove_scratch(const struct rec *r)
+{
+	if (!r->out)
+		return;
+	char *b = cx_path_join(r->out, ".baseline");
+	if (b)
+		remove_tree(b);
+	free(b);
+}
+
+/* Each test's test.json (a test without .gcda warned of), timings.tsv and
+ * manifest.json. */
+static int write_outputs(struct rec *r)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < r->nt; i++) {
+		if (r->t[i].gcda == 0 &&
+		    cx_strv_push(&r->t[i].warnings, "no .gcda file: the test wrote no coverage "
+		                                    "(not built with --coverage, crashed or timed out)"))
+			rc = CX_ENOMEM;
+		if (rc == 0)
+			rc = write_test_json(r, &r->t[i]);
+	}
+	if (rc == 0)
+		rc = write_timings(r);
+	if (rc == 0)
+		rc = write_manifest(r);
+	return rc;
+}
+
 int cx_record(const struct cx_record_opts *o, struct cx_record_summary *sum, struct cx_ctx *ctx)
 {
 	struct rec r = {.o = o, .sum = sum, .ctx = ctx};
 	memset(sum, 0, sizeof *sum);
 	struct jobs js = {0};
-	int rc = setup(&r);
-	if (rc == 0)
-		rc = select_tests(&r);
-	if (rc == 0 && r.nt == 0)
-		rc = cx_error(ctx, CX_EINVAL, "no tests to record in '%s'", r.build);
-	/* stale .gcda files of earlier runs would be merged into the first
-	 * test's, and make it look like it ran everything */
-	struct walker w = {.r = &r, .js = &js};
-	if (rc == 0)
-		rc = walk(r.build, NULL, ".gcda", unlink_one, NULL, 0);
+	int rc = start(&r);
 	double t0 = now_s();
-	for (size_t i = 0; rc == 0 && i < r.nt; i++) {
-		struct test *t = &r.t[i];
-		rc = run_test(&r, t);
-		if (rc == 0 && !o->quiet)
-			fprintf(stderr, "[%zu/%zu] %-40s %8.3f s  %s\n", i + 1, r.nt, t->name,
-			        t->duration_s, cx_test_status_name(t->status));
-		sum->failed += rc == 0 && t->status == CX_TEST_FAILED;
-	}
+	if (rc == 0)
+		rc = run_tests(&r);
 	sum->tests = r.nt;
 	sum->tests_s = now_s() - t0;
 	t0 = now_s();
-	for (size_t i = 0; rc == 0 && i < r.nt; i++) {
-		char *gd = cx_asprintf("%s/gcda", r.t[i].dir);
-		w.t = &r.t[i];
-		rc = gd ? walk(gd, NULL, ".gcda", visit_gcda, &w, 0) : CX_ENOMEM;
-		free(gd);
-		sum->no_coverage += rc == 0 && r.t[i].gcda == 0;
-	}
 	if (rc == 0)
-		rc = walk(r.build, NULL, ".gcno", visit_gcno, &w, 0);
-	if (rc == 0)
-		rc = run_jobs(&r, &js);
+		rc = convert(&r, &js);
 	sum->gcov_s = now_s() - t0;
-	if (r.out) {
-		char *b = cx_path_join(r.out, ".baseline");
-		if (b)
-			remove_tree(b);
-		free(b);
-	}
-	for (size_t i = 0; rc == 0 && i < r.nt; i++) {
-		if (r.t[i].gcda == 0) {
-			if (cx_strv_push(&r.t[i].warnings, "no .gcda file: the test wrote no coverage "
-			                                   "(not built with --coverage, crashed or timed out)"))
-				rc = CX_ENOMEM;
-		}
-		if (rc == 0)
-			rc = write_test_json(&r, &r.t[i]);
-	}
+	remove_scratch(&r);
 	if (rc == 0)
-		rc = write_timings(&r);
-	if (rc == 0)
-		rc = write_manifest(&r);
+		rc = write_outputs(&r);
 	release_jobs(&js);
 	release(&r);
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;

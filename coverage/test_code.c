@@ -130,6 +130,50 @@ static void sort_unique(struct cx_strv *v)
 	v->n = w;
 }
 
+/* Each object's source into test or prod by its target; *with_target
+ * counts the objects under a CMakeFiles/TARGET.dir/. */
+static int split_sources(const struct cx_strv *srcs, const struct cx_strv *objs,
+                         const struct cx_strv *names, struct cx_strv *test,
+                         struct cx_strv *prod, size_t *with_target)
+{
+	int rc = 0;
+	for (size_t i = 0; i < srcs->n && rc == 0; i++) {
+		char *tgt = object_target(objs->v[i]);
+		char buf[PATH_MAX];
+		const char *real = realpath(srcs->v[i], buf) ? buf : srcs->v[i];
+		*with_target += tgt != NULL;
+		rc = cx_strv_push(tgt && in_strv(names, tgt) ? test : prod, real);
+		free(tgt);
+	}
+	return rc;
+}
+
+/* Sorts both; a source with one object outside the test targets is
+ * product code, so it leaves test; prod goes to product. */
+static int settle(struct cx_strv *test, struct cx_strv *prod, struct cx_strv *product)
+{
+	sort_unique(test);
+	sort_unique(prod);
+	size_t w = 0;
+	for (size_t i = 0; i < test->n; i++) {
+		if (bsearch(&test->v[i], prod->v, prod->n, sizeof *prod->v, cx_cmp_str))
+			free(test->v[i]);
+		else
+			test->v[w++] = test->v[i];
+	}
+	test->n = w;
+	for (size_t i = 0; i < prod->n; i++)
+		if (cx_strv_push(product, prod->v[i]))
+			return CX_ENOMEM;
+	return 0;
+}
+
+static bool is_regular_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int cx_build_test_sources(const char *build, const struct cx_strv *test_exes,
                           struct cx_strv *test, struct cx_strv *product, bool *known,
                           struct cx_ctx *ctx)
@@ -138,42 +182,19 @@ int cx_build_test_sources(const char *build, const struct cx_strv *test_exes,
 	char *db = cx_path_join(build, "compile_commands.json");
 	if (!db)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
-	struct stat st;
-	bool have = stat(db, &st) == 0 && S_ISREG(st.st_mode);
 	struct cx_strv srcs = {0}, objs = {0}, names = {0}, prod = {0};
+	bool have = is_regular_file(db);
 	int rc = have ? cx_compdb_objects_load(db, &srcs, &objs, ctx) : 0;
 	free(db);
-	if (rc == 0 && have)
-		rc = test_targets(build, test_exes, &names) ? cx_error(ctx, CX_ENOMEM, "out of memory")
-		                                            : 0;
 	size_t with_target = 0;
-	for (size_t i = 0; i < srcs.n && rc == 0; i++) {
-		char *tgt = object_target(objs.v[i]);
-		with_target += tgt != NULL;
-		char buf[PATH_MAX];
-		const char *real = realpath(srcs.v[i], buf) ? buf : srcs.v[i];
-		bool is_test = tgt && in_strv(&names, tgt);
-		if (cx_strv_push(is_test ? test : &prod, real))
-			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
-		free(tgt);
-	}
-	if (rc == 0) {
-		sort_unique(test);
-		sort_unique(&prod);
-		/* a source with one object outside the test targets is product code */
-		size_t w = 0;
-		for (size_t i = 0; i < test->n; i++) {
-			if (bsearch(&test->v[i], prod.v, prod.n, sizeof *prod.v, cx_cmp_str))
-				free(test->v[i]);
-			else
-				test->v[w++] = test->v[i];
-		}
-		test->n = w;
-		for (size_t i = 0; i < prod.n && rc == 0; i++)
-			if (cx_strv_push(product, prod.v[i]))
-				rc = cx_error(ctx, CX_ENOMEM, "out of memory");
-		*known = rc == 0 && with_target > 0;
-	}
+	int mem = rc == 0 && have ? test_targets(build, test_exes, &names) : 0;
+	if (rc == 0 && mem == 0)
+		mem = split_sources(&srcs, &objs, &names, test, &prod, &with_target);
+	if (rc == 0 && mem == 0)
+		mem = settle(test, &prod, product);
+	if (rc == 0 && mem)
+		rc = cx_error(ctx, CX_ENOMEM, "out of memory");
+	*known = rc == 0 && with_target > 0;
 	cx_strv_release(&srcs);
 	cx_strv_release(&objs);
 	cx_strv_release(&names);

@@ -33,6 +33,32 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* The entry `name` of dir onto files when it is a regular file, onto dirs
+ * when a directory (either list may be NULL: not wanted); a vanished
+ * entry or another type is left out. */
+static int list_entry(const char *dir, const char *name, struct cx_strv *files,
+                      struct cx_strv *dirs)
+{
+	char *p = cx_path_join(dir, name);
+	if (!p)
+		return CX_ENOMEM;
+	struct stat st;
+	int rc = 0;
+	if (lstat(p, &st) == 0) {
+		struct cx_strv *to = S_ISDIR(st.st_mode) ? dirs : S_ISREG(st.st_mode) ? files : NULL;
+		if (to)
+			rc = cx_strv_push(to, name);
+	}
+	free(p);
+	return rc;
+}
+
+static void sort_strv(struct cx_strv *v)
+{
+	if (v && v->n)
+		qsort(v->v, v->n, sizeof *v->v, cx_cmp_str);
+}
+
 /* The regular files and the directories of dir (no dot files), each
  * sorted, into files and dirs (either may be NULL); symbolic links are not
  * followed (no loops). One pass over the directory. */
@@ -43,31 +69,52 @@ static int list_dir(const char *dir, struct cx_strv *files, struct cx_strv *dirs
 		return CX_EIO;
 	struct dirent *e;
 	int rc = 0;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *p = cx_path_join(dir, e->d_name);
-		struct stat st;
-		if (!p) {
-			rc = CX_ENOMEM;
-			break;
-		}
-		if (lstat(p, &st) == 0) {
-			struct cx_strv *to = S_ISDIR(st.st_mode) ? dirs : S_ISREG(st.st_mode) ? files : NULL;
-			if (to)
-				rc = cx_strv_push(to, e->d_name);
-		}
-		free(p);
-	}
+	while (rc == 0 && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			rc = list_entry(dir, e->d_name, files, dirs);
 	closedir(d);
-	struct cx_strv *both[] = {files, dirs};
-	for (size_t i = 0; i < 2 && rc == 0; i++)
-		if (both[i] && both[i]->n)
-			qsort(both[i]->v, both[i]->n, sizeof *both[i]->v, cx_cmp_str);
+	if (rc == 0) {
+		sort_strv(files);
+		sort_strv(dirs);
+	}
 	return rc;
 }
 
 /* ---- coverage files under a test's directory ---- */
+
+static bool is_gcov_name(const char *path)
+{
+	return ends_with(path, ".gcov.json.gz") || ends_with(path, ".gcov.json");
+}
+
+/* Whether the text of a .json file says it is an llvm-cov export: its
+ * "type" comes last (llvm-cov writes the keys in alphabetical order), so
+ * the first and the last 4 KiB are looked at. */
+static bool is_llvm_export(const char *buf, size_t len)
+{
+	size_t tail = len < 4096 ? len : 4096;
+	return memmem(buf, tail, LLVM_EXPORT, strlen(LLVM_EXPORT)) ||
+	       memmem(buf + len - tail, tail, LLVM_EXPORT, strlen(LLVM_EXPORT));
+}
+
+/* The text of a coverage file read by the reader of its kind. */
+static int read_cov_text(const char *path, bool gcov, const char *buf, size_t len,
+                         struct cx_cov *cov, struct cx_ctx *ctx)
+{
+	if (ends_with(path, ".info"))
+		return cx_lcov_read(buf, len, NULL, cov, ctx);
+	return gcov ? cx_gcov_json_read(buf, len, NULL, cov, ctx)
+	            : cx_llvm_json_read(buf, len, NULL, cov, ctx);
+}
+
+/* "<path>: <msg> (skipped)" onto warnings. */
+static int skipped(struct cx_strv *warnings, const char *path, const char *msg)
+{
+	char *m = cx_asprintf("%s: %s (skipped)", path, msg);
+	int rc = m ? cx_strv_push(warnings, m) : CX_ENOMEM;
+	free(m);
+	return rc;
+}
 
 static int read_cov_file(struct cx_strv *warnings, struct cx_cov *cov, bool *has,
                          const char *path)
@@ -76,38 +123,42 @@ static int read_cov_file(struct cx_strv *warnings, struct cx_cov *cov, bool *has
 	size_t len = 0;
 	struct cx_ctx ctx = {0};
 	int rc = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &ctx);
-	bool gcov = ends_with(path, ".gcov.json.gz") || ends_with(path, ".gcov.json");
-	/* another .json is read when it says it is an llvm-cov export (its
-	 * "type" comes last: llvm-cov writes the keys in alphabetical order) */
-	size_t tail = len < 4096 ? len : 4096;
-	if (rc == 0 && !gcov && ends_with(path, ".json") &&
-	    !memmem(buf, tail, LLVM_EXPORT, strlen(LLVM_EXPORT)) &&
-	    !memmem(buf + len - tail, tail, LLVM_EXPORT, strlen(LLVM_EXPORT))) {
+	bool gcov = is_gcov_name(path);
+	/* another .json is read when it says it is an llvm-cov export */
+	if (rc == 0 && !gcov && ends_with(path, ".json") && !is_llvm_export(buf, len)) {
 		free(buf);
 		return 0;
 	}
 	if (rc == 0) {
-		rc = ends_with(path, ".info") ? cx_lcov_read(buf, len, NULL, cov, &ctx)
-		     : gcov                   ? cx_gcov_json_read(buf, len, NULL, cov, &ctx)
-		                              : cx_llvm_json_read(buf, len, NULL, cov, &ctx);
+		rc = read_cov_text(path, gcov, buf, len, cov, &ctx);
 		if (rc == 0)
 			*has = true;
 	}
 	free(buf);
 	if (rc == CX_ENOMEM)
 		return rc;
-	if (rc) {
-		char *m = cx_asprintf("%s: %s (skipped)", path, ctx.msg);
-		rc = m ? cx_strv_push(warnings, m) : CX_ENOMEM;
-		free(m);
-	}
-	return rc;
+	return rc ? skipped(warnings, path, ctx.msg) : 0;
 }
 
 static bool is_cov_name(const char *name)
 {
 	return ends_with(name, ".gcov.json.gz") || ends_with(name, ".json") ||
 	       ends_with(name, ".info");
+}
+
+/* The coverage files among the files of dir. */
+static int read_cov_files(struct cx_strv *warnings, struct cx_cov *cov, bool *has,
+                          const char *dir, const struct cx_strv *files)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < files->n; i++) {
+		if (!is_cov_name(files->v[i]))
+			continue;
+		char *p = cx_path_join(dir, files->v[i]);
+		rc = p ? read_cov_file(warnings, cov, has, p) : CX_ENOMEM;
+		free(p);
+	}
+	return rc;
 }
 
 static int walk_cov(struct cx_strv *warnings, struct cx_cov *cov, bool *has, const char *dir,
@@ -119,13 +170,8 @@ static int walk_cov(struct cx_strv *warnings, struct cx_cov *cov, bool *has, con
 	int rc = list_dir(dir, &files, &dirs);
 	if (rc == CX_EIO)
 		return 0; /* vanished or unreadable: nothing of it */
-	for (size_t i = 0; rc == 0 && i < files.n; i++) {
-		if (!is_cov_name(files.v[i]))
-			continue;
-		char *p = cx_path_join(dir, files.v[i]);
-		rc = p ? read_cov_file(warnings, cov, has, p) : CX_ENOMEM;
-		free(p);
-	}
+	if (rc == 0)
+		rc = read_cov_files(warnings, cov, has, dir, &files);
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char *p = cx_path_join(dir, dirs.v[i]);
 		rc = p ? walk_cov(warnings, cov, has, p, depth + 1) : CX_ENOMEM;
@@ -169,21 +215,29 @@ static void *load_worker(void *arg)
 	}
 }
 
+/* Runs l's jobs on up to `jobs` threads, this one among them (on this one
+ * alone when threads cannot be had). */
+static void run_workers(struct loader *l, unsigned jobs)
+{
+	size_t n = l->n;
+	size_t want = jobs > 1 ? (jobs < n ? jobs : n) : 0, started = 0;
+	pthread_t *th = want ? calloc(want, sizeof *th) : NULL;
+	for (; th && started < want; started++)
+		if (pthread_create(&th[started], NULL, load_worker, l) != 0)
+			break;
+	load_worker(l);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}
+
 /* Runs the jobs on up to `jobs` threads (on this one when threads cannot
  * be had); the warnings come out in job order, whatever finished first. */
 static int load_all(struct cx_tests *t, struct load_job *v, size_t n, unsigned jobs)
 {
 	struct loader l = {.v = v, .n = n};
 	pthread_mutex_init(&l.m, NULL);
-	size_t want = jobs > 1 ? (jobs < n ? jobs : n) : 0, started = 0;
-	pthread_t *th = want ? calloc(want, sizeof *th) : NULL;
-	for (; th && started < want; started++)
-		if (pthread_create(&th[started], NULL, load_worker, &l) != 0)
-			break;
-	load_worker(&l);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	run_workers(&l, jobs);
 	pthread_mutex_destroy(&l.m);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -255,27 +309,41 @@ static int status_from(const char *s, enum cx_test_status *st)
 	return -1;
 }
 
-const char *cx_test_json_parse(const void *data, size_t len, struct cx_test_run *run)
+/* What is wrong with a test.json's document, name and status (NULL when
+ * nothing); run->status read. */
+static const char *test_json_head(const cJSON *doc, struct cx_test_run *run)
 {
-	cJSON *doc = cJSON_ParseWithLength(data, len);
-	const char *bad = NULL;
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "name");
 	const cJSON *status = cJSON_GetObjectItemCaseSensitive(doc, "status");
 	if (!cJSON_IsObject(doc))
-		bad = "not a JSON object";
-	else if (!cJSON_IsString(name) || !name->valuestring[0])
-		bad = "\"name\" is not a non-empty string";
-	else if (!cJSON_IsString(status) || status_from(status->valuestring, &run->status))
-		bad = "\"status\" is not passed, failed or skipped";
-	if (!bad) {
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "duration_s");
-		const cJSON *u = cJSON_GetObjectItemCaseSensitive(doc, "user_s");
-		const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "sys_s");
-		run->has_time = num_ok(d, &run->duration_s);
-		run->has_cpu = num_ok(u, &run->user_s) && num_ok(s, &run->sys_s);
-		if ((d && !run->has_time) || ((u || s) && !run->has_cpu))
-			bad = "a time is not a finite number >= 0 (or user_s without sys_s)";
-	}
+		return "not a JSON object";
+	if (!cJSON_IsString(name) || !name->valuestring[0])
+		return "\"name\" is not a non-empty string";
+	if (!cJSON_IsString(status) || status_from(status->valuestring, &run->status))
+		return "\"status\" is not passed, failed or skipped";
+	return NULL;
+}
+
+/* A test.json's times into run; what is wrong with them, or NULL. */
+static const char *test_json_times(const cJSON *doc, struct cx_test_run *run)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "duration_s");
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(doc, "user_s");
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "sys_s");
+	run->has_time = num_ok(d, &run->duration_s);
+	run->has_cpu = num_ok(u, &run->user_s) && num_ok(s, &run->sys_s);
+	if ((d && !run->has_time) || ((u || s) && !run->has_cpu))
+		return "a time is not a finite number >= 0 (or user_s without sys_s)";
+	return NULL;
+}
+
+const char *cx_test_json_parse(const void *data, size_t len, struct cx_test_run *run)
+{
+	cJSON *doc = cJSON_ParseWithLength(data, len);
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "name");
+	const char *bad = test_json_head(doc, run);
+	if (!bad)
+		bad = test_json_times(doc, run);
 	if (!bad && !(run->name = cx_strdup(name->valuestring)))
 		bad = "out of memory";
 	cJSON_Delete(doc);
@@ -410,59 +478,108 @@ static int add_run(struct cx_tests *t, size_t *cap, struct cx_test_run **run)
 	return 0;
 }
 
+/* The jobs bound to the runs (t->v no longer moves). */
+static void bind_jobs(struct cx_tests *t, struct load_job *lj, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		lj[i].cov = &t->v[i].cov;
+		lj[i].has = &t->v[i].has_coverage;
+	}
+}
+
+/* Test `id` of the tests/ directory tdir: a run added to t when its
+ * test.json is usable, with its job *lj (its gcda/; *nj counts them),
+ * else a warning and no run. */
+static int recorded_run(struct cx_tests *t, size_t *cap, const char *tdir, const char *id,
+                        struct load_job *lj, size_t *nj)
+{
+	char *tj = cx_asprintf("%s/%s/test.json", tdir, id);
+	char *why = NULL;
+	struct cx_test_run *run = NULL;
+	int rc = 0;
+	if (!tj || add_run(t, cap, &run) || !(run->id = cx_strdup(id))) {
+		rc = CX_ENOMEM;
+	} else if (!read_test_json(tj, run, &why)) {
+		rc = why ? warn(t, why) : CX_ENOMEM;
+		free(run->id);
+		t->n--; /* the run is not kept */
+	} else if (!(lj->dir = cx_asprintf("%s/%s/gcda", tdir, id))) {
+		rc = CX_ENOMEM;
+	} else {
+		lj->cov = NULL; /* bound later: t->v may still move */
+		(*nj)++;
+	}
+	free(why);
+	free(tj);
+	return rc;
+}
+
+/* Reads the runs' jobs lj[0..nj) and the baseline's (lj[nj], the
+ * baseline/ directory of dir). */
+static int load_recorded_jobs(const char *dir, struct cx_tests *t, struct load_job *lj, size_t nj,
+                              const struct feed *fd)
+{
+	bool base_has = false;
+	bind_jobs(t, lj, nj);
+	if (!(lj[nj].dir = cx_path_join(dir, "baseline")))
+		return CX_ENOMEM;
+	lj[nj].cov = &t->baseline;
+	lj[nj].has = &base_has;
+	return load_tests(t, lj, nj, nj + 1, fd);
+}
+
+/* The tests `ids` of the recorded layout in dir (their directories in
+ * tdir). */
+static int load_recorded_ids(const char *dir, const char *tdir, const struct cx_strv *ids,
+                             const struct feed *fd, struct cx_tests *t)
+{
+	/* one job a test (its gcda/), and the baseline */
+	struct load_job *lj = calloc(ids->n + 1, sizeof *lj);
+	if (!lj)
+		return CX_ENOMEM;
+	size_t nj = 0, cap = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ids->n; i++)
+		rc = recorded_run(t, &cap, tdir, ids->v[i], &lj[nj], &nj);
+	if (rc == 0)
+		rc = load_recorded_jobs(dir, t, lj, nj, fd);
+	release_jobs(lj, ids->n + 1);
+	return rc;
+}
+
 static int load_recorded(const char *dir, const struct feed *fd, struct cx_tests *t,
                          struct cx_ctx *ctx)
 {
 	char *tdir = cx_path_join(dir, "tests");
 	struct cx_strv ids = {0};
-	size_t cap = 0;
 	if (!tdir)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	int rc = list_dir(tdir, NULL, &ids);
 	if (rc == CX_EIO)
 		rc = cx_error(ctx, CX_EINVAL, "%s: no tests/ directory", dir);
-	/* one job a test (its gcda/), and the baseline */
-	struct load_job *lj = rc == 0 ? calloc(ids.n + 1, sizeof *lj) : NULL;
-	size_t nj = 0;
-	if (rc == 0 && !lj)
-		rc = CX_ENOMEM;
-	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
-		char *tj = cx_asprintf("%s/%s/test.json", tdir, ids.v[i]);
-		char *why = NULL;
-		struct cx_test_run *run = NULL;
-		if (!tj || add_run(t, &cap, &run) || !(run->id = cx_strdup(ids.v[i]))) {
-			rc = CX_ENOMEM;
-		} else if (!read_test_json(tj, run, &why)) {
-			rc = why ? warn(t, why) : CX_ENOMEM;
-			free(run->id);
-			t->n--; /* the run is not kept */
-		} else if (!(lj[nj].dir = cx_asprintf("%s/%s/gcda", tdir, ids.v[i]))) {
-			rc = CX_ENOMEM;
-		} else {
-			lj[nj++].cov = NULL; /* bound below: t->v may still move */
-		}
-		free(why);
-		free(tj);
-	}
-	for (size_t i = 0; rc == 0 && i < nj; i++) {
-		lj[i].cov = &t->v[i].cov;
-		lj[i].has = &t->v[i].has_coverage;
-	}
-	bool base_has = false;
-	if (rc == 0 && !(lj[nj].dir = cx_path_join(dir, "baseline")))
-		rc = CX_ENOMEM;
-	if (rc == 0) {
-		lj[nj].cov = &t->baseline;
-		lj[nj].has = &base_has;
-		rc = load_tests(t, lj, nj, nj + 1, fd);
-	}
-	release_jobs(lj, lj ? ids.n + 1 : 0);
+	if (rc == 0)
+		rc = load_recorded_ids(dir, tdir, &ids, fd, t);
 	cx_strv_release(&ids);
 	free(tdir);
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 
 /* ---- the bare form ---- */
+
+/* The JUnit file among a directory's files: junit.xml, else the only .xml
+ * file; NULL when there is none or there are several. */
+static const char *pick_junit(const struct cx_strv *files)
+{
+	const char *pick = NULL;
+	size_t nxml = 0;
+	for (size_t i = 0; i < files->n; i++) {
+		if (strcmp(files->v[i], "junit.xml") == 0)
+			return files->v[i];
+		if (ends_with(files->v[i], ".xml"))
+			pick = files->v[i], nxml++;
+	}
+	return nxml == 1 ? pick : NULL;
+}
 
 static int find_junit(const char *dir, const char *junit, char **out, struct cx_ctx *ctx)
 {
@@ -471,21 +588,67 @@ static int find_junit(const char *dir, const char *junit, char **out, struct cx_
 		return (*out = cx_strdup(junit)) ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory");
 	struct cx_strv files = {0};
 	int rc = list_dir(dir, &files, NULL);
-	const char *pick = NULL;
-	size_t nxml = 0;
-	for (size_t i = 0; rc == 0 && i < files.n; i++) {
-		if (strcmp(files.v[i], "junit.xml") == 0) {
-			pick = files.v[i];
-			nxml = 1;
-			break;
-		}
-		if (ends_with(files.v[i], ".xml"))
-			pick = files.v[i], nxml++;
-	}
-	if (rc == 0 && nxml == 1 && !(*out = cx_path_join(dir, pick)))
+	const char *pick = rc == 0 ? pick_junit(&files) : NULL;
+	if (pick && !(*out = cx_path_join(dir, pick)))
 		rc = CX_ENOMEM;
 	cx_strv_release(&files);
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : 0;
+}
+
+/* The test times of the bare layout: the cases of its JUnit file (named
+ * `junit`, else found in dir) into *j. None found, or one found (not
+ * named) that cannot be read, costs a warning. */
+static int read_bare_junit(const char *dir, const char *junit, struct cx_junit *j,
+                           struct cx_tests *t, struct cx_ctx *ctx)
+{
+	char *jpath = NULL, *buf = NULL;
+	size_t len = 0;
+	int rc = find_junit(dir, junit, &jpath, ctx);
+	if (rc)
+		return rc;
+	if (!jpath)
+		return warn(t, "no JUnit file (DIR/junit.xml, or --junit FILE): test times unknown");
+	rc = cx_read_file(jpath, CX_MAX_JUNIT_BYTES, &buf, &len, ctx);
+	if (rc == 0)
+		rc = cx_junit_read(buf, len, j, ctx);
+	if (rc && rc != CX_ENOMEM && !junit) { /* found, not named: a warning */
+		char *m = cx_asprintf("%s (test times unknown)", ctx->msg);
+		rc = m ? warn(t, m) : CX_ENOMEM;
+		free(m);
+	}
+	free(buf);
+	free(jpath);
+	return rc;
+}
+
+/* The status and time of the JUnit case named, or classnamed, id. */
+static void match_case(struct cx_test_run *run, const struct cx_junit *j, const char *id)
+{
+	for (size_t k = 0; k < j->ncases; k++) {
+		const struct cx_junit_case *jc = &j->cases[k];
+		if (strcmp(jc->name, id) == 0 || strcmp(jc->classname, id) == 0) {
+			run->status = jc->status;
+			run->has_time = jc->has_time;
+			run->duration_s = jc->time_s;
+			return;
+		}
+	}
+}
+
+/* A run for each test directory ids[i] of dir, read by job lj[i]. */
+static int bare_runs(const char *dir, const struct cx_strv *ids, const struct cx_junit *j,
+                     struct load_job *lj, struct cx_tests *t)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < ids->n; i++) {
+		struct cx_test_run *run = NULL;
+		if (!(lj[i].dir = cx_path_join(dir, ids->v[i])) || add_run(t, &cap, &run) ||
+		    !(run->id = cx_strdup(ids->v[i])) || !(run->name = cx_strdup(ids->v[i])))
+			return CX_ENOMEM;
+		match_case(run, j, ids->v[i]);
+	}
+	bind_jobs(t, lj, ids->n);
+	return 0;
 }
 
 static int load_bare(const char *dir, const char *junit, const struct feed *fd,
@@ -493,56 +656,21 @@ static int load_bare(const char *dir, const char *junit, const struct feed *fd,
 {
 	struct cx_strv ids = {0};
 	struct cx_junit j = {0};
-	char *jpath = NULL, *buf = NULL;
-	size_t cap = 0, len = 0;
 	int rc = list_dir(dir, NULL, &ids);
 	if (rc == CX_EIO)
 		return cx_error(ctx, CX_EINVAL, "cannot read the directory '%s'", dir);
 	if (rc == 0)
-		rc = find_junit(dir, junit, &jpath, ctx);
-	if (rc == 0 && jpath) {
-		rc = cx_read_file(jpath, CX_MAX_JUNIT_BYTES, &buf, &len, ctx);
-		if (rc == 0)
-			rc = cx_junit_read(buf, len, &j, ctx);
-		if (rc && rc != CX_ENOMEM && !junit) { /* found, not named: a warning */
-			char *m = cx_asprintf("%s (test times unknown)", ctx->msg);
-			rc = m ? warn(t, m) : CX_ENOMEM;
-			free(m);
-		}
-	} else if (rc == 0) {
-		rc = warn(t, "no JUnit file (DIR/junit.xml, or --junit FILE): test times unknown");
-	}
+		rc = read_bare_junit(dir, junit, &j, t, ctx);
 	struct load_job *lj = rc == 0 ? calloc(ids.n + 1, sizeof *lj) : NULL;
 	if (rc == 0 && !lj)
 		rc = CX_ENOMEM;
-	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
-		struct cx_test_run *run = NULL;
-		if (!(lj[i].dir = cx_path_join(dir, ids.v[i])) || add_run(t, &cap, &run) ||
-		    !(run->id = cx_strdup(ids.v[i])) || !(run->name = cx_strdup(ids.v[i]))) {
-			rc = CX_ENOMEM;
-			break;
-		}
-		for (size_t k = 0; k < j.ncases; k++) {
-			const struct cx_junit_case *jc = &j.cases[k];
-			if (strcmp(jc->name, ids.v[i]) == 0 || strcmp(jc->classname, ids.v[i]) == 0) {
-				run->status = jc->status;
-				run->has_time = jc->has_time;
-				run->duration_s = jc->time_s;
-				break;
-			}
-		}
-	}
-	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
-		lj[i].cov = &t->v[i].cov;
-		lj[i].has = &t->v[i].has_coverage;
-	}
+	if (rc == 0)
+		rc = bare_runs(dir, &ids, &j, lj, t);
 	if (rc == 0)
 		rc = load_tests(t, lj, ids.n, ids.n, fd);
 	release_jobs(lj, lj ? ids.n + 1 : 0);
 	cx_junit_release(&j);
 	cx_strv_release(&ids);
-	free(buf);
-	free(jpath);
 	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory") : rc;
 }
 

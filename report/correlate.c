@@ -112,6 +112,33 @@ static void section_crap(FILE *out, const struct view *v, size_t top)
 	}
 }
 
+/* A time right-aligned in 9 columns ("1.234s"), "?" when unknown. */
+static void time_str(char *buf, size_t n, bool known, double s)
+{
+	if (known)
+		snprintf(buf, n, "%8.3fs", s);
+	else
+		snprintf(buf, n, "%9s", "?");
+}
+
+/* The percentage of test t's time its k-th biggest share is. */
+static double share_pct(const struct cx_corr_test *t, size_t k)
+{
+	return t->base_s > 0 ? 100.0 * t->top_s[k] / t->base_s : 0.0;
+}
+
+/* Where test t's time goes: its biggest shares, or that it has no
+ * coverage. */
+static void test_top(FILE *out, const struct cx_correlation *c, const struct cx_corr_test *t)
+{
+	if (!t->run->has_coverage)
+		fputs("no coverage (it wrote none: crashed or timed out?)", out);
+	for (size_t k = 0; k < t->ntop; k++) {
+		const struct cx_corr_fn *f = &c->fn[t->top[k]];
+		fprintf(out, "%s%s (CC %u, %.0f%%)", k ? ", " : "", f->name, f->ccn, share_pct(t, k));
+	}
+}
+
 static void section_tests(FILE *out, const struct cx_correlation *c, size_t *order, size_t top)
 {
 	fprintf(out, "\nSlow tests and the complex code they run (footprint = sum of share x CC)\n");
@@ -121,23 +148,11 @@ static void section_tests(FILE *out, const struct cx_correlation *c, size_t *ord
 		const struct cx_corr_test *t = &c->test[order[i]];
 		const struct cx_test_run *r = t->run;
 		char dur[32], usr[32];
-		if (r->has_time)
-			snprintf(dur, sizeof dur, "%8.3fs", r->duration_s);
-		else
-			snprintf(dur, sizeof dur, "%9s", "?");
-		if (r->has_cpu)
-			snprintf(usr, sizeof usr, "%8.3fs", r->user_s);
-		else
-			snprintf(usr, sizeof usr, "%9s", "?");
+		time_str(dur, sizeof dur, r->has_time, r->duration_s);
+		time_str(usr, sizeof usr, r->has_cpu, r->user_s);
 		fprintf(out, "  %s %s %-7s %9.2f  %-30s ", dur, usr, cx_test_status_name(r->status),
 		        t->footprint, r->name);
-		if (!r->has_coverage)
-			fputs("no coverage (it wrote none: crashed or timed out?)", out);
-		for (size_t k = 0; k < t->ntop; k++) {
-			const struct cx_corr_fn *f = &c->fn[t->top[k]];
-			fprintf(out, "%s%s (CC %u, %.0f%%)", k ? ", " : "", f->name, f->ccn,
-			        t->base_s > 0 ? 100.0 * t->top_s[k] / t->base_s : 0.0);
-		}
+		test_top(out, c, t);
 		fputc('\n', out);
 	}
 }
@@ -334,6 +349,90 @@ static void md_cov(FILE *out, const struct cx_corr_fn *f)
 		fputs("no data", out);
 }
 
+static void md_hot(FILE *out, const struct cx_correlation *c, const struct view *hot, size_t top)
+{
+	fputs("\n**Complex functions that drive slow tests** (H = CC × attributed time)\n\n"
+	      "| H | CC | attributed | touch | tests | coverage | function |\n"
+	      "|---:|---:|---:|---:|---:|---:|---|\n", out);
+	for (size_t i = 0; i < hot->n && i < top; i++) {
+		const struct cx_corr_fn *f = &c->fn[hot->idx[i]];
+		fprintf(out, "| %.4f | %u | %.4f s | %.3f s | %zu | ", f->hot, f->ccn, f->attributed_s,
+		        f->touch_s, f->tests);
+		md_cov(out, f);
+		fputs(" | ", out);
+		md_fn(out, f);
+		fputs(" |\n", out);
+	}
+}
+
+static void md_crap(FILE *out, const struct cx_correlation *c, const struct view *crap,
+                    size_t top)
+{
+	fputs("\n**Complex untested code** (CRAP = CC² × (1 − coverage)³ + CC)\n\n"
+	      "| CRAP | CC | coverage | tests | function |\n|---:|---:|---:|---:|---|\n", out);
+	for (size_t i = 0; i < crap->n && i < top; i++) {
+		const struct cx_corr_fn *f = &c->fn[crap->idx[i]];
+		fprintf(out, "| %.1f | %u | ", f->crap, f->ccn);
+		md_cov(out, f);
+		fprintf(out, " | %zu | ", f->tests);
+		md_fn(out, f);
+		fputs(" |\n", out);
+	}
+}
+
+/* One row of the slow tests' table. */
+static void md_test(FILE *out, const struct cx_correlation *c, const struct cx_corr_test *ct)
+{
+	if (ct->run->has_time)
+		fprintf(out, "| %.3f s ", ct->run->duration_s);
+	else
+		fputs("| ? ", out);
+	fprintf(out, "| %s | %.2f | ", cx_test_status_name(ct->run->status), ct->footprint);
+	md_text(out, ct->run->name);
+	fputs(" | ", out);
+	if (!ct->run->has_coverage)
+		fputs("no coverage", out);
+	for (size_t k = 0; k < ct->ntop; k++) {
+		fputs(k ? ", " : "", out);
+		md_text(out, c->fn[ct->top[k]].name);
+		fprintf(out, " (%.0f%%)", share_pct(ct, k));
+	}
+	fputs(" |\n", out);
+}
+
+static void md_tests(FILE *out, const struct cx_correlation *c, const size_t *order, size_t top)
+{
+	fputs("\n**Slow tests**\n\n| duration | status | footprint | test | where its time goes |\n"
+	      "|---:|---|---:|---|---|\n", out);
+	for (size_t i = 0; i < c->ntest && i < top; i++)
+		md_test(out, c, &c->test[order[i]]);
+}
+
+static void md_refactor(FILE *out, const struct cx_correlation *c, const struct views *v)
+{
+	size_t picked[6], np = pick_refactor(&v->hot, &v->crap, picked);
+	if (np)
+		fputs("\n**Refactoring suggestions**\n\n", out);
+	for (size_t k = 0; k < np; k++) {
+		const struct cx_corr_fn *f = &c->fn[picked[k]];
+		fputs("- ", out);
+		md_fn(out, f);
+		fprintf(out, " (CC %u, %s): ", f->ccn, why_of(f));
+		suggestion(out, f);
+		fputc('\n', out);
+	}
+}
+
+static void md_unattributed(FILE *out, const struct cx_correlation *c)
+{
+	fprintf(out, "\n<details><summary>Not attributed</summary>\n\n"
+	        "- %.3f s outside the attributed time (I/O, kernel, the fixed cost of a test)\n"
+	        "- %.3f s in test and harness code\n- %.3f s outside every scanned function\n",
+	        outside_s(c), c->harness_s, c->unmatched_s);
+	no_coverage_list(out, c, "- ", md_text);
+	fputs("\n</details>\n", out);
+}
+
 int cx_report_correlate_markdown(FILE *out, const struct cx_correlation *c,
                                  const struct cx_tests *t, size_t top, struct cx_ctx *ctx)
 {
@@ -350,65 +449,11 @@ int cx_report_correlate_markdown(FILE *out, const struct cx_correlation *c,
 		md_text(out, t->warnings.v[i]);
 		fputc('\n', out);
 	}
-	fputs("\n**Complex functions that drive slow tests** (H = CC × attributed time)\n\n"
-	      "| H | CC | attributed | touch | tests | coverage | function |\n"
-	      "|---:|---:|---:|---:|---:|---:|---|\n", out);
-	for (size_t i = 0; i < v.hot.n && i < top; i++) {
-		const struct cx_corr_fn *f = &c->fn[v.hot.idx[i]];
-		fprintf(out, "| %.4f | %u | %.4f s | %.3f s | %zu | ", f->hot, f->ccn, f->attributed_s,
-		        f->touch_s, f->tests);
-		md_cov(out, f);
-		fputs(" | ", out);
-		md_fn(out, f);
-		fputs(" |\n", out);
-	}
-	fputs("\n**Complex untested code** (CRAP = CC² × (1 − coverage)³ + CC)\n\n"
-	      "| CRAP | CC | coverage | tests | function |\n|---:|---:|---:|---:|---|\n", out);
-	for (size_t i = 0; i < v.crap.n && i < top; i++) {
-		const struct cx_corr_fn *f = &c->fn[v.crap.idx[i]];
-		fprintf(out, "| %.1f | %u | ", f->crap, f->ccn);
-		md_cov(out, f);
-		fprintf(out, " | %zu | ", f->tests);
-		md_fn(out, f);
-		fputs(" |\n", out);
-	}
-	fputs("\n**Slow tests**\n\n| duration | status | footprint | test | where its time goes |\n"
-	      "|---:|---|---:|---|---|\n", out);
-	for (size_t i = 0; i < c->ntest && i < top; i++) {
-		const struct cx_corr_test *ct = &c->test[v.order[i]];
-		if (ct->run->has_time)
-			fprintf(out, "| %.3f s ", ct->run->duration_s);
-		else
-			fputs("| ? ", out);
-		fprintf(out, "| %s | %.2f | ", cx_test_status_name(ct->run->status), ct->footprint);
-		md_text(out, ct->run->name);
-		fputs(" | ", out);
-		if (!ct->run->has_coverage)
-			fputs("no coverage", out);
-		for (size_t k = 0; k < ct->ntop; k++) {
-			fputs(k ? ", " : "", out);
-			md_text(out, c->fn[ct->top[k]].name);
-			fprintf(out, " (%.0f%%)", ct->base_s > 0 ? 100.0 * ct->top_s[k] / ct->base_s : 0.0);
-		}
-		fputs(" |\n", out);
-	}
-	size_t picked[6], np = pick_refactor(&v.hot, &v.crap, picked);
-	if (np)
-		fputs("\n**Refactoring suggestions**\n\n", out);
-	for (size_t k = 0; k < np; k++) {
-		const struct cx_corr_fn *f = &c->fn[picked[k]];
-		fputs("- ", out);
-		md_fn(out, f);
-		fprintf(out, " (CC %u, %s): ", f->ccn, why_of(f));
-		suggestion(out, f);
-		fputc('\n', out);
-	}
-	fprintf(out, "\n<details><summary>Not attributed</summary>\n\n"
-	        "- %.3f s outside the attributed time (I/O, kernel, the fixed cost of a test)\n"
-	        "- %.3f s in test and harness code\n- %.3f s outside every scanned function\n",
-	        outside_s(c), c->harness_s, c->unmatched_s);
-	no_coverage_list(out, c, "- ", md_text);
-	fputs("\n</details>\n", out);
+	md_hot(out, c, &v.hot, top);
+	md_crap(out, c, &v.crap, top);
+	md_tests(out, c, v.order, top);
+	md_refactor(out, c, &v);
+	md_unattributed(out, c);
 	views_release(&v);
 	if (fflush(out) != 0 || ferror(out))
 		return cx_error(ctx, CX_EIO, "cannot write the report");

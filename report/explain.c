@@ -38,16 +38,9 @@ static int cmp_block(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-static int explain_one(FILE *out, const struct cx_file *f, const struct cx_function *fn)
+/* Every increment of fn, one a line after the function entry's. */
+static void explain_increments(FILE *out, const struct cx_function *fn)
 {
-	fprintf(out, "%s:%u:%u: %s: ccn %u (modified %u), npath %lld, cognitive %u, "
-	        "max_nesting %u, nloc %u, statements %u, params %u%s\n",
-	        f->path, fn->line, fn->column, fn->name, fn->ccn, fn->ccn_modified,
-	        (long long)fn->npath, fn->cognitive, fn->max_nesting, fn->nloc,
-	        fn->statements, fn->params, fn->from_macro ? " (body from a macro)" : "");
-	if (f->status != CX_FILE_OK) /* a parse with errors may have lost code */
-		fprintf(out, "  note: %s is %s, the numbers may be low: %s\n", f->path,
-		        cx_file_status_name(f->status), f->ndiags ? f->diags[0] : "");
 	fputs("  line:col     ccn  cognitive  reason\n", out);
 	fprintf(out, "  %-10s  +1   %9s  function entry\n", "", "");
 	for (size_t i = 0; i < fn->nincs; i++) {
@@ -60,6 +53,11 @@ static int explain_one(FILE *out, const struct cx_file *f, const struct cx_funct
 		reason(out, in);
 		fputc('\n', out);
 	}
+}
+
+/* fn's five biggest blocks (by ccn, then cognitive). */
+static int explain_blocks(FILE *out, const struct cx_function *fn)
+{
 	if (fn->nblocks == 0) {
 		fputs("  no control blocks\n", out);
 		return 0;
@@ -76,6 +74,20 @@ static int explain_one(FILE *out, const struct cx_file *f, const struct cx_funct
 		        b[i].cognitive);
 	free(b);
 	return 0;
+}
+
+static int explain_one(FILE *out, const struct cx_file *f, const struct cx_function *fn)
+{
+	fprintf(out, "%s:%u:%u: %s: ccn %u (modified %u), npath %lld, cognitive %u, "
+	        "max_nesting %u, nloc %u, statements %u, params %u%s\n",
+	        f->path, fn->line, fn->column, fn->name, fn->ccn, fn->ccn_modified,
+	        (long long)fn->npath, fn->cognitive, fn->max_nesting, fn->nloc,
+	        fn->statements, fn->params, fn->from_macro ? " (body from a macro)" : "");
+	if (f->status != CX_FILE_OK) /* a parse with errors may have lost code */
+		fprintf(out, "  note: %s is %s, the numbers may be low: %s\n", f->path,
+		        cx_file_status_name(f->status), f->ndiags ? f->diags[0] : "");
+	explain_increments(out, fn);
+	return explain_blocks(out, fn);
 }
 
 struct explain_arg {

@@ -46,66 +46,97 @@ static void putch(struct jw *w, char c)
 
 #define PUTS(w, lit) jw_raw((w), (lit), sizeof(lit) - 1)
 
+/* The well-formed UTF-8 sequences by their lead byte (Unicode, table 3-7):
+ * the range of the second byte shuts out overlong forms, surrogates and
+ * code points past U+10FFFF; the other bytes are 0x80-0xBF. */
+static const struct utf8_lead {
+	unsigned char first, last; /* lead bytes */
+	unsigned char len;
+	unsigned char lo, hi; /* second byte */
+} utf8_leads[] = {
+	{0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF},
+	{0xED, 0xED, 3, 0x80, 0x9F}, {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
+	{0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F},
+};
+
+/* The entry of lead byte c, or NULL when c leads no valid sequence. */
+static const struct utf8_lead *utf8_lead_of(unsigned char c)
+{
+	for (size_t i = 0; i < sizeof utf8_leads / sizeof utf8_leads[0]; i++)
+		if (c <= utf8_leads[i].last)
+			return c >= utf8_leads[i].first ? &utf8_leads[i] : NULL;
+	return NULL;
+}
+
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_len(const unsigned char *s)
 {
 	if (s[0] < 0x80)
 		return 1;
-	size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-	if (n == 0 || (s[0] >= 0xF8))
+	const struct utf8_lead *l = utf8_lead_of(s[0]);
+	if (!l || s[1] < l->lo || s[1] > l->hi)
 		return 0;
-	for (size_t i = 1; i < n; i++)
+	for (size_t i = 2; i < l->len; i++)
 		if ((s[i] & 0xC0) != 0x80)
 			return 0;
-	uint32_t cp = n == 2 ? (s[0] & 0x1Fu) : n == 3 ? (s[0] & 0x0Fu) : (s[0] & 0x07u);
-	for (size_t i = 1; i < n; i++)
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
+	return l->len;
+}
+
+/* Bytes that go into a string as they are. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+static void put_control(struct jw *w, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	switch (c) {
+	case '\n': PUTS(w, "\\n"); break;
+	case '\t': PUTS(w, "\\t"); break;
+	case '\r': PUTS(w, "\\r"); break;
+	default: {
+		char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+		jw_raw(w, u, sizeof u);
+	}
+	}
+}
+
+/* Writes the byte at s (not plain, not NUL) escaped, or the UTF-8 sequence
+ * it starts, or U+FFFD; returns the bytes taken. */
+static size_t put_special(struct jw *w, const unsigned char *s)
+{
+	if (*s == '"' || *s == '\\') {
+		putch(w, '\\');
+		putch(w, (char)*s);
+		return 1;
+	}
+	if (*s < 0x20) {
+		put_control(w, *s);
+		return 1;
+	}
+	size_t n = utf8_len(s);
+	if (n == 0) {
+		PUTS(w, "\\ufffd");
+		return 1;
+	}
+	jw_raw(w, s, n);
 	return n;
 }
 
 void jw_quote(struct jw *w, const char *str)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	putch(w, '"');
 	while (*s) {
 		/* the run of bytes that are copied as they are */
 		const unsigned char *run = s;
-		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+		while (plain(*s))
 			s++;
 		if (s > run)
 			jw_raw(w, run, (size_t)(s - run));
-		if (!*s)
-			break;
-		unsigned char c = *s;
-		if (c == '"' || c == '\\') {
-			putch(w, '\\');
-			putch(w, (char)c);
-			s++;
-		} else if (c < 0x20) {
-			switch (c) {
-			case '\n': PUTS(w, "\\n"); break;
-			case '\t': PUTS(w, "\\t"); break;
-			case '\r': PUTS(w, "\\r"); break;
-			default: {
-				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-				jw_raw(w, u, sizeof u);
-			}
-			}
-			s++;
-		} else {
-			size_t n = utf8_len(s);
-			if (n == 0) {
-				PUTS(w, "\\ufffd");
-				s++;
-			} else {
-				jw_raw(w, s, n);
-				s += n;
-			}
-		}
+		if (*s)
+			s += put_special(w, s);
 	}
 	putch(w, '"');
 }

@@ -177,6 +177,66 @@ static void summary(FILE *out, const struct cx_result *res, const struct cx_tota
 		        res->elapsed_s);
 }
 
+/* The widths of the table's columns. */
+struct widths {
+	int loc, fn, col[NCOLS];
+};
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* The widths the listed functions need, at least the headers'. */
+static void measure(const struct ranking *rk, struct widths *w)
+{
+	char loc[4200];
+	w->loc = 8;
+	w->fn = 8;
+	for (size_t c = 0; c < NCOLS; c++)
+		w->col[c] = (int)strlen(headers[c]);
+	for (size_t i = 0; i < rk->n; i++) {
+		const struct rec *r = &rk->v[i];
+		w->loc = max_int(snprintf(loc, sizeof loc, "%s:%u", r->path, r->line), w->loc);
+		w->fn = max_int((int)strlen(r->name), w->fn);
+		for (size_t c = 0; c < NCOLS; c++)
+			w->col[c] = max_int(snprintf(NULL, 0, "%lld", (long long)r->vals[c]), w->col[c]);
+	}
+}
+
+static void print_header(FILE *out, const struct widths *w)
+{
+	fprintf(out, "%-*s  %-*s", w->loc, "location", w->fn, "function");
+	for (size_t c = 0; c < NCOLS; c++)
+		fprintf(out, "  %*s", w->col[c], headers[c]);
+	fputc('\n', out);
+}
+
+static void print_row(FILE *out, const struct rec *r, const struct widths *w, bool color)
+{
+	char loc[4200];
+	snprintf(loc, sizeof loc, "%s:%u", r->path, r->line);
+	fprintf(out, "%-*s  %-*s", w->loc, loc, w->fn, r->name);
+	for (size_t c = 0; c < NCOLS; c++) {
+		int64_t v = r->vals[c];
+		cell(out, v, w->col[c], cx_threshold_level(cx_default_threshold(columns[c]), v), color);
+	}
+	if (r->from_macro)
+		fputs("  (body from a macro)", out);
+	fputc('\n', out);
+}
+
+/* The ranked functions (sorted), under a header when there are any. */
+static void print_table(FILE *out, const struct ranking *rk, bool color)
+{
+	struct widths w;
+	measure(rk, &w);
+	if (rk->n)
+		print_header(out, &w);
+	for (size_t i = 0; i < rk->n; i++)
+		print_row(out, &rk->v[i], &w, color);
+}
+
 int cx_report_text(FILE *out, const struct cx_result *res, const struct cx_report_opts *o,
                    struct cx_ctx *ctx)
 {
@@ -191,41 +251,9 @@ int cx_report_text(FILE *out, const struct cx_result *res, const struct cx_repor
 	}
 	if (rk.n > 1)
 		qsort(rk.v, rk.n, sizeof *rk.v, cmp_rec);
-	size_t shown = rk.n, n = t.functions;
-	int locw = 8, fnw = 8, w[NCOLS];
-	char loc[4200];
-	for (size_t c = 0; c < NCOLS; c++)
-		w[c] = (int)strlen(headers[c]);
-	for (size_t i = 0; i < shown; i++) {
-		int l = snprintf(loc, sizeof loc, "%s:%u", rk.v[i].path, rk.v[i].line);
-		locw = l > locw ? l : locw;
-		int fl = (int)strlen(rk.v[i].name);
-		fnw = fl > fnw ? fl : fnw;
-		for (size_t c = 0; c < NCOLS; c++) {
-			int vl = snprintf(NULL, 0, "%lld", (long long)rk.v[i].vals[c]);
-			w[c] = vl > w[c] ? vl : w[c];
-		}
-	}
-	if (shown) {
-		fprintf(out, "%-*s  %-*s", locw, "location", fnw, "function");
-		for (size_t c = 0; c < NCOLS; c++)
-			fprintf(out, "  %*s", w[c], headers[c]);
-		fputc('\n', out);
-	}
-	for (size_t i = 0; i < shown; i++) {
-		snprintf(loc, sizeof loc, "%s:%u", rk.v[i].path, rk.v[i].line);
-		fprintf(out, "%-*s  %-*s", locw, loc, fnw, rk.v[i].name);
-		for (size_t c = 0; c < NCOLS; c++) {
-			int64_t v = rk.v[i].vals[c];
-			cell(out, v, w[c], cx_threshold_level(cx_default_threshold(columns[c]), v),
-			     o->color);
-		}
-		if (rk.v[i].from_macro)
-			fputs("  (body from a macro)", out);
-		fputc('\n', out);
-	}
-	if (shown < n)
-		fprintf(out, "... %zu more functions (--top 0 lists all)\n", n - shown);
+	print_table(out, &rk, o->color);
+	if (rk.n < t.functions)
+		fprintf(out, "... %zu more functions (--top 0 lists all)\n", t.functions - rk.n);
 	summary(out, res, &t, &rk);
 	ranking_release(&rk);
 	if (fflush(out) != 0 || ferror(out))

@@ -1,23 +1,34 @@
 /* thresholds.c: metric names and default thresholds (METRICS.md, "Default
  * thresholds"). A finding is raised when value > threshold. */
+#include <stddef.h>
 #include <string.h>
 
 #include "cx_rules.h"
 
+/* Where a metric's value is in struct cx_function: a uint32_t, but for
+ * npath (int64_t, read on its own). */
+#define FIELD(f) offsetof(struct cx_function, f)
+#define IS_U32(f) _Generic(((const struct cx_function *)0)->f, uint32_t: 1, default: 0)
+_Static_assert(IS_U32(ccn) && IS_U32(ccn_modified) && IS_U32(cognitive) &&
+                   IS_U32(max_nesting) && IS_U32(params) && IS_U32(nloc) && IS_U32(tokens) &&
+                   IS_U32(statements) && IS_U32(length),
+               "the metrics but npath are uint32_t fields");
+
 static const struct {
 	const char *name;
 	struct cx_threshold def;
+	size_t field;
 } metrics[CX_M_COUNT] = {
-	[CX_M_CCN] = {"ccn", {10, 20}},
-	[CX_M_CCN_MODIFIED] = {"ccn_modified", {-1, -1}},
-	[CX_M_NPATH] = {"npath", {200, 1000}},
-	[CX_M_COGNITIVE] = {"cognitive", {15, 25}},
-	[CX_M_MAX_NESTING] = {"max_nesting", {5, -1}},
-	[CX_M_PARAMS] = {"params", {7, -1}},
-	[CX_M_NLOC] = {"nloc", {100, -1}},
-	[CX_M_TOKENS] = {"tokens", {-1, -1}},
-	[CX_M_STATEMENTS] = {"statements", {-1, -1}},
-	[CX_M_LENGTH] = {"length", {-1, -1}},
+	[CX_M_CCN] = {"ccn", {10, 20}, FIELD(ccn)},
+	[CX_M_CCN_MODIFIED] = {"ccn_modified", {-1, -1}, FIELD(ccn_modified)},
+	[CX_M_NPATH] = {"npath", {200, 1000}, FIELD(npath)},
+	[CX_M_COGNITIVE] = {"cognitive", {15, 25}, FIELD(cognitive)},
+	[CX_M_MAX_NESTING] = {"max_nesting", {5, -1}, FIELD(max_nesting)},
+	[CX_M_PARAMS] = {"params", {7, -1}, FIELD(params)},
+	[CX_M_NLOC] = {"nloc", {100, -1}, FIELD(nloc)},
+	[CX_M_TOKENS] = {"tokens", {-1, -1}, FIELD(tokens)},
+	[CX_M_STATEMENTS] = {"statements", {-1, -1}, FIELD(statements)},
+	[CX_M_LENGTH] = {"length", {-1, -1}, FIELD(length)},
 };
 
 const char *cx_metric_name(enum cx_metric m)
@@ -35,19 +46,11 @@ int cx_metric_from_name(const char *name)
 
 int64_t cx_metric_value(const struct cx_function *fn, enum cx_metric m)
 {
-	switch (m) {
-	case CX_M_CCN: return fn->ccn;
-	case CX_M_CCN_MODIFIED: return fn->ccn_modified;
-	case CX_M_NPATH: return fn->npath;
-	case CX_M_COGNITIVE: return fn->cognitive;
-	case CX_M_MAX_NESTING: return fn->max_nesting;
-	case CX_M_PARAMS: return fn->params;
-	case CX_M_NLOC: return fn->nloc;
-	case CX_M_TOKENS: return fn->tokens;
-	case CX_M_STATEMENTS: return fn->statements;
-	case CX_M_LENGTH: return fn->length;
-	default: return 0;
-	}
+	if ((unsigned)m >= CX_M_COUNT)
+		return 0;
+	if (m == CX_M_NPATH)
+		return fn->npath;
+	return *(const uint32_t *)((const char *)fn + metrics[m].field);
 }
 
 struct cx_threshold cx_default_threshold(enum cx_metric m)

@@ -336,24 +336,18 @@ int64_t cx_cache_racy_ns(int64_t mtime_ns)
 	return mtime_ns % 1000000000LL ? 10000000LL : 2000000000LL;
 }
 
-/* Brings entry i up to date for this run. */
-static int check_file(struct cx_cache *c, size_t i)
+/* Whether e's digest still holds unread: the file's (size, mtime, inode)
+ * are the recorded ones and it was hashed clearly after its last change. */
+static bool stat_unchanged(const struct fent *e, const struct stat *st, int64_t mt)
 {
-	struct fent *e = &c->f[i];
-	if (e->state != F_UNCHECKED)
-		return 0;
-	struct stat st;
-	c->stats++;
-	if (stat(e->path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		e->state = F_MISSING;
-		return 0;
-	}
-	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	if (e->has_digest && e->size == st.st_size && e->mtime_ns == mt &&
-	    e->ino == (int64_t)st.st_ino && mt + cx_cache_racy_ns(mt) <= e->checked_ns) {
-		e->state = F_PRESENT;
-		return 0;
-	}
+	return e->has_digest && e->size == st->st_size && e->mtime_ns == mt &&
+	       e->ino == (int64_t)st->st_ino && mt + cx_cache_racy_ns(mt) <= e->checked_ns;
+}
+
+/* Hashes e's file again and records st (its stat, mt its mtime in ns).
+ * An unreadable file is missing; 0 or CX_ENOMEM. */
+static int rehash_file(struct cx_cache *c, struct fent *e, const struct stat *st, int64_t mt)
+{
 	int64_t t = cx_wall_ns();
 	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
 	c->reads++;
@@ -367,20 +361,47 @@ static int check_file(struct cx_cache *c, size_t i)
 		return 0;
 	}
 	e->has_digest = true;
-	e->size = st.st_size;
+	e->size = st->st_size;
 	e->mtime_ns = mt;
-	e->ino = (int64_t)st.st_ino;
+	e->ino = (int64_t)st->st_ino;
 	e->checked_ns = t;
 	e->dirty = true;
 	e->state = F_PRESENT;
 	return 0;
 }
 
+/* Brings entry i up to date for this run. */
+static int check_file(struct cx_cache *c, size_t i)
+{
+	struct fent *e = &c->f[i];
+	if (e->state != F_UNCHECKED)
+		return 0;
+	struct stat st;
+	c->stats++;
+	if (stat(e->path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		e->state = F_MISSING;
+		return 0;
+	}
+	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	if (stat_unchanged(e, &st, mt)) {
+		e->state = F_PRESENT;
+		return 0;
+	}
+	return rehash_file(c, e, &st, mt);
+}
+
+/* The entry of path, added if it has none: its index or a negative cx_err. */
+static long file_entry(struct cx_cache *c, const char *path)
+{
+	long i = find_file(c, path);
+	return i < 0 ? add_file(c, path) : i;
+}
+
 int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest *d,
                          bool *present)
 {
-	long i = find_file(c, path);
-	if (i < 0 && (i = add_file(c, path)) < 0)
+	long i = file_entry(c, path);
+	if (i < 0)
 		return (int)i;
 	int rc = check_file(c, (size_t)i);
 	if (rc)
@@ -460,54 +481,58 @@ static bool header_unusable(const char *path)
 	return (int64_t)pages * psize > (int64_t)st.st_size;
 }
 
-/* 0 when the database is ours (or empty and now ours), 1 when it must be
- * moved aside, or an SQLite error (busy). */
-static int adopt(sqlite3 *db, const char *path)
+/* Reads the database's application id and its number of tables: 0, 1
+ * when it is damaged, or an SQLite error (busy). */
+static int read_identity(sqlite3 *db, int64_t *app, int64_t *tables)
 {
-	int64_t app = 0, ver = 0, tables = 0;
-	int rc = pragma_int(db, "PRAGMA application_id", &app);
+	int rc = pragma_int(db, "PRAGMA application_id", app);
 	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables);
-	if (damaged(rc))
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", tables);
+	return damaged(rc) ? 1 : rc;
+}
+
+/* 0 when the file's header is usable, 1 when it must be moved aside, or an
+ * SQLite error (busy). */
+static int check_header(sqlite3 *db, const char *path)
+{
+	if (!header_unusable(path))
+		return 0;
+	/* A cxscan creating this cache may be extending the file right now
+	 * (its header counts pages not yet written): look again under the
+	 * write lock. Busy is retried by the caller; a file SQLite will only
+	 * open read-only is unusable as it stands. */
+	int rc = exec(db, "BEGIN IMMEDIATE");
+	if ((rc & 0xff) == SQLITE_READONLY || damaged(rc))
 		return 1;
 	if (rc != SQLITE_OK)
 		return rc;
-	if (header_unusable(path)) {
-		/* A cxscan creating this cache may be extending the file right
-		 * now (its header counts pages not yet written): look again
-		 * under the write lock. Busy is retried by the caller; a file
-		 * SQLite will only open read-only is unusable as it stands. */
-		rc = exec(db, "BEGIN IMMEDIATE");
-		if ((rc & 0xff) == SQLITE_READONLY || damaged(rc))
-			return 1;
-		if (rc != SQLITE_OK)
-			return rc;
-		bool bad = header_unusable(path);
-		exec(db, "ROLLBACK");
-		if (bad)
-			return 1;
-	}
-	if (tables > 0 && app != APP_ID)
-		return 1; /* someone else's database */
-	rc = pragma_int(db, "PRAGMA user_version", &ver);
+	bool bad = header_unusable(path);
+	exec(db, "ROLLBACK");
+	return bad ? 1 : 0;
+}
+
+/* Drops whatever schema there is and creates ours, in one transaction. */
+static int rebuild_schema(sqlite3 *db)
+{
+	int64_t ver = 0;
+	int rc = exec(db, "BEGIN IMMEDIATE");
 	if (rc != SQLITE_OK)
-		return damaged(rc) ? 1 : rc;
-	if (app == APP_ID && ver == SCHEMA_VERSION)
-		return 0;
-	/* new, or an older/newer schema: a cache is rebuilt, not migrated */
-	rc = exec(db, "BEGIN IMMEDIATE");
-	if (rc == SQLITE_OK) {
-		rc = pragma_int(db, "PRAGMA user_version", &ver); /* re-check under the lock */
-		if (rc == SQLITE_OK && ver != SCHEMA_VERSION)
-			rc = exec(db, "DROP TABLE IF EXISTS tus; DROP TABLE IF EXISTS files;"
-			              "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS memo;");
-		if (rc == SQLITE_OK)
-			rc = exec(db, schema);
-		if (rc == SQLITE_OK)
-			rc = exec(db, "PRAGMA application_id = " APP_ID_STR "; "
-			              "PRAGMA user_version = " SCHEMA_VERSION_STR);
-		rc = end_tx(db, rc);
-	}
+		return rc;
+	rc = pragma_int(db, "PRAGMA user_version", &ver); /* re-check under the lock */
+	if (rc == SQLITE_OK && ver != SCHEMA_VERSION)
+		rc = exec(db, "DROP TABLE IF EXISTS tus; DROP TABLE IF EXISTS files;"
+		              "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS memo;");
+	if (rc == SQLITE_OK)
+		rc = exec(db, schema);
+	if (rc == SQLITE_OK)
+		rc = exec(db, "PRAGMA application_id = " APP_ID_STR "; "
+		              "PRAGMA user_version = " SCHEMA_VERSION_STR);
+	return end_tx(db, rc);
+}
+
+/* adopt()'s answer for rc, the outcome of rebuild_schema(). */
+static int rebuild_outcome(const char *path, int rc)
+{
 	if (damaged(rc))
 		return 1;
 	/* Its content was to be dropped anyway: a file that SQLite says is
@@ -522,6 +547,28 @@ static int adopt(sqlite3 *db, const char *path)
 	if ((rc & 0xff) == SQLITE_SCHEMA)
 		return SQLITE_BUSY;
 	return rc;
+}
+
+/* 0 when the database is ours (or empty and now ours), 1 when it must be
+ * moved aside, or an SQLite error (busy). */
+static int adopt(sqlite3 *db, const char *path)
+{
+	int64_t app = 0, ver = 0, tables = 0;
+	int rc = read_identity(db, &app, &tables);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = check_header(db, path);
+	if (rc != 0)
+		return rc;
+	if (tables > 0 && app != APP_ID)
+		return 1; /* someone else's database */
+	rc = pragma_int(db, "PRAGMA user_version", &ver);
+	if (rc != SQLITE_OK)
+		return damaged(rc) ? 1 : rc;
+	if (app == APP_ID && ver == SCHEMA_VERSION)
+		return 0;
+	/* new, or an older/newer schema: a cache is rebuilt, not migrated */
+	return rebuild_outcome(path, rebuild_schema(db));
 }
 
 static int open_db(const char *path, sqlite3 **db)
@@ -575,6 +622,60 @@ static int prepare(struct cx_cache *c)
 	return rc;
 }
 
+/* Opens, adopts and prepares the database at path once: 0, 1 when it must
+ * be moved aside, or an SQLite error (busy). */
+static int try_open(struct cx_cache *c, const char *path)
+{
+	int a = open_db(path, &c->db);
+	if (a == SQLITE_OK)
+		a = adopt(c->db, path);
+	else if (damaged(a))
+		a = 1;
+	if (a == 0) {
+		int w = use_wal(c->db);
+		a = w == SQLITE_NOTADB ? 1 : w;
+	}
+	if (a == 0)
+		a = prepare(c);
+	/* damage that only shows past the header, or a schema that is not
+	 * the one its version promises */
+	if (damaged(a) || (a & 0xff) == SQLITE_ERROR)
+		a = 1;
+	return a;
+}
+
+static void close_db(struct cx_cache *c)
+{
+	sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+/* try_open() until it works, moving a damaged file aside once. Switching a
+ * new file to WAL and creating the schema take locks that SQLite's busy
+ * handler does not always wait for (a concurrent cxscan doing the same):
+ * those are retried for up to BUSY_TIMEOUT_MS. */
+static int open_retrying(struct cx_cache *c, const char *path)
+{
+	int moved = 0;
+	for (int waited_ms = 0;;) {
+		int a = try_open(c, path);
+		if (a == 1 && moved++ == 0) {
+			close_db(c);
+			move_aside(path, c->quiet);
+			continue;
+		}
+		int rc = a == 1 ? SQLITE_NOTADB : a;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return rc;
+		close_db(c);
+		if (waited_ms >= BUSY_TIMEOUT_MS)
+			return rc;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+		waited_ms += 20;
+	}
+}
+
 int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx_ctx *ctx)
 {
 	struct cx_cache *c = calloc(1, sizeof *c);
@@ -590,41 +691,7 @@ int cx_cache_open(const char *path, bool quiet, struct cx_cache **out, struct cx
 		return cx_error(ctx, CX_EIO, "cannot create the cache directory for '%s': %s", path,
 		                strerror(e));
 	}
-	int rc = SQLITE_OK;
-	/* Switching a new file to WAL and creating the schema take locks that
-	 * SQLite's busy handler does not always wait for (a concurrent cxscan
-	 * doing the same): retry those for up to BUSY_TIMEOUT_MS. */
-	int moved = 0;
-	for (int waited_ms = 0;;) {
-		rc = open_db(path, &c->db);
-		int a = rc == SQLITE_OK ? adopt(c->db, path) : damaged(rc) ? 1 : rc;
-		if (a == 0) {
-			int w = use_wal(c->db);
-			a = w == SQLITE_NOTADB ? 1 : w;
-		}
-		if (a == 0)
-			a = prepare(c);
-		/* damage that only shows past the header, or a schema that is
-		 * not the one its version promises */
-		if (damaged(a) || (a & 0xff) == SQLITE_ERROR)
-			a = 1;
-		if (a == 1 && moved++ == 0) {
-			sqlite3_close(c->db);
-			c->db = NULL;
-			move_aside(path, quiet);
-			continue;
-		}
-		rc = a == 1 ? SQLITE_NOTADB : a;
-		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-			break;
-		sqlite3_close(c->db);
-		c->db = NULL;
-		if (waited_ms >= BUSY_TIMEOUT_MS)
-			break;
-		struct timespec ts = {0, 20 * 1000000L};
-		nanosleep(&ts, NULL);
-		waited_ms += 20;
-	}
+	int rc = open_retrying(c, path);
 	if (rc != SQLITE_OK || !c->db) {
 		/* the connection's message may be a later statement's (ROLLBACK) */
 		const char *why = c->db && sqlite3_extended_errcode(c->db) == rc ? sqlite3_errmsg(c->db)
@@ -645,16 +712,23 @@ static void release_pending(struct pending *p)
 	free(p->blob);
 }
 
+static void drop_pending(struct cx_cache *c)
+{
+	for (size_t i = 0; i < c->npend; i++)
+		release_pending(&c->pend[i]);
+	c->npend = 0;
+}
+
 void cx_cache_close(struct cx_cache *c)
 {
 	if (!c)
 		return;
-	if (c->db)
+	if (c->db) {
 		cx_cache_read_end(c);
-	if (c->db && !c->broken && cx_cache_flush(c) != 0)
-		c->nowrite = true; /* out of memory: what is pending is dropped */
-	for (size_t i = 0; i < c->npend; i++)
-		release_pending(&c->pend[i]);
+		if (!c->broken && cx_cache_flush(c) != 0)
+			c->nowrite = true; /* out of memory: what is pending is dropped */
+	}
+	drop_pending(c);
 	free(c->pend);
 	sqlite3_finalize(c->q_tu);
 	sqlite3_finalize(c->q_result);
@@ -766,19 +840,12 @@ int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len)
 
 /* ---- stores ---- */
 
-int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
-                   const struct cx_digest *content, char *const *deps, size_t ndeps,
-                   int64_t since_ns, const void *blob, size_t len,
-                   int64_t *id)
+/* Fills p with copies of tu and blob and room for ndeps dependencies.
+ * 0, or CX_ENOMEM with p released. */
+static int pending_init(struct pending *p, const char *tu, const void *blob, size_t len,
+                        size_t ndeps)
 {
-	if (c->broken || c->nowrite)
-		return 0;
-	if (cx_grow(&c->pend, &c->cappend, c->npend + 1, sizeof *c->pend))
-		return CX_ENOMEM;
-	struct pending *p = &c->pend[c->npend];
 	memset(p, 0, sizeof *p);
-	p->config = *config;
-	p->content = *content;
 	p->tu = cx_strdup(tu);
 	p->blob = malloc(len ? len : 1);
 	p->deps = calloc(ndeps ? ndeps : 1, sizeof *p->deps);
@@ -789,31 +856,67 @@ int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *c
 	}
 	memcpy(p->blob, blob, len);
 	p->len = len;
-	p->id = id;
-	if (id)
-		*id = 0;
-	for (size_t i = 0; i < ndeps; i++) {
-		long k = find_file(c, deps[i]);
-		int rc = k < 0 && (k = add_file(c, deps[i])) < 0 ? (int)k : check_file(c, (size_t)k);
-		if (rc) { /* an entry missing a dependency must never be written */
-			release_pending(p);
-			return rc;
-		}
-		p->deps[p->ndeps] = (size_t)k;
-		/* changed while (or just before) it was parsed: the parse may
-		 * have seen other bytes; an all-zero digest never matches */
-		int64_t mt = c->f[k].mtime_ns;
-		bool racy = c->f[k].state != F_PRESENT || mt + cx_cache_racy_ns(mt) > since_ns;
-		if (!racy)
-			p->dep_digest[p->ndeps] = c->f[k].digest;
-		p->ndeps++;
-	}
+	return 0;
+}
+
+/* Adds the dependency path to p, with its digest unless it may have changed
+ * since since_ns. 0 or a negative cx_err. */
+static int add_dep(struct cx_cache *c, struct pending *p, const char *path, int64_t since_ns)
+{
+	long k = file_entry(c, path);
+	if (k < 0)
+		return (int)k;
+	int rc = check_file(c, (size_t)k);
+	if (rc)
+		return rc;
+	p->deps[p->ndeps] = (size_t)k;
+	/* changed while (or just before) it was parsed: the parse may have
+	 * seen other bytes; an all-zero digest never matches */
+	int64_t mt = c->f[k].mtime_ns;
+	bool racy = c->f[k].state != F_PRESENT || mt + cx_cache_racy_ns(mt) > since_ns;
+	if (!racy)
+		p->dep_digest[p->ndeps] = c->f[k].digest;
+	p->ndeps++;
+	return 0;
+}
+
+/* Takes the entry filled in at c->pend[c->npend] into the batch, and
+ * writes the batch when it is full or old. */
+static int queue_pending(struct cx_cache *c)
+{
 	c->npend++;
 	if (c->npend == 1)
 		c->batch_start_ns = cx_wall_ns();
 	if (c->npend >= BATCH_MAX || cx_wall_ns() - c->batch_start_ns >= BATCH_AGE_NS)
 		return cx_cache_flush(c);
 	return 0;
+}
+
+int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
+                   const struct cx_digest *content, char *const *deps, size_t ndeps,
+                   int64_t since_ns, const void *blob, size_t len,
+                   int64_t *id)
+{
+	if (c->broken || c->nowrite)
+		return 0;
+	if (cx_grow(&c->pend, &c->cappend, c->npend + 1, sizeof *c->pend))
+		return CX_ENOMEM;
+	struct pending *p = &c->pend[c->npend];
+	if (pending_init(p, tu, blob, len, ndeps))
+		return CX_ENOMEM;
+	p->config = *config;
+	p->content = *content;
+	p->id = id;
+	if (id)
+		*id = 0;
+	for (size_t i = 0; i < ndeps; i++) {
+		int rc = add_dep(c, p, deps[i], since_ns);
+		if (rc) { /* an entry missing a dependency must never be written */
+			release_pending(p);
+			return rc;
+		}
+	}
+	return queue_pending(c);
 }
 
 /* Upserts a file row; the id of an existing path is kept (AUTOINCREMENT
@@ -865,52 +968,147 @@ static int write_tu(sqlite3_stmt *st, struct cx_cache *c, const struct pending *
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int cx_cache_flush(struct cx_cache *c)
+static bool any_dirty(const struct cx_cache *c)
 {
-	cx_cache_read_end(c);
-	bool any_file = false;
-	for (size_t i = 0; i < c->nf && !any_file; i++)
-		any_file = c->f[i].dirty;
-	if (c->broken || c->nowrite || (c->npend == 0 && !any_file))
-		goto done;
-	sqlite3_stmt *ins = NULL, *tu = NULL;
-	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	for (size_t i = 0; i < c->nf; i++)
+		if (c->f[i].dirty)
+			return true;
+	return false;
+}
+
+static int prepare_batch(sqlite3 *db, sqlite3_stmt **ins, sqlite3_stmt **tu)
+{
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO files(path, size, mtime_ns, ino, "
+	                                "digest, checked_ns) VALUES (?1, ?2, ?3, ?4, ?5, "
+	                                "?6) ON CONFLICT(path) DO UPDATE SET "
+	                                "size = excluded.size, mtime_ns = excluded.mtime_ns,"
+	                                " ino = excluded.ino, digest = excluded.digest, "
+	                                "checked_ns = excluded.checked_ns RETURNING id",
+	                            -1, ins, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(c->db, "INSERT INTO files(path, size, mtime_ns, ino, "
-		                               "digest, checked_ns) VALUES (?1, ?2, ?3, ?4, ?5, "
-		                               "?6) ON CONFLICT(path) DO UPDATE SET "
-		                               "size = excluded.size, mtime_ns = excluded.mtime_ns,"
-		                               " ino = excluded.ino, digest = excluded.digest, "
-		                               "checked_ns = excluded.checked_ns RETURNING id",
-		                        -1, &ins, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO tus(path, config, content, "
-		                               "deps, result) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
-		                        &tu, NULL);
+		rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO tus(path, config, content, "
+		                            "deps, result) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+		                        tu, NULL);
+	return rc;
+}
+
+/* Writes the changed file rows, then the pending entries (which refer to
+ * the files' row ids). */
+static int write_rows(struct cx_cache *c, sqlite3_stmt *ins, sqlite3_stmt *tu)
+{
+	int rc = SQLITE_OK;
 	for (size_t i = 0; i < c->nf && rc == SQLITE_OK; i++)
 		if (c->f[i].dirty && c->f[i].state == F_PRESENT)
 			rc = put_file_row(c, ins, &c->f[i]);
 	for (size_t i = 0; i < c->npend && rc == SQLITE_OK; i++)
 		rc = write_tu(tu, c, &c->pend[i]);
+	return rc;
+}
+
+/* Writes the batch in one transaction; a failure stops writing for this
+ * run. */
+static void write_batch(struct cx_cache *c)
+{
+	sqlite3_stmt *ins = NULL, *tu = NULL;
+	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = prepare_batch(c->db, &ins, &tu);
+	if (rc == SQLITE_OK)
+		rc = write_rows(c, ins, tu);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(tu);
 	rc = end_tx(c->db, rc);
-	if (rc != SQLITE_OK) {
-		/* ids read inside the rolled-back transaction may be void */
-		for (size_t i = 0; i < c->npend; i++)
-			if (c->pend[i].id)
-				*c->pend[i].id = 0;
-		c->nowrite = true;
-		db_fail(c, rc, "write");
-	}
-done:
+	if (rc == SQLITE_OK)
+		return;
+	/* ids read inside the rolled-back transaction may be void */
 	for (size_t i = 0; i < c->npend; i++)
-		release_pending(&c->pend[i]);
-	c->npend = 0;
+		if (c->pend[i].id)
+			*c->pend[i].id = 0;
+	c->nowrite = true;
+	db_fail(c, rc, "write");
+}
+
+int cx_cache_flush(struct cx_cache *c)
+{
+	cx_cache_read_end(c);
+	if (!c->broken && !c->nowrite && (c->npend > 0 || any_dirty(c)))
+		write_batch(c);
+	drop_pending(c);
 	return 0;
 }
 
 /* ---- maintenance ---- */
+
+/* Runs st, a DELETE that takes a row id as ?1, for id. */
+static int delete_id(sqlite3 *db, sqlite3_stmt *st, int64_t id)
+{
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Marks the loaded files that pending entries depend on. */
+static void mark_pending(const struct cx_cache *c, bool *ref)
+{
+	for (size_t i = 0; i < c->npend; i++)
+		for (size_t k = 0; k < c->pend[i].ndeps; k++)
+			if (c->pend[i].deps[k] < c->nloaded)
+				ref[c->pend[i].deps[k]] = true;
+}
+
+/* Marks the files of the deps blob p[0..end) (p may be NULL); a malformed
+ * rest is skipped. */
+static void mark_deps(const struct cx_cache *c, const uint8_t *p, const uint8_t *end, bool *ref)
+{
+	while (p && p < end) {
+		uint64_t id;
+		size_t k = cx_varint_get(p, end, &id);
+		if (k == 0)
+			break;
+		long i = find_file_id(c, (int64_t)id);
+		if (i >= 0)
+			ref[i] = true;
+		p += k;
+		p += (size_t)(end - p) < sizeof(struct cx_digest) ? (size_t)(end - p)
+		                                                   : sizeof(struct cx_digest);
+	}
+}
+
+/* Marks the loaded files that the TU entries in the database refer to.
+ * SQLITE_DONE when all were read. */
+static int mark_tus(const struct cx_cache *c, bool *ref)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT deps, path FROM tus", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		const char *tu = (const char *)sqlite3_column_text(st, 1);
+		long t = tu ? find_file(c, tu) : -1; /* a TU's own row */
+		if (t >= 0 && (size_t)t < c->nloaded)
+			ref[t] = true;
+		const uint8_t *p = sqlite3_column_blob(st, 0);
+		mark_deps(c, p, p ? p + sqlite3_column_bytes(st, 0) : p, ref);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Deletes the rows of the loaded files not marked in ref. */
+static int delete_unmarked(struct cx_cache *c, const bool *ref)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE id = ?1", -1, &st, NULL);
+	for (size_t i = 0; i < c->nloaded && rc == SQLITE_OK; i++) {
+		if (ref[i] || c->f[i].id <= 0)
+			continue;
+		rc = delete_id(c->db, st, c->f[i].id);
+		c->f[i].id = 0; /* a later flush writes it again if it is used */
+		c->f[i].dirty = c->f[i].state == F_PRESENT;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
 
 /* Deletes the rows of loaded files that no TU entry (read inside the
  * write transaction, so other processes' entries count) and no pending
@@ -923,49 +1121,83 @@ static int drop_orphans(struct cx_cache *c)
 	bool *ref = calloc(c->nloaded, sizeof *ref);
 	if (!ref)
 		return SQLITE_NOMEM;
-	for (size_t i = 0; i < c->npend; i++)
-		for (size_t k = 0; k < c->pend[i].ndeps; k++)
-			if (c->pend[i].deps[k] < c->nloaded)
-				ref[c->pend[i].deps[k]] = true;
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT deps, path FROM tus", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		const char *tu = (const char *)sqlite3_column_text(st, 1);
-		long t = tu ? find_file(c, tu) : -1; /* a TU's own row */
-		if (t >= 0 && (size_t)t < c->nloaded)
-			ref[t] = true;
-		const uint8_t *p = sqlite3_column_blob(st, 0);
-		const uint8_t *end = p ? p + sqlite3_column_bytes(st, 0) : p;
-		while (p && p < end) {
-			uint64_t id;
-			size_t k = cx_varint_get(p, end, &id);
-			if (k == 0)
-				break;
-			long i = find_file_id(c, (int64_t)id);
-			if (i >= 0)
-				ref[i] = true;
-			p += k;
-			p += (size_t)(end - p) < sizeof(struct cx_digest) ? (size_t)(end - p)
-			                                                   : sizeof(struct cx_digest);
-		}
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+	mark_pending(c, ref);
+	int rc = mark_tus(c, ref);
 	if (rc == SQLITE_DONE)
-		rc = sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE id = ?1", -1, &st, NULL);
-	for (size_t i = 0; i < c->nloaded && rc == SQLITE_OK; i++) {
-		if (ref[i] || c->f[i].id <= 0)
-			continue;
-		sqlite3_bind_int64(st, 1, c->f[i].id);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
-		sqlite3_reset(st);
-		c->f[i].id = 0; /* a later flush writes it again if it is used */
-		c->f[i].dirty = c->f[i].state == F_PRESENT;
-	}
-	sqlite3_finalize(st);
+		rc = delete_unmarked(c, ref);
 	free(ref);
 	return rc;
+}
+
+/* Whether the TU at path is gone: not among keep and no longer there. */
+static bool tu_gone(const char *path, char *const *keep, size_t nkeep)
+{
+	struct stat sb;
+	if (nkeep && bsearch(&path, keep, nkeep, sizeof *keep, cx_cmp_str))
+		return false;
+	return stat(path, &sb) != 0 && errno == ENOENT;
+}
+
+/* Collects the paths of the TU entries whose TU is gone. */
+static int find_gone(struct cx_cache *c, char *const *keep, size_t nkeep, struct cx_strv *gone)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT DISTINCT path FROM tus", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		if (p && tu_gone(p, keep, nkeep) && cx_strv_push(gone, p))
+			rc = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Whether a file with a row was found missing in this run. */
+static bool any_file_gone(const struct cx_cache *c)
+{
+	for (size_t i = 0; i < c->nf; i++)
+		if (c->f[i].state == F_MISSING && c->f[i].id)
+			return true;
+	return false;
+}
+
+static int delete_tus(struct cx_cache *c, const struct cx_strv *gone)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "DELETE FROM tus WHERE path = ?1", -1, &st, NULL);
+	for (size_t i = 0; i < gone->n && rc == SQLITE_OK; i++) {
+		sqlite3_bind_text(st, 1, gone->v[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int delete_missing_files(struct cx_cache *c)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE id = ?1", -1, &st, NULL);
+	for (size_t i = 0; i < c->nf && rc == SQLITE_OK; i++)
+		if (c->f[i].state == F_MISSING && c->f[i].id)
+			rc = delete_id(c->db, st, c->f[i].id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Deletes the entries of the gone TUs, the rows of missing files and then
+ * the orphaned file rows, in one transaction. */
+static int delete_gone(struct cx_cache *c, const struct cx_strv *gone)
+{
+	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = delete_tus(c, gone);
+	if (rc == SQLITE_OK)
+		rc = delete_missing_files(c);
+	if (rc == SQLITE_OK && gone->n)
+		rc = drop_orphans(c);
+	return end_tx(c->db, rc);
 }
 
 int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
@@ -974,49 +1206,9 @@ int cx_cache_prune(struct cx_cache *c, char *const *keep, size_t nkeep)
 	if (c->broken || c->nowrite)
 		return 0;
 	struct cx_strv gone = {0};
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT DISTINCT path FROM tus", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		const char *p = (const char *)sqlite3_column_text(st, 0);
-		struct stat sb;
-		if (!p || (nkeep && bsearch(&p, keep, nkeep, sizeof *keep, cx_cmp_str)))
-			continue;
-		if (stat(p, &sb) != 0 && errno == ENOENT && cx_strv_push(&gone, p))
-			rc = SQLITE_NOMEM;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
-	bool files_gone = false;
-	for (size_t i = 0; i < c->nf && !files_gone; i++)
-		files_gone = c->f[i].state == F_MISSING && c->f[i].id;
-	if (rc == SQLITE_OK && (gone.n || files_gone)) {
-		rc = exec(c->db, "BEGIN IMMEDIATE");
-		if (rc == SQLITE_OK)
-			rc = sqlite3_prepare_v2(c->db, "DELETE FROM tus WHERE path = ?1", -1, &st, NULL);
-		for (size_t i = 0; i < gone.n && rc == SQLITE_OK; i++) {
-			sqlite3_bind_text(st, 1, gone.v[i], -1, SQLITE_STATIC);
-			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
-			sqlite3_reset(st);
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-		if (rc == SQLITE_OK)
-			rc = sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE id = ?1", -1, &st, NULL);
-		for (size_t i = 0; i < c->nf && rc == SQLITE_OK; i++) {
-			if (c->f[i].state != F_MISSING || !c->f[i].id)
-				continue;
-			sqlite3_bind_int64(st, 1, c->f[i].id);
-			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
-			sqlite3_reset(st);
-		}
-		sqlite3_finalize(st);
-		if (rc == SQLITE_OK && gone.n)
-			rc = drop_orphans(c);
-		rc = end_tx(c->db, rc);
-	}
+	int rc = find_gone(c, keep, nkeep, &gone);
+	if (rc == SQLITE_OK && (gone.n || any_file_gone(c)))
+		rc = delete_gone(c, &gone);
 	cx_strv_release(&gone);
 	if (rc == SQLITE_NOMEM && !damaged(rc))
 		return CX_ENOMEM;

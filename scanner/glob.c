@@ -9,6 +9,20 @@
 
 #include "cx_scanner.h"
 
+/* Reads one item of a class at *gp (`a`, or a range `a-z`), advancing past
+ * it; whether c is in it. */
+static bool class_item(const char **gp, char c)
+{
+	const char *g = *gp;
+	char lo = *g, hi = lo;
+	if (g[1] == '-' && g[2] && g[2] != ']') {
+		hi = g[2];
+		g += 2;
+	}
+	*gp = g + 1;
+	return c >= lo && c <= hi;
+}
+
 static bool class_match(const char **gp, char c)
 {
 	const char *g = *gp + 1;
@@ -19,14 +33,8 @@ static bool class_match(const char **gp, char c)
 	bool first = true;
 	while (*g && (first || *g != ']')) {
 		first = false;
-		char lo = *g, hi = lo;
-		if (g[1] == '-' && g[2] && g[2] != ']') {
-			hi = g[2];
-			g += 2;
-		}
-		if (c >= lo && c <= hi)
+		if (class_item(&g, c))
 			hit = true;
-		g++;
 	}
 	if (*g != ']')
 		return false; /* unterminated class: matches nothing */
@@ -56,6 +64,60 @@ static bool fail_at(const struct memo *m, const char *g, const char *s)
 	return false;
 }
 
+static bool match(const struct memo *m, const char *g, const char *s, const char *end);
+
+/* `**` (g is past it): any run of characters, `/` included; `**` + `/`
+ * only up to a component start. */
+static bool match_globstar(const struct memo *m, const char *g, const char *s,
+                           const char *end)
+{
+	bool slash = *g == '/';
+	if (slash)
+		g++;
+	for (const char *t = s;; t++) {
+		if ((!slash || t == s || t[-1] == '/') && match(m, g, t, end))
+			return true;
+		if (t == end)
+			return false;
+	}
+}
+
+/* `*` (g is past it): any run of characters within the component. */
+static bool match_star(const struct memo *m, const char *g, const char *s, const char *end)
+{
+	for (const char *t = s;; t++) {
+		if (match(m, g, t, end))
+			return true;
+		if (t == end || *t == '/')
+			return false;
+	}
+}
+
+/* g is at a `*`: matches it (or `**`) and the rest of g against s[0..end). */
+static bool match_stars(const struct memo *m, const char *g, const char *s, const char *end)
+{
+	if (g[1] == '*')
+		return match_globstar(m, g + 2, s, end);
+	return match_star(m, g + 1, s, end);
+}
+
+/* Matches the one-character item at *gp (`?`, a class, an escaped or a
+ * plain character) against c, which is not the end, advancing *gp past it. */
+static bool match_one(const char **gp, char c)
+{
+	if (**gp == '?') {
+		(*gp)++;
+		return c != '/';
+	}
+	if (**gp == '[')
+		return c != '/' && class_match(gp, c);
+	if (**gp == '\\' && (*gp)[1])
+		(*gp)++;
+	bool hit = **gp == c;
+	(*gp)++;
+	return hit;
+}
+
 /* Matches g against the whole of s[0..end). */
 static bool match(const struct memo *m, const char *g, const char *s, const char *end)
 {
@@ -63,44 +125,10 @@ static bool match(const struct memo *m, const char *g, const char *s, const char
 		return false;
 	const char *g_in = g, *s_in = s;
 	while (*g) {
-		if (g[0] == '*' && g[1] == '*') {
-			g += 2;
-			bool slash = *g == '/';
-			if (slash)
-				g++;
-			for (const char *t = s;; t++) {
-				if ((!slash || t == s || t[-1] == '/') && match(m, g, t, end))
-					return true;
-				if (t == end)
-					return fail_at(m, g_in, s_in);
-			}
-		}
-		if (*g == '*') {
-			g++;
-			for (const char *t = s;; t++) {
-				if (match(m, g, t, end))
-					return true;
-				if (t == end || *t == '/')
-					return fail_at(m, g_in, s_in);
-			}
-		}
-		if (s == end)
+		if (*g == '*')
+			return match_stars(m, g, s, end) || fail_at(m, g_in, s_in);
+		if (s == end || !match_one(&g, *s))
 			return fail_at(m, g_in, s_in);
-		if (*g == '?') {
-			if (*s == '/')
-				return fail_at(m, g_in, s_in);
-		} else if (*g == '[') {
-			if (*s == '/' || !class_match(&g, *s))
-				return fail_at(m, g_in, s_in);
-			s++;
-			continue;
-		} else {
-			if (*g == '\\' && g[1])
-				g++;
-			if (*g != *s)
-				return fail_at(m, g_in, s_in);
-		}
-		g++;
 		s++;
 	}
 	return s == end || fail_at(m, g_in, s_in);
