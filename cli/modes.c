@@ -8,98 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cx_cli.h"
 #include "cx_correlate.h"
+#include "cx_findings.h"
 #include "cx_record.h"
 #include "cx_report.h"
-#include "cx_scanner.h"
-
-struct prepared {
-	struct cx_strv paths; /* absolute real paths */
-	char *root;
-	char *cache;
-	struct cx_scan_opts so;
-};
-
-static int real(const char *p, char **out, struct cx_ctx *ctx)
-{
-	char buf[PATH_MAX];
-	if (!realpath(p, buf))
-		return cx_error(ctx, CX_EINVAL, "cannot scan '%s': %s", p, strerror(errno));
-	*out = cx_strdup(buf);
-	return *out ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory");
-}
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* -j N, else the online cores (at most 256). */
-static unsigned jobs_of(const struct cx_options *o)
-{
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1;
-}
-
-static int prepare(const struct cx_options *o, const struct cx_strv *paths,
-                   struct prepared *pr, struct cx_ctx *ctx)
-{
-	memset(pr, 0, sizeof *pr);
-	int rc = 0;
-	for (size_t i = 0; i < paths->n && rc == 0; i++) {
-		char *r = NULL;
-		rc = real(paths->v[i], &r, ctx);
-		if (rc == 0 && cx_strv_push_owned(&pr->paths, r))
-			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
-	}
-	if (rc == 0 && pr->paths.n == 0) {
-		char *r = NULL;
-		rc = real(".", &r, ctx);
-		if (rc == 0 && cx_strv_push_owned(&pr->paths, r))
-			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
-	}
-	if (rc == 0) {
-		const char *root = o->root ? o->root : is_dir(pr->paths.v[0]) ? pr->paths.v[0] : ".";
-		if (o->root && !is_dir(o->root))
-			return cx_error(ctx, CX_EINVAL, "--root '%s' is not a directory", o->root);
-		rc = real(root, &pr->root, ctx);
-	}
-	char *compdb = NULL;
-	if (rc == 0 && o->compdb_dir) {
-		if (!is_dir(o->compdb_dir))
-			return cx_error(ctx, CX_EINVAL, "-p '%s' is not a directory", o->compdb_dir);
-		rc = real(o->compdb_dir, &compdb, ctx);
-	}
-	if (rc == 0 && !o->no_cache) {
-		pr->cache = o->cache ? cx_strdup(o->cache) : cx_cache_default_path(pr->root);
-		if (!pr->cache)
-			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
-	}
-	pr->so = (struct cx_scan_opts){
-		.root = pr->root,
-		.paths = (const char *const *)pr->paths.v, .npaths = pr->paths.n,
-		.compdb_dir = compdb,
-		.includes = (const char *const *)o->includes.v, .nincludes = o->includes.n,
-		.excludes = (const char *const *)o->excludes.v, .nexcludes = o->excludes.n,
-		.extra_args = (const char *const *)o->extra.v, .nextra = o->extra.n,
-		.macros = o->macros, .quiet = o->quiet,
-		.jobs = jobs_of(o),
-		.cache_path = pr->cache, .parse_only = o->parse_only,
-		.keep_increments = o->explain != NULL,
-		.progress = !o->quiet && isatty(2),
-	};
-	return rc;
-}
-
-static void release(struct prepared *pr)
-{
-	cx_strv_release(&pr->paths);
-	free(pr->root);
-	free(pr->cache);
-	free((char *)pr->so.compdb_dir);
-}
+#include "internal.h"
 
 typedef int (*writer_fn)(FILE *, const struct cx_result *, const struct cx_report_opts *,
                          struct cx_ctx *);
@@ -119,25 +32,10 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 		.tool_version = CX_VERSION, .clang_version = res->clang_version, .top = o->top,
 		.sort = o->sort, .color = color, .stats = o->stats, .corr = corr, .tests = tests,
 	};
-	FILE *out = stdout;
-	char *tmp = NULL;
-	if (o->output) {
-		/* A new or regular file is replaced whole (written beside it, then
-		 * renamed), so a failed run leaves the old report. Anything else
-		 * (a device such as /dev/null, a FIFO, a symbolic link) is written
-		 * through: renaming over it would replace the device or the link
-		 * itself, and as root /dev/null would become a plain file. */
-		struct stat st;
-		bool replace = lstat(o->output, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
-		if (replace)
-			tmp = cx_asprintf("%s.tmp.%ld", o->output, (long)getpid());
-		out = replace ? (tmp ? fopen(tmp, "w") : NULL) : fopen(o->output, "w");
-		if (!out) {
-			int e = errno;
-			free(tmp);
-			return cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(e));
-		}
-	}
+	struct cx_outfile of;
+	if (cx_outfile_open(&of, o->output, ctx))
+		return ctx->err;
+	FILE *out = of.f;
 	int rc;
 	if (corr && o->format == CX_FMT_TEXT)
 		rc = cx_report_correlate_text(out, corr, tests, o->top, ctx);
@@ -147,16 +45,7 @@ static int write_report(const struct cx_options *o, const struct cx_result *res,
 		rc = writers[o->format](out, res, &ro, ctx);
 	else
 		rc = cx_error(ctx, CX_EINVAL, "no such report format here");
-	if (o->output) {
-		if (fclose(out) != 0 && rc == 0)
-			rc = cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
-		if (tmp && rc == 0 && rename(tmp, o->output) != 0)
-			rc = cx_error(ctx, CX_EIO, "cannot write '%s': %s", o->output, strerror(errno));
-		if (tmp && rc)
-			unlink(tmp);
-	}
-	free(tmp);
-	return rc;
+	return cx_outfile_close(&of, rc, ctx);
 }
 
 static void print_stats(const struct cx_scan_stats *st, double wall)
@@ -192,39 +81,68 @@ static int list_tus(const struct prepared *pr, struct cx_ctx *ctx)
 	return 0;
 }
 
+static int scan_usage(const struct cx_options *o, struct cx_ctx *ctx)
+{
+	if (o->ngates)
+		return cx_error(ctx, CX_EINVAL, "--fail-on %s needs --correlate DIR", o->gates[0].text);
+	return 0;
+}
+
+/* The findings report replaces the metrics report on stdout (-o) with a
+ * findings --format, or markdown outside --correlate; --changed-only
+ * (hook mode) defaults to gcc. */
+static bool findings_main(const struct cx_options *o)
+{
+	return o->findings_format >= 0 || o->format == CX_FMT_MARKDOWN || o->changed_only;
+}
+
+/* After the scan: the metrics report unless the findings take stdout, then
+ * the gate. */
+static int report_and_gate(const struct cx_options *o, const struct prepared *pr,
+                           struct cx_result *res, bool *failed, struct cx_ctx *ctx)
+{
+	double t0 = cx_mono_s();
+	int rc = findings_main(o) ? 0 : write_report(o, res, NULL, NULL, ctx);
+	if (rc == 0)
+		rc = cx_gate(o, pr, res, findings_main(o), NULL, NULL, failed, ctx);
+	res->stats.output_s = cx_mono_s() - t0;
+	return rc;
+}
+
+static void print_parse_only(const struct cx_options *o, const struct cx_result *res)
+{
+	const struct cx_scan_stats *st = &res->stats;
+	if (!o->quiet)
+		fprintf(stderr, "parsed %zu TUs (%zu with errors) in %.3f s with -j %zu\n", st->parsed,
+		        st->parse_errors, res->elapsed_s, st->jobs);
+}
+
 int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 {
-	struct prepared pr;
+	if (o->explain_rule)
+		return cx_explain_rule(o->explain_rule, stdout, ctx) ? CX_EXIT_USAGE : CX_EXIT_OK;
+	struct prepared pr = {0};
 	struct cx_result res = {0};
-	if (o->ngates)
-		return cx_error(ctx, CX_EINVAL, "--fail-on %s needs --correlate DIR", o->gates[0].text),
-		       CX_EXIT_USAGE;
-	if (o->format == CX_FMT_MARKDOWN)
-		return cx_error(ctx, CX_EINVAL, "--format=markdown is a format of --correlate"),
-		       CX_EXIT_USAGE;
-	int rc = prepare(o, &o->paths, &pr, ctx);
+	bool failed = false;
+	int rc = scan_usage(o, ctx);
+	if (rc == 0)
+		rc = cx_prepare(o, &o->paths, &pr, ctx);
 	if (rc == 0 && o->list_tus) {
 		rc = list_tus(&pr, ctx);
-		release(&pr);
+		cx_prepared_release(&pr);
 		return rc ? CX_EXIT_USAGE : CX_EXIT_OK;
 	}
 	if (rc == 0)
 		rc = cx_scan_run(&pr.so, &res, ctx);
-	if (rc == 0 && o->parse_only) {
-		const struct cx_scan_stats *st = &res.stats;
-		if (!o->quiet)
-			fprintf(stderr, "parsed %zu TUs (%zu with errors) in %.3f s with -j %zu\n",
-			        st->parsed, st->parse_errors, res.elapsed_s, st->jobs);
-	} else if (rc == 0) {
-		double t0 = cx_mono_s();
-		rc = write_report(o, &res, NULL, NULL, ctx);
-		res.stats.output_s = cx_mono_s() - t0;
-	}
+	if (rc == 0 && o->parse_only)
+		print_parse_only(o, &res);
+	else if (rc == 0)
+		rc = report_and_gate(o, &pr, &res, &failed, ctx);
 	if (rc == 0 && o->stats)
 		print_stats(&res.stats, res.elapsed_s + res.stats.output_s);
 	cx_result_release(&res);
-	release(&pr);
-	return rc ? CX_EXIT_USAGE : CX_EXIT_OK;
+	cx_prepared_release(&pr);
+	return rc ? CX_EXIT_USAGE : failed ? CX_EXIT_FINDINGS : CX_EXIT_OK;
 }
 
 int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
@@ -233,7 +151,7 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
 	char *file = cx_strndup(o->explain, (size_t)(colon - o->explain));
 	const char *func = colon + 1;
 	struct cx_strv paths = {0};
-	struct prepared pr;
+	struct prepared pr = {0};
 	struct cx_result res = {0};
 	int rc = file ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory");
 	/* with no PATH, scan just FILE when it is a source file on disk */
@@ -247,7 +165,7 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
 	if (direct && !o->root)
 		local.root = ".";
 	if (rc == 0)
-		rc = prepare(&local, &paths, &pr, ctx);
+		rc = cx_prepare(&local, &paths, &pr, ctx);
 	/* before the scan: libclang may change the working directory */
 	char abs[PATH_MAX];
 	char *rel = rc == 0 && realpath(file, abs) ? cx_path_relative(pr.root, abs) : NULL;
@@ -257,8 +175,7 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
 		rc = cx_report_explain(stdout, &res, rel ? rel : file, func, ctx);
 	free(rel);
 	cx_result_release(&res);
-	if (rc == 0 || pr.root)
-		release(&pr);
+	cx_prepared_release(&pr);
 	cx_strv_release(&paths);
 	free(file);
 	return rc ? CX_EXIT_USAGE : CX_EXIT_OK;
@@ -301,69 +218,142 @@ static int join_test(void *arg, size_t i, const struct cx_test_run *run)
 	return cx_correlate_add(j->corr, i, run, j->ctx);
 }
 
-int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
+/* --correlate DIR --build-dir B: gcov on the raw .gcda files first. */
+static int gcov_first(const struct cx_options *o, struct cx_ctx *ctx)
 {
-	struct cx_tests tests = {0};
 	struct cx_strv gw = {0};
-	int rc = 0;
-	if (o->build_dir) { /* raw .gcda files: gcov first */
-		struct cx_record_summary s;
-		rc = cx_gcov_convert(o->build_dir, o->correlate, jobs_of(o), &gw, &s, ctx);
-		if (rc == 0 && !o->quiet) {
-			for (size_t i = 0; i < gw.n; i++)
-				fprintf(stderr, "cxscan: warning: %s\n", gw.v[i]);
-			if (s.gcov_runs)
-				fprintf(stderr, "gcov: %zu of %zu new .gcda files counted something (%zu runs) "
-				        "in %.2f s\n", s.gcda - s.gcda_zero, s.gcda, s.gcov_runs, s.gcov_s);
-		}
-		cx_strv_release(&gw);
-	}
-	if (rc)
-		return CX_EXIT_USAGE;
-	/* the scan first: each test's coverage is joined as it is read, then
-	 * freed (memory holds a batch of tests, not all) */
+	struct cx_record_summary s;
+	int rc = cx_gcov_convert(o->build_dir, o->correlate, cx_jobs_of(o), &gw, &s, ctx);
+	for (size_t i = 0; rc == 0 && !o->quiet && i < gw.n; i++)
+		fprintf(stderr, "cxscan: warning: %s\n", gw.v[i]);
+	if (rc == 0 && !o->quiet && s.gcov_runs)
+		fprintf(stderr, "gcov: %zu of %zu new .gcda files counted something (%zu runs) in %.2f s\n",
+		        s.gcda - s.gcda_zero, s.gcda, s.gcov_runs, s.gcov_s);
+	cx_strv_release(&gw);
+	return rc;
+}
+
+/* What a correlation run holds. */
+struct corr_run {
 	struct prepared pr;
-	struct cx_result res = {0};
-	struct cx_correlation corr = {0};
-	rc = prepare(o, &o->paths, &pr, ctx);
-	if (rc == 0)
-		rc = cx_scan_run(&pr.so, &res, ctx);
-	struct cx_strv test_src = {0}, product_src = {0};
+	struct cx_result res;
+	struct cx_correlation corr;
+	struct cx_tests tests;
+	struct cx_strv test_src, product_src;
+	size_t *by_place; /* corr.fn indexes sorted by (path, line, name) */
+};
+
+static void corr_run_release(struct corr_run *r)
+{
+	cx_correlation_release(&r->corr);
+	cx_result_release(&r->res);
+	cx_strv_release(&r->test_src);
+	cx_strv_release(&r->product_src);
+	cx_prepared_release(&r->pr);
+	cx_tests_release(&r->tests);
+	free(r->by_place);
+}
+
+/* The scan first, then each test's coverage joined as it is read and
+ * freed (memory holds a batch of tests, not all). */
+static int correlate_join(const struct cx_options *o, struct corr_run *r, struct cx_ctx *ctx)
+{
 	bool known = false;
+	int rc = cx_prepare(o, &o->paths, &r->pr, ctx);
+	if (rc == 0)
+		rc = cx_scan_run(&r->pr.so, &r->res, ctx);
 	if (rc == 0 && !o->test_code.n)
-		rc = cx_manifest_sources(o->correlate, &test_src, &product_src, &known, ctx);
+		rc = cx_manifest_sources(o->correlate, &r->test_src, &r->product_src, &known, ctx);
 	struct cx_correlate_opts co = {
 		.test_globs = (const char *const *)o->test_code.v, .ntest_globs = o->test_code.n,
-		.test_sources = known ? &test_src : NULL, .product_sources = known ? &product_src : NULL,
+		.test_sources = known ? &r->test_src : NULL,
+		.product_sources = known ? &r->product_src : NULL,
 	};
-	struct join j = {.corr = &corr, .ctx = ctx};
+	struct join j = {.corr = &r->corr, .ctx = ctx};
 	if (rc == 0)
-		rc = cx_correlate_begin(&res, &co, 0, &corr, ctx);
+		rc = cx_correlate_begin(&r->res, &co, 0, &r->corr, ctx);
 	if (rc == 0)
-		rc = cx_tests_load_each(o->correlate, o->junit, jobs_of(o), join_test, &j, &tests, ctx);
+		rc = cx_tests_load_each(o->correlate, o->junit, cx_jobs_of(o), join_test, &j, &r->tests,
+		                        ctx);
 	if (rc == 0)
-		rc = cx_correlate_end(&corr, &tests, ctx);
-	if (rc == 0 && !o->quiet)
-		for (size_t i = 0; i < tests.warnings.n; i++)
-			fprintf(stderr, "cxscan: warning: %s\n", tests.warnings.v[i]);
+		rc = cx_correlate_end(&r->corr, &r->tests, ctx);
+	for (size_t i = 0; rc == 0 && !o->quiet && i < r->tests.warnings.n; i++)
+		fprintf(stderr, "cxscan: warning: %s\n", r->tests.warnings.v[i]);
+	return rc;
+}
+
+static int cmp_place(const struct cx_corr_fn *x, const char *path, uint32_t line,
+                     const char *name)
+{
+	int c = strcmp(x->path, path);
+	if (c)
+		return c;
+	if (x->line != line)
+		return x->line < line ? -1 : 1;
+	return strcmp(x->name, name);
+}
+
+static int cmp_by_place(const void *a, const void *b, void *arg)
+{
+	const struct cx_correlation *c = arg;
+	const struct cx_corr_fn *y = &c->fn[*(const size_t *)b];
+	return cmp_place(&c->fn[*(const size_t *)a], y->path, y->line, y->name);
+}
+
+/* cx_crap_fn over the correlation: product functions with coverage. */
+static bool crap_of(void *arg, const char *path, const struct cx_function *fn, double *crap)
+{
+	const struct corr_run *r = arg;
+	size_t lo = 0, hi = r->corr.nfn;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cx_corr_fn *f = &r->corr.fn[r->by_place[mid]];
+		int c = cmp_place(f, path, fn->line, fn->name);
+		if (c == 0) {
+			*crap = f->crap;
+			return f->has_cov && !f->test_code;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int index_places(struct corr_run *r, struct cx_ctx *ctx)
+{
+	if (!(r->by_place = malloc((r->corr.nfn + 1) * sizeof *r->by_place)))
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->corr.nfn; i++)
+		r->by_place[i] = i;
+	qsort_r(r->by_place, r->corr.nfn, sizeof *r->by_place, cmp_by_place, &r->corr);
+	return 0;
+}
+
+int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx)
+{
+	struct corr_run r = {0};
+	bool failed = false;
+	int rc = o->build_dir ? gcov_first(o, ctx) : 0;
 	if (rc == 0)
-		rc = write_report(o, &res, &corr, &tests, ctx);
-	size_t crossed = rc == 0 ? check_gates(o, &corr) : 0;
-	cx_correlation_release(&corr);
-	cx_result_release(&res);
-	cx_strv_release(&test_src);
-	cx_strv_release(&product_src);
-	if (rc == 0 || pr.root)
-		release(&pr);
-	cx_tests_release(&tests);
-	return rc ? CX_EXIT_USAGE : crossed ? CX_EXIT_FINDINGS : CX_EXIT_OK;
+		rc = correlate_join(o, &r, ctx);
+	if (rc == 0)
+		rc = write_report(o, &r.res, &r.corr, &r.tests, ctx);
+	if (rc == 0)
+		rc = index_places(&r, ctx);
+	if (rc == 0)
+		rc = cx_gate(o, &r.pr, &r.res, false, crap_of, &r, &failed, ctx);
+	size_t crossed = rc == 0 ? check_gates(o, &r.corr) : 0;
+	corr_run_release(&r);
+	return rc ? CX_EXIT_USAGE : crossed || failed ? CX_EXIT_FINDINGS : CX_EXIT_OK;
 }
 
 int cx_mode_record(const struct cx_options *o, struct cx_ctx *ctx)
 {
 	struct cx_record_opts ro = {
 		.build_dir = o->build_dir, .out_dir = o->out, .repeat = o->repeat ? o->repeat : 1,
-		.jobs = jobs_of(o),
+		.jobs = cx_jobs_of(o),
 		.quiet = o->quiet, .per_case = o->per_case,
 		.ctest_args = (const char *const *)o->extra.v, .nctest_args = o->extra.n,
 	};

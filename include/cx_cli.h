@@ -13,6 +13,7 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_cache(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_correlate(const struct cx_options *o, struct cx_ctx *ctx);
 int cx_mode_record(const struct cx_options *o, struct cx_ctx *ctx);
+int cx_mode_install_hook(const struct cx_options *o, struct cx_ctx *ctx);
 
 /* The cache a scan of `root` (absolute) uses without --cache. NULL on
  * ENOMEM. */

@@ -25,6 +25,16 @@ struct cx_gate {
 	const char *text;  /* as given */
 };
 #define CX_MAX_GATES 16
+#define CX_MAX_REPORTS 16
+
+/* Where a gating report goes (--format FMT -o FILE, or --sarif=FILE ...). */
+struct cx_report_out {
+	int format;       /* enum cx_findings_format */
+	const char *path; /* NULL: stdout */
+};
+
+/* --fail-on LEVEL: findings at or above it make the exit status 1. */
+enum cx_fail_on { CX_FAIL_ERROR = 0, CX_FAIL_WARNING, CX_FAIL_NEVER };
 
 struct cx_options {
 	bool help, version, quiet, no_cache, stats, parse_only, list_tus;
@@ -40,6 +50,7 @@ struct cx_options {
 	const char *compdb_dir;  /* -p DIR */
 	const char *root;        /* --root DIR */
 	enum cx_macro_mode macros;
+	bool macros_set;         /* --macros given (it wins over the configuration) */
 	const char *correlate;   /* --correlate DIR */
 	const char *junit;       /* --junit FILE */
 	bool record;             /* `cxscan record` */
@@ -49,6 +60,20 @@ struct cx_options {
 	bool per_case;           /* record: --per-case */
 	struct cx_gate gates[CX_MAX_GATES];
 	size_t ngates;
+	int findings_format;     /* --format gcc|sarif|...: enum cx_findings_format, or -1 */
+	struct cx_report_out reports[CX_MAX_REPORTS]; /* --sarif=FILE, --report FMT=FILE */
+	size_t nreports;
+	enum cx_fail_on fail_on; /* default error */
+	bool exit_zero;          /* --exit-zero: findings never change the status */
+	const char *config;      /* --config FILE */
+	bool no_config;          /* --no-config */
+	const char *baseline;    /* --baseline FILE */
+	bool update_baseline;    /* --update-baseline: write it (needs --baseline) */
+	const char *changed_only; /* --changed-only[=auto|staged|REF]; NULL: off */
+	bool staged;             /* --staged: measure the index's version of files */
+	const char *explain_rule; /* --explain RULE-ID */
+	bool install_hook;       /* `cxscan install-hook` */
+	bool warn_only, force;   /* install-hook --warn-only, --force */
 	struct cx_strv paths, includes, excludes, extra, test_code;
 	struct cx_strv owned;    /* strings cx_options_absolute made */
 };

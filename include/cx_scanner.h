@@ -33,6 +33,14 @@ struct cx_scan_opts {
 	size_t nexcludes;
 	const char *const *extra_args; /* flags after `--` */
 	size_t nextra;
+	const char *const *remove_args; /* arguments dropped from every TU's (an item
+	                                   ending in '*' drops every argument it
+	                                   begins) */
+	size_t nremove;
+	const char *const *fallback_args; /* files without a compile command: these
+	                                     in place of -std=gnu11 (if has_fallback) */
+	size_t nfallback;
+	bool has_fallback;
 	enum cx_macro_mode macros;
 	bool quiet;
 	unsigned jobs;             /* worker threads, >= 1 */

@@ -18,52 +18,107 @@
 #include "cx_scanner.h"
 #include "cx_util.h"
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A word being read: its unquoted characters and the quote open at the
+ * current position (0 outside quotes). */
+struct word {
+	char *buf;
+	size_t n;
+	char quote;
+};
+
+/* Inside single quotes every character is itself, up to the closing one. */
+static const char *step_single(struct word *w, const char *p)
+{
+	if (*p == '\'')
+		w->quote = 0;
+	else
+		w->buf[w->n++] = *p;
+	return p + 1;
+}
+
+/* Characters a backslash escapes inside double quotes. */
+static bool dquote_escapable(char c)
+{
+	return c == '"' || c == '\\' || c == '$' || c == '`';
+}
+
+static const char *step_double(struct word *w, const char *p)
+{
+	if (*p == '\\' && dquote_escapable(p[1])) {
+		w->buf[w->n++] = p[1];
+		return p + 2;
+	}
+	if (*p == '"')
+		w->quote = 0;
+	else
+		w->buf[w->n++] = *p;
+	return p + 1;
+}
+
+/* Outside quotes a backslash escapes any character and a quote opens. */
+static const char *step_unquoted(struct word *w, const char *p)
+{
+	if (*p == '\\' && p[1]) {
+		w->buf[w->n++] = p[1];
+		return p + 2;
+	}
+	if (*p == '"' || *p == '\'')
+		w->quote = *p;
+	else
+		w->buf[w->n++] = *p;
+	return p + 1;
+}
+
+/* Reads the word starting at p (not a blank) into w; returns what follows
+ * it. w->quote is left set if a quote is not closed. */
+static const char *read_word(struct word *w, const char *p)
+{
+	w->n = 0;
+	w->quote = 0;
+	while (*p && (w->quote || !is_blank(*p))) {
+		if (w->quote == '\'')
+			p = step_single(w, p);
+		else if (w->quote == '"')
+			p = step_double(w, p);
+		else
+			p = step_unquoted(w, p);
+	}
+	return p;
+}
+
+static int push_word(struct cx_strv *out, const struct word *w, struct cx_ctx *ctx)
+{
+	if (w->quote)
+		return cx_error(ctx, CX_EINVAL, "unterminated %c quote in command", w->quote);
+	if (out->n >= CX_MAX_ARGS)
+		return cx_error(ctx, CX_ELIMIT, "command has more than %d arguments", CX_MAX_ARGS);
+	if (cx_strv_push_owned(out, cx_strndup(w->buf, w->n)))
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	return 0;
+}
+
 int cx_shell_split(const char *cmd, char ***argv, size_t *argc, struct cx_ctx *ctx)
 {
 	struct cx_strv out = {0};
-	size_t len = strlen(cmd);
-	char *word = malloc(len + 1);
-	if (!word)
+	struct word w = {.buf = malloc(strlen(cmd) + 1)};
+	if (!w.buf)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	const char *p = cmd;
 	int rc = 0;
 	while (rc == 0) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		while (is_blank(*p))
 			p++;
 		if (!*p)
 			break;
-		size_t n = 0;
-		char quote = 0;
-		while (*p && (quote || (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'))) {
-			if (quote == '\'') {
-				if (*p == '\'')
-					quote = 0;
-				else
-					word[n++] = *p;
-			} else if (*p == '\\' && p[1] &&
-			           (!quote || p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`')) {
-				word[n++] = *++p;
-			} else if (*p == '"' && quote) {
-				quote = 0;
-			} else if ((*p == '"' || *p == '\'') && !quote) {
-				quote = *p;
-			} else {
-				word[n++] = *p;
-			}
-			p++;
-		}
-		if (quote) {
-			rc = cx_error(ctx, CX_EINVAL, "unterminated %c quote in command", quote);
-			break;
-		}
-		if (out.n >= CX_MAX_ARGS) {
-			rc = cx_error(ctx, CX_ELIMIT, "command has more than %d arguments", CX_MAX_ARGS);
-			break;
-		}
-		if (cx_strv_push_owned(&out, cx_strndup(word, n)))
-			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
+		p = read_word(&w, p);
+		rc = push_word(&out, &w, ctx);
 	}
-	free(word);
+	free(w.buf);
 	if (rc) {
 		cx_strv_release(&out);
 		return rc;
@@ -122,6 +177,13 @@ static bool is_wrapper(const char *argv0)
 	return strcmp(b, "ccache") == 0 || strcmp(b, "distcc") == 0 || strcmp(b, "sccache") == 0;
 }
 
+static void free_words(char **words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+}
+
 struct san {
 	const char *directory;
 	const char *src;     /* as written in the entry */
@@ -148,9 +210,7 @@ static int expand_response(struct san *s, const char *arg, int depth)
 		rc = cx_shell_split(text, &words, &n, s->ctx);
 	if (rc == 0)
 		rc = sanitize_words(s, words, n, 0, depth + 1);
-	for (size_t i = 0; i < n; i++)
-		free(words[i]);
-	free(words);
+	free_words(words, n);
 	free(text);
 	free(path);
 	return rc;
@@ -166,34 +226,46 @@ static bool is_source(struct san *s, const char *a)
 	return same;
 }
 
+/* Whether the option a is dropped on its own (or is the source file). */
+static bool dropped_alone(struct san *s, const char *a)
+{
+	if (IN(a, drop_exact, false) || IN(a, drop_prefix, true))
+		return true;
+	if (strncmp(a, "-Wp,", 4) == 0 && strstr(a, ",-M"))
+		return true; /* -Wp,-MMD,file writes a dependency file */
+	return a[0] != '-' && is_source(s, a);
+}
+
+/* Takes argv[*i] into s->out, or drops it (and with it argv[*i + 1] when
+ * that is its argument: *i then moves on to it), or expands it. */
+static int sanitize_word(struct san *s, char *const *argv, size_t *i, int depth)
+{
+	const char *a = argv[*i];
+	if (a[0] == '@' && a[1])
+		return expand_response(s, a, depth);
+	if (IN(a, drop_with_arg, false)) {
+		(*i)++;
+		return 0;
+	}
+	if (dropped_alone(s, a))
+		return 0;
+	if (s->out.n >= CX_MAX_ARGS)
+		return cx_error(s->ctx, CX_ELIMIT, "command has more than %d arguments",
+		                CX_MAX_ARGS);
+	if (cx_strv_push(&s->out, a))
+		return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+	return 0;
+}
+
 static int sanitize_words(struct san *s, char *const *argv, size_t argc, size_t first,
                           int depth)
 {
 	for (size_t i = first; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0)
+		if (strcmp(argv[i], "--") == 0)
 			break; /* the rest are inputs */
-		if (a[0] == '@' && a[1]) {
-			int rc = expand_response(s, a, depth);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (IN(a, drop_with_arg, false)) {
-			i++;
-			continue;
-		}
-		if (IN(a, drop_exact, false) || IN(a, drop_prefix, true))
-			continue;
-		if (strncmp(a, "-Wp,", 4) == 0 && strstr(a, ",-M"))
-			continue; /* -Wp,-MMD,file writes a dependency file */
-		if (a[0] != '-' && is_source(s, a))
-			continue;
-		if (s->out.n >= CX_MAX_ARGS)
-			return cx_error(s->ctx, CX_ELIMIT, "command has more than %d arguments",
-			                CX_MAX_ARGS);
-		if (cx_strv_push(&s->out, a))
-			return cx_error(s->ctx, CX_ENOMEM, "out of memory");
+		int rc = sanitize_word(s, argv, &i, depth);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -280,51 +352,77 @@ static int entry_words(const cJSON *e, const char *name, size_t idx, char ***wor
 	return 0;
 }
 
+/* The "directory" and "file" of entry idx, which must be an object. */
+static int entry_paths(const cJSON *e, const char *name, size_t idx, const char **dir,
+                       const char **file, struct cx_ctx *ctx)
+{
+	if (!cJSON_IsObject(e))
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu is not an object", name, idx);
+	*dir = get_string(e, "directory");
+	*file = get_string(e, "file");
+	if (!*dir || !*file || !**file)
+		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs string \"directory\" and "
+		                "\"file\"", name, idx);
+	return 0;
+}
+
 struct want {
 	cx_compdb_want fn;
 	void *arg;
 };
 
+static bool wanted(const struct want *want, const char *path)
+{
+	return !want->fn || want->fn(want->arg, path);
+}
+
+/* Sets src->args to the sanitized command of entry idx (file as written
+ * in it; src->directory is its absolute directory). */
+static int source_args(const cJSON *e, const char *name, size_t idx, const char *file,
+                       struct cx_source *src, struct cx_ctx *ctx)
+{
+	char **words = NULL;
+	size_t nw = 0;
+	int rc = entry_words(e, name, idx, &words, &nw, ctx);
+	if (rc == 0 && nw == 0)
+		rc = cx_error(ctx, CX_EINVAL, "%s: entry %zu: empty command", name, idx);
+	if (rc == 0)
+		rc = cx_args_sanitize(words, nw, src->directory, file, &src->args, &src->nargs, ctx);
+	free_words(words, nw);
+	return rc;
+}
+
+static int append_source(struct cx_sources *out, const struct cx_source *src)
+{
+	if (cx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
+		return CX_ENOMEM;
+	out->v[out->n++] = *src;
+	return 0;
+}
+
 static int add_entry(const cJSON *e, size_t idx, const char *name, const char *base,
                      const struct want *want, struct cx_sources *out, struct cx_ctx *ctx)
 {
-	if (!cJSON_IsObject(e))
-		return cx_error(ctx, CX_EINVAL, "%s: entry %zu is not an object", name, idx);
-	const char *dir = get_string(e, "directory"), *file = get_string(e, "file");
-	if (!dir || !file || !*file)
-		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs string \"directory\" and "
-		                "\"file\"", name, idx);
-	char **words = NULL, **args = NULL;
-	size_t nw = 0, na = 0;
+	const char *dir, *file;
+	int rc = entry_paths(e, name, idx, &dir, &file, ctx);
+	if (rc)
+		return rc;
 	char *adir = cx_path_join(base, dir);
-	char *path = adir ? cx_path_join(adir, file) : NULL;
-	if (path && want->fn && !want->fn(want->arg, path)) {
+	struct cx_source src = {adir ? cx_path_join(adir, file) : NULL, adir, NULL, 0};
+	if (src.path && !wanted(want, src.path)) {
 		/* not scanned: its command is not even split (a kernel-sized
 		 * database is parsed on every run, cached or not) */
-		free(path);
-		free(adir);
+		cx_source_release(&src);
 		return 0;
 	}
-	int rc = path ? entry_words(e, name, idx, &words, &nw, ctx) : CX_ENOMEM;
-	if (rc == 0 && nw == 0)
-		rc = cx_error(ctx, CX_EINVAL, "%s: entry %zu: empty command", name, idx);
-	if (rc == 0) {
-		rc = cx_args_sanitize(words, nw, adir, file, &args, &na, ctx);
-		if (rc == 0 && cx_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
-			rc = CX_ENOMEM;
-		if (rc == 0) {
-			out->v[out->n++] = (struct cx_source){path, adir, args, na};
-			path = adir = NULL;
-			args = NULL;
-			na = 0;
-		}
-	}
+	rc = src.path ? source_args(e, name, idx, file, &src, ctx) : CX_ENOMEM;
+	if (rc == 0)
+		rc = append_source(out, &src);
+	if (rc == 0)
+		return 0;
 	if (rc == CX_ENOMEM)
 		cx_error(ctx, rc, "out of memory reading %s", name);
-	for (size_t i = 0; i < nw; i++)
-		free(words[i]);
-	free(words);
-	cx_source_release(&(struct cx_source){path, adir, args, na}); /* what was not kept */
+	cx_source_release(&src); /* what was not kept */
 	return rc;
 }
 
@@ -398,55 +496,65 @@ static char *output_word(char *const *w, size_t n)
 	return NULL;
 }
 
+/* The object file that entry idx names ("output", else the -o of its
+ * command) in *out, NULL if it names none. */
+static int entry_output(const cJSON *e, const char *name, size_t idx, char **out,
+                        struct cx_ctx *ctx)
+{
+	const char *given = get_string(e, "output");
+	if (given && *given) {
+		*out = cx_strdup(given);
+		return *out ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory reading %s", name);
+	}
+	char **words = NULL;
+	size_t nw = 0;
+	int rc = entry_words(e, name, idx, &words, &nw, ctx);
+	if (rc == 0)
+		*out = output_word(words, nw);
+	free_words(words, nw);
+	return rc;
+}
+
+/* Appends src and obj (taken; NULL for out of memory) to the two lists,
+ * which stay the same length. 0 or CX_ENOMEM. */
+static int push_object(struct objects_arg *a, char *src, char *obj)
+{
+	if (!src || !obj) {
+		free(src);
+		free(obj);
+		return CX_ENOMEM;
+	}
+	if (cx_strv_push_owned(a->sources, src)) { /* push_owned frees what it cannot keep */
+		free(obj);
+		return CX_ENOMEM;
+	}
+	if (cx_strv_push_owned(a->outputs, obj)) {
+		free(a->sources->v[--a->sources->n]);
+		return CX_ENOMEM;
+	}
+	return 0;
+}
+
 static int object_entry(void *arg, const cJSON *e, size_t idx, struct cx_ctx *ctx)
 {
 	struct objects_arg *a = arg;
-	if (!cJSON_IsObject(e))
-		return cx_error(ctx, CX_EINVAL, "%s: entry %zu is not an object", a->name, idx);
-	const char *dir = get_string(e, "directory"), *file = get_string(e, "file");
-	if (!dir || !file || !*file)
-		return cx_error(ctx, CX_EINVAL, "%s: entry %zu: needs string \"directory\" and "
-		                "\"file\"", a->name, idx);
-	const char *given = get_string(e, "output");
+	const char *dir, *file;
 	char *out = NULL;
-	int rc = 0;
-	if (given && *given) {
-		out = cx_strdup(given);
-		rc = out ? 0 : CX_ENOMEM;
-	} else {
-		char **words = NULL;
-		size_t nw = 0;
-		rc = entry_words(e, a->name, idx, &words, &nw, ctx);
-		if (rc == 0)
-			out = output_word(words, nw);
-		for (size_t i = 0; i < nw; i++)
-			free(words[i]);
-		free(words);
-		if (rc)
-			return rc;
-	}
+	int rc = entry_paths(e, a->name, idx, &dir, &file, ctx);
+	if (rc == 0)
+		rc = entry_output(e, a->name, idx, &out, ctx);
+	if (rc)
+		return rc;
 	if (!out || !*out) { /* no object named: not an object of the build */
 		free(out);
-		return rc ? cx_error(ctx, rc, "out of memory reading %s", a->name) : 0;
+		return 0;
 	}
 	char *adir = cx_path_join(a->base, dir);
 	char *src = adir ? cx_path_join(adir, file) : NULL;
 	char *obj = adir ? cx_path_join(adir, out) : NULL;
 	free(out);
 	free(adir);
-	rc = src && obj ? 0 : CX_ENOMEM;
-	if (rc == 0) { /* push_owned frees what it cannot keep */
-		rc = cx_strv_push_owned(a->sources, src);
-		src = NULL;
-	}
-	if (rc == 0) {
-		rc = cx_strv_push_owned(a->outputs, obj);
-		obj = NULL;
-		if (rc) /* the two lists stay the same length */
-			free(a->sources->v[--a->sources->n]);
-	}
-	free(src);
-	free(obj);
+	rc = push_object(a, src, obj);
 	return rc ? cx_error(ctx, rc, "out of memory reading %s", a->name) : 0;
 }
 
@@ -458,8 +566,12 @@ int cx_compdb_objects_parse(const char *text, size_t len, const char *name, cons
 	return each_entry(text, len, name, object_entry, &a, ctx);
 }
 
-int cx_compdb_objects_load(const char *path, struct cx_strv *sources, struct cx_strv *outputs,
-                           struct cx_ctx *ctx)
+/* Reads the database at path and hands its text and directory (what a
+ * relative "directory" resolves against) to fn. */
+typedef int (*text_fn)(void *arg, const char *text, size_t len, const char *path,
+                       const char *dir, struct cx_ctx *ctx);
+
+static int with_text(const char *path, text_fn fn, void *arg, struct cx_ctx *ctx)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -467,11 +579,28 @@ int cx_compdb_objects_load(const char *path, struct cx_strv *sources, struct cx_
 	if (rc)
 		return rc;
 	char *dir = cx_path_dirname(path);
-	rc = dir ? cx_compdb_objects_parse(text, len, path, dir, sources, outputs, ctx)
-	         : cx_error(ctx, CX_ENOMEM, "out of memory");
+	rc = dir ? fn(arg, text, len, path, dir, ctx) : cx_error(ctx, CX_ENOMEM, "out of memory");
 	free(dir);
 	free(text);
 	return rc;
+}
+
+struct two_lists {
+	struct cx_strv *sources, *outputs;
+};
+
+static int objects_text(void *arg, const char *text, size_t len, const char *path,
+                        const char *dir, struct cx_ctx *ctx)
+{
+	struct two_lists *l = arg;
+	return cx_compdb_objects_parse(text, len, path, dir, l->sources, l->outputs, ctx);
+}
+
+int cx_compdb_objects_load(const char *path, struct cx_strv *sources, struct cx_strv *outputs,
+                           struct cx_ctx *ctx)
+{
+	struct two_lists l = {sources, outputs};
+	return with_text(path, objects_text, &l, ctx);
 }
 
 int cx_compdb_parse(const char *text, size_t len, const char *name, const char *base,
@@ -486,18 +615,22 @@ int cx_compdb_load(const char *path, struct cx_sources *out, struct cx_ctx *ctx)
 	return cx_compdb_load_filtered(path, NULL, NULL, out, ctx);
 }
 
+struct filtered {
+	struct want w;
+	struct cx_sources *out;
+};
+
+static int sources_text(void *arg, const char *text, size_t len, const char *path,
+                        const char *dir, struct cx_ctx *ctx)
+{
+	struct filtered *f = arg;
+	int rc = parse(text, len, path, dir, &f->w, f->out, ctx);
+	return rc == CX_ENOMEM ? cx_error(ctx, rc, "out of memory reading %s", path) : rc;
+}
+
 int cx_compdb_load_filtered(const char *path, cx_compdb_want want, void *arg,
                              struct cx_sources *out, struct cx_ctx *ctx)
 {
-	struct want w = {want, arg};
-	char *text = NULL;
-	size_t len = 0;
-	int rc = cx_read_file(path, CX_MAX_COMPDB_BYTES, &text, &len, ctx);
-	if (rc)
-		return rc;
-	char *dir = cx_path_dirname(path);
-	rc = dir ? parse(text, len, path, dir, &w, out, ctx) : CX_ENOMEM;
-	free(dir);
-	free(text);
-	return rc;
+	struct filtered f = {{want, arg}, out};
+	return with_text(path, sources_text, &f, ctx);
 }

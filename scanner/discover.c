@@ -44,61 +44,93 @@ static bool ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* In the child: runs git ls-files in dir with its output on the pipe fd. */
+static _Noreturn void exec_git(const char *dir, const int fd[2])
+{
+	int devnull = open("/dev/null", O_RDWR);
+	dup2(fd[1], 1);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 2);
+	}
+	close(fd[0]);
+	execlp("git", "git", "-C", dir, "ls-files", "-z", "--cached", "--others",
+	       "--exclude-standard", (char *)NULL);
+	_exit(127);
+}
+
+/* Starts git ls-files in dir; *out reads its output. false when it cannot
+ * be started. */
+static bool spawn_git(const char *dir, pid_t *pid, int *out)
+{
+	int fd[2];
+	if (pipe(fd) != 0)
+		return false;
+	*pid = fork();
+	if (*pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return false;
+	}
+	if (*pid == 0)
+		exec_git(dir, fd);
+	close(fd[1]);
+	*out = fd[0];
+	return true;
+}
+
+/* Reads fd to its end into *buf (*len bytes, room for one more). */
+static int read_fd(int fd, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	char chunk[65536];
+	ssize_t got;
+	while ((got = read(fd, chunk, sizeof chunk)) > 0) {
+		if (cx_grow(buf, &cap, *len + (size_t)got + 1, 1))
+			return CX_ENOMEM;
+		memcpy(*buf + *len, chunk, (size_t)got);
+		*len += (size_t)got;
+	}
+	return 0;
+}
+
+/* git's NUL-separated list buf[0..len) of paths relative to dir, as
+ * sorted absolute paths. */
+static int git_paths(const char *dir, const char *buf, size_t len, struct cx_strv *sv)
+{
+	int rc = 0;
+	for (size_t p = 0; p < len && rc == 0;) {
+		size_t e = p;
+		while (e < len && buf[e])
+			e++;
+		char *rel = cx_strndup(buf + p, e - p);
+		rc = rel ? cx_strv_push_owned(sv, cx_path_join(dir, rel)) : CX_ENOMEM;
+		free(rel);
+		p = e + 1;
+	}
+	if (rc == 0)
+		qsort(sv->v, sv->n, sizeof *sv->v, cx_cmp_str);
+	return rc;
+}
+
 /* Runs `git -C dir ls-files -z --cached --others --exclude-standard` and
  * keeps the absolute paths. Not a work tree, or no git: *use = false. */
 static int git_files(const char *dir, struct walk_state *ws)
 {
-	int fd[2];
-	if (pipe(fd) != 0)
+	pid_t pid;
+	int fd;
+	if (!spawn_git(dir, &pid, &fd))
 		return 0;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return 0;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-		dup2(fd[1], 1);
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 2);
-		}
-		close(fd[0]);
-		execlp("git", "git", "-C", dir, "ls-files", "-z", "--cached", "--others",
-		       "--exclude-standard", (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
 	struct cx_strv sv = {0};
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	char chunk[65536];
-	ssize_t got;
-	int rc = 0;
-	while ((got = read(fd[0], chunk, sizeof chunk)) > 0) {
-		if (cx_grow(&buf, &cap, len + (size_t)got + 1, 1)) {
-			rc = CX_ENOMEM;
-			break;
-		}
-		memcpy(buf + len, chunk, (size_t)got);
-		len += (size_t)got;
-	}
-	close(fd[0]);
+	size_t len = 0;
+	int rc = read_fd(fd, &buf, &len);
+	close(fd);
 	int status = 0;
 	waitpid(pid, &status, 0);
 	if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		for (size_t p = 0; p < len && rc == 0;) {
-			size_t e = p;
-			while (e < len && buf[e])
-				e++;
-			char *rel = cx_strndup(buf + p, e - p);
-			rc = rel ? cx_strv_push_owned(&sv, cx_path_join(dir, rel)) : CX_ENOMEM;
-			free(rel);
-			p = e + 1;
-		}
+		rc = git_paths(dir, buf, len, &sv);
 		if (rc == 0) {
-			qsort(sv.v, sv.n, sizeof *sv.v, cx_cmp_str);
 			ws->git = sv.v;
 			ws->ngit = sv.n;
 			ws->use_git = true;
@@ -156,10 +188,12 @@ static int add_walked_file(struct walk_state *ws, const char *path, const struct
 	return cx_strv_push(&ws->files, path);
 }
 
-static int walk_dir(struct walk_state *ws, const char *dir, int depth)
+static int walk_dir(struct walk_state *ws, const char *dir, int depth);
+
+/* The names in dir, hidden ones left out, sorted; a directory that cannot
+ * be read is named in a warning and has none. */
+static int list_dir(const struct walk_state *ws, const char *dir, struct cx_strv *names)
 {
-	if (depth > CX_MAX_WALK_DEPTH)
-		return 0;
 	DIR *d = opendir(dir);
 	if (!d) {
 		if (!ws->opts->quiet)
@@ -167,39 +201,96 @@ static int walk_dir(struct walk_state *ws, const char *dir, int depth)
 			        strerror(errno));
 		return 0;
 	}
-	struct cx_strv names = {0};
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d)) != NULL && rc == 0)
 		if (de->d_name[0] != '.')
-			rc = cx_strv_push(&names, de->d_name);
+			rc = cx_strv_push(names, de->d_name);
 	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof *names.v, cx_cmp_str);
+	if (names->n)
+		qsort(names->v, names->n, sizeof *names->v, cx_cmp_str);
+	return rc;
+}
+
+/* One entry (name, at path) of a directory at the given depth: a
+ * directory is walked (an include/ one also noted), a .c file added. */
+static int walk_entry(struct walk_state *ws, const char *path, const char *name, int depth)
+{
+	struct stat lst;
+	if (strlen(path) >= CX_MAX_PATH || lstat(path, &lst) != 0)
+		return 0;
+	if (!S_ISDIR(lst.st_mode))
+		return ends_with(name, ".c") ? add_walked_file(ws, path, &lst) : 0;
+	if (is_build_dir(name))
+		return 0;
+	if (strcmp(name, "include") == 0 && cx_strv_push(&ws->incdirs, path))
+		return CX_ENOMEM;
+	return walk_dir(ws, path, depth + 1);
+}
+
+static int walk_dir(struct walk_state *ws, const char *dir, int depth)
+{
+	if (depth > CX_MAX_WALK_DEPTH)
+		return 0;
+	struct cx_strv names = {0};
+	int rc = list_dir(ws, dir, &names);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		char *path = cx_asprintf("%s/%s", dir, names.v[i]);
-		struct stat lst;
-		if (!path) {
-			rc = CX_ENOMEM;
-			break;
-		}
-		if (strlen(path) >= CX_MAX_PATH || lstat(path, &lst) != 0) {
-			free(path);
-			continue;
-		}
-		if (S_ISDIR(lst.st_mode)) {
-			if (!is_build_dir(names.v[i])) {
-				if (strcmp(names.v[i], "include") == 0)
-					rc = cx_strv_push(&ws->incdirs, path);
-				if (rc == 0)
-					rc = walk_dir(ws, path, depth + 1);
-			}
-		} else if (ends_with(names.v[i], ".c")) {
-			rc = add_walked_file(ws, path, &lst);
-		}
+		rc = path ? walk_entry(ws, path, names.v[i], depth) : CX_ENOMEM;
 		free(path);
 	}
 	cx_strv_release(&names);
+	return rc;
+}
+
+/* The -I arguments of the fallback flags: the file's directory, the root
+ * and the include/ directories. */
+static int push_include_dirs(struct cx_strv *a, const char *dir, const struct cx_scan_opts *o,
+                             const struct cx_strv *incdirs)
+{
+	int rc = cx_strv_push_owned(a, cx_asprintf("-I%s", dir));
+	if (rc == 0)
+		rc = cx_strv_push_owned(a, cx_asprintf("-I%s", o->root));
+	for (size_t i = 0; rc == 0 && i < incdirs->n; i++)
+		rc = cx_strv_push_owned(a, cx_asprintf("-I%s", incdirs->v[i]));
+	return rc;
+}
+
+/* Whether an argument is one of the flags to remove (.cxscan.json
+ * flags.remove). */
+static bool removed(const struct cx_scan_opts *o, const char *arg)
+{
+	for (size_t i = 0; i < o->nremove; i++) {
+		const char *r = o->remove_args[i];
+		size_t n = strlen(r);
+		bool prefix = n && r[n - 1] == '*';
+		if (prefix ? strncmp(arg, r, n - 1) == 0 : strcmp(arg, r) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Drops the removed flags from args in place. */
+static void drop_removed(const struct cx_scan_opts *o, char **args, size_t *n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (removed(o, args[i]))
+			free(args[i]);
+		else
+			args[w++] = args[i];
+	}
+	*n = w;
+}
+
+/* The language flags of a file without a compile command. */
+static int push_base_flags(struct cx_strv *a, const struct cx_scan_opts *o)
+{
+	if (!o->has_fallback)
+		return cx_strv_push(a, "-std=gnu11");
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < o->nfallback; i++)
+		rc = cx_strv_push(a, o->fallback_args[i]);
 	return rc;
 }
 
@@ -207,19 +298,10 @@ static int fallback_args(const struct cx_scan_opts *o, const struct cx_strv *inc
                          const char *file, char ***out, size_t *nout)
 {
 	struct cx_strv a = {0};
-	char *dir = cx_strdup(file);
-	char *slash = dir ? strrchr(dir, '/') : NULL;
-	if (slash)
-		*slash = '\0';
-	int rc = dir ? 0 : CX_ENOMEM;
+	char *dir = cx_path_dirname(file);
+	int rc = dir ? push_base_flags(&a, o) : CX_ENOMEM;
 	if (rc == 0)
-		rc = cx_strv_push(&a, "-std=gnu11");
-	if (rc == 0)
-		rc = cx_strv_push_owned(&a, cx_asprintf("-I%s", dir));
-	if (rc == 0)
-		rc = cx_strv_push_owned(&a, cx_asprintf("-I%s", o->root));
-	for (size_t i = 0; rc == 0 && i < incdirs->n; i++)
-		rc = cx_strv_push_owned(&a, cx_asprintf("-I%s", incdirs->v[i]));
+		rc = push_include_dirs(&a, dir, o, incdirs);
 	for (size_t i = 0; rc == 0 && i < o->nextra; i++)
 		rc = cx_strv_push(&a, o->extra_args[i]);
 	if (rc == 0)
@@ -229,37 +311,40 @@ static int fallback_args(const struct cx_scan_opts *o, const struct cx_strv *inc
 		cx_strv_release(&a);
 		return rc;
 	}
+	drop_removed(o, a.v, &a.n);
 	*out = a.v;
 	*nout = a.n;
 	return 0;
 }
 
-static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx *ctx)
+static bool is_regular(const char *path)
 {
 	struct stat st;
-	*path = NULL;
-	if (o->compdb_dir) {
-		char *p = cx_asprintf("%s/compile_commands.json", o->compdb_dir);
-		if (!p)
-			return CX_ENOMEM;
-		if (stat(p, &st) != 0) {
-			int e = errno;
-			cx_error(ctx, CX_EINVAL, "no compile database at '%s': %s", p, strerror(e));
-			free(p);
-			return CX_EINVAL;
-		}
-		*path = p;
-		return 0;
-	}
-	char *p = cx_asprintf("%s/compile_commands.json", o->root);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* -p DIR: the database there, which must exist. */
+static int given_compdb(const char *dir, char **path, struct cx_ctx *ctx)
+{
+	struct stat st;
+	char *p = cx_asprintf("%s/compile_commands.json", dir);
 	if (!p)
 		return CX_ENOMEM;
-	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-		*path = p;
-		return 0;
+	if (stat(p, &st) != 0) {
+		int e = errno;
+		cx_error(ctx, CX_EINVAL, "no compile database at '%s': %s", p, strerror(e));
+		free(p);
+		return CX_EINVAL;
 	}
-	free(p);
-	DIR *d = opendir(o->root);
+	*path = p;
+	return 0;
+}
+
+/* The database of the first (by name) build* directory under root that
+ * has one; *path stays NULL when none has. */
+static int build_dir_compdb(const char *root, char **path)
+{
+	DIR *d = opendir(root);
 	if (!d)
 		return 0;
 	struct cx_strv cands = {0};
@@ -268,8 +353,8 @@ static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx 
 	while ((de = readdir(d)) != NULL && rc == 0) {
 		if (strncmp(de->d_name, "build", 5) != 0)
 			continue;
-		char *c = cx_asprintf("%s/%s/compile_commands.json", o->root, de->d_name);
-		if (c && stat(c, &st) == 0 && S_ISREG(st.st_mode))
+		char *c = cx_asprintf("%s/%s/compile_commands.json", root, de->d_name);
+		if (c && is_regular(c))
 			rc = cx_strv_push_owned(&cands, c);
 		else
 			free(c);
@@ -281,6 +366,22 @@ static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx 
 	}
 	cx_strv_release(&cands);
 	return rc;
+}
+
+static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx *ctx)
+{
+	*path = NULL;
+	if (o->compdb_dir)
+		return given_compdb(o->compdb_dir, path, ctx);
+	char *p = cx_asprintf("%s/compile_commands.json", o->root);
+	if (!p)
+		return CX_ENOMEM;
+	if (is_regular(p)) {
+		*path = p;
+		return 0;
+	}
+	free(p);
+	return build_dir_compdb(o->root, path);
 }
 
 void cx_source_release(struct cx_source *s)
@@ -354,6 +455,7 @@ static bool want_compdb_entry(void *arg, const char *path)
 
 static int add_extra(const struct cx_scan_opts *o, struct cx_source *s)
 {
+	drop_removed(o, s->args, &s->nargs);
 	if (!o->nextra)
 		return 0;
 	char **nv = realloc(s->args, (s->nargs + o->nextra + 1) * sizeof *nv);
@@ -408,9 +510,10 @@ static bool memo_key(const struct cx_scan_opts *o, const char *compdb, struct cx
 	cx_digest_add_str(d, compdb);
 	cx_digest_add(d, id, sizeof id);
 	cx_digest_add_str(d, o->root);
-	const char *const *lists[] = {o->paths, o->includes, o->excludes, o->extra_args};
-	size_t counts[] = {o->npaths, o->nincludes, o->nexcludes, o->nextra};
-	for (size_t l = 0; l < 4; l++) {
+	const char *const *lists[] = {o->paths, o->includes, o->excludes, o->extra_args,
+	                              o->remove_args};
+	size_t counts[] = {o->npaths, o->nincludes, o->nexcludes, o->nextra, o->nremove};
+	for (size_t l = 0; l < 5; l++) {
 		uint64_t n = counts[l];
 		cx_digest_add(d, &n, sizeof n);
 		for (size_t i = 0; i < counts[l]; i++)
@@ -418,6 +521,33 @@ static bool memo_key(const struct cx_scan_opts *o, const char *compdb, struct cx
 	}
 	cx_digest_end(d, key);
 	return true;
+}
+
+/* The sources of the memo under key: 0 when it has them, 1 when it has
+ * none (or a damaged one), or CX_ENOMEM. */
+static int memo_sources(struct cx_cache *cache, const struct cx_digest *key,
+                        struct cx_sources *out, struct cx_ctx *ctx)
+{
+	void *blob = NULL;
+	size_t len = 0;
+	if (!cx_cache_memo_get(cache, key, &blob, &len))
+		return 1;
+	int rc = cx_sources_decode(blob, len, out);
+	free(blob);
+	if (rc == CX_ENOMEM)
+		return cx_error(ctx, rc, "out of memory");
+	return rc == 0 ? 0 : 1;
+}
+
+static int memo_put_sources(struct cx_cache *cache, const struct cx_digest *key,
+                            const struct cx_sources *out)
+{
+	struct cx_buf b = {0};
+	int rc = 0;
+	if (cx_sources_encode(&b, out->v, out->n) == 0)
+		rc = cx_cache_memo_put(cache, key, b.p, b.n);
+	cx_buf_release(&b);
+	return rc;
 }
 
 /* The database's TUs under the scanned paths, with the extra arguments:
@@ -428,27 +558,76 @@ static int compdb_sources(const struct cx_scan_opts *o, struct cx_cache *cache,
 {
 	struct cx_digest key;
 	bool keyed = cache && memo_key(o, out->compdb, &key);
-	void *blob = NULL;
-	size_t len = 0;
-	if (keyed && cx_cache_memo_get(cache, &key, &blob, &len)) {
-		int rc = cx_sources_decode(blob, len, out);
-		free(blob);
-		if (rc == 0)
-			return 0;
-		if (rc == CX_ENOMEM)
-			return cx_error(ctx, rc, "out of memory");
-		/* a damaged memo: read the database */
-	}
-	int rc = cx_compdb_load_filtered(out->compdb, want_compdb_entry, (void *)o, out, ctx);
+	int rc = keyed ? memo_sources(cache, &key, out, ctx) : 1;
+	if (rc <= 0)
+		return rc;
+	/* no memo, or a damaged one: read the database */
+	rc = cx_compdb_load_filtered(out->compdb, want_compdb_entry, (void *)o, out, ctx);
 	for (size_t i = 0; rc == 0 && i < out->n; i++)
 		rc = add_extra(o, &out->v[i]);
-	if (rc == 0 && keyed) {
-		struct cx_buf b = {0};
-		if (cx_sources_encode(&b, out->v, out->n) == 0)
-			rc = cx_cache_memo_put(cache, &key, b.p, b.n);
-		cx_buf_release(&b);
-	}
+	if (rc == 0 && keyed)
+		rc = memo_put_sources(cache, &key, out);
 	return rc;
+}
+
+/* A path named on the command line: a file is taken as it is, a directory
+ * walked if walk. */
+static int add_path(struct walk_state *ws, const char *path, bool walk)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return cx_error(ws->ctx, CX_EINVAL, "cannot scan '%s': %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cx_strv_push(&ws->files, path);
+	return walk ? walk_dir(ws, path, 0) : 0;
+}
+
+/* The root's include/ directory, if it has one. */
+static int root_incdir(const struct cx_scan_opts *o, struct walk_state *ws)
+{
+	char *inc = cx_asprintf("%s/include", o->root);
+	struct stat st;
+	int rc = 0;
+	if (inc && stat(inc, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = cx_strv_push(&ws->incdirs, inc);
+	free(inc);
+	return rc;
+}
+
+/* The files to measure with fallback flags, and their include
+ * directories. The directories are walked only without a database (git's
+ * list is only needed then); files named on the command line are scanned
+ * either way. */
+static int gather_files(const struct cx_scan_opts *o, bool walk, struct walk_state *ws)
+{
+	int rc = walk ? git_files(o->root, ws) : 0;
+	for (size_t i = 0; i < o->npaths && rc == 0; i++)
+		rc = add_path(ws, o->paths[i], walk);
+	if (rc == 0 && walk && ws->incdirs.n == 0)
+		rc = root_incdir(o, ws);
+	return rc;
+}
+
+/* Adds the gathered files with fallback flags, drops duplicates (a
+ * database entry wins over fallback) and sorts by path. */
+static int finish_sources(const struct cx_scan_opts *o, struct walk_state *ws,
+                          struct cx_sources *out)
+{
+	int rc = add_fallback(o, ws, out);
+	if (rc == 0)
+		rc = cx_sources_dedupe(out);
+	if (rc == 0 && out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, cmp_source);
+	return rc;
+}
+
+static void walk_state_release(struct walk_state *ws)
+{
+	cx_strv_release(&ws->files);
+	cx_strv_release(&ws->incdirs);
+	for (size_t i = 0; i < ws->ngit; i++)
+		free(ws->git[i]);
+	free(ws->git);
 }
 
 int cx_sources_discover(const struct cx_scan_opts *o, struct cx_cache *cache,
@@ -459,42 +638,13 @@ int cx_sources_discover(const struct cx_scan_opts *o, struct cx_cache *cache,
 	int rc = find_compdb(o, &out->compdb, ctx);
 	if (rc == 0 && out->compdb)
 		rc = compdb_sources(o, cache, out, ctx);
-	/* walk the directories only without a database (git's list is only
-	 * needed then); files named on the command line are scanned either way */
-	if (rc == 0 && (out->compdb || (rc = git_files(o->root, &ws)) == 0)) {
-		for (size_t i = 0; i < o->npaths && rc == 0; i++) {
-			struct stat st;
-			if (stat(o->paths[i], &st) != 0) {
-				rc = cx_error(ctx, CX_EINVAL, "cannot scan '%s': %s", o->paths[i],
-				              strerror(errno));
-			} else if (S_ISDIR(st.st_mode)) {
-				if (!out->compdb)
-					rc = walk_dir(&ws, o->paths[i], 0);
-			} else {
-				rc = cx_strv_push(&ws.files, o->paths[i]);
-			}
-		}
-	}
-	if (rc == 0 && ws.incdirs.n == 0 && !out->compdb) {
-		char *inc = cx_asprintf("%s/include", o->root);
-		struct stat st;
-		if (inc && stat(inc, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = cx_strv_push(&ws.incdirs, inc);
-		free(inc);
-	}
 	if (rc == 0)
-		rc = add_fallback(o, &ws, out);
+		rc = gather_files(o, !out->compdb, &ws);
 	if (rc == 0)
-		rc = cx_sources_dedupe(out); /* a database entry wins over fallback */
-	if (rc == 0 && out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, cmp_source);
+		rc = finish_sources(o, &ws, out);
 	if (rc == CX_ENOMEM && !ctx->msg[0])
 		cx_error(ctx, rc, "out of memory finding sources");
-	cx_strv_release(&ws.files);
-	cx_strv_release(&ws.incdirs);
-	for (size_t i = 0; i < ws.ngit; i++)
-		free(ws.git[i]);
-	free(ws.git);
+	walk_state_release(&ws);
 	if (rc)
 		cx_sources_release(out);
 	return rc;

@@ -18,8 +18,9 @@ ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
-echo "== cxscan on its own tree"
-build/cxscan --top 10 --exclude 'tests/golden' --exclude 'tests/fuzz/corpus' .
+echo "== cxscan on its own tree, gated at its default thresholds (fails on an error)"
+build/cxscan --top 10 -p build --exclude 'tests/golden' --exclude 'tests/fuzz/corpus' \
+	--sarif=build/cxscan-self.sarif .
 
 if [ -f tests/fuzz/CMakeLists.txt ]; then
 	echo "== fuzz targets, bounded runs over their corpora"

@@ -265,9 +265,23 @@ class Correlate(unittest.TestCase):
         self.assertIn("src/checksum.c:5 fix\\_checksum |", hot[4])
         self.assertIn("- src/checksum.c:36 fix\\_parse\\_mode (CC 11, untested): extract the "
                       "switch block of lines", md)
-        p = run([CXSCAN, "--format=markdown", "--no-cache", FIXTURE], check=False)
-        self.assertEqual(p.returncode, 2)
-        self.assertIn("--format=markdown is a format of --correlate", p.stderr)
+        # without --correlate, markdown is the findings' summary
+        p = run([CXSCAN, "--format=markdown", "--no-cache", "-p", self.build, FIXTURE])
+        self.assertTrue(p.stdout.startswith("## cxscan: 0 errors, 1 warning\n"), p.stdout)
+        self.assertIn("| warning | src/checksum.c:36 | fix\\_parse\\_mode | "
+                      "cxscan-cyclomatic-complexity | 11 | 10 |", p.stdout)
+
+    def test_crap_findings(self):
+        """--correlate adds cxscan-crap findings (coverage known, product code)."""
+        out = os.path.join(self.tmp, "findings.txt")
+        p = self.correlate(self.rec, "--gcc", out, "--fail-on=warning", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        lines = read(out).splitlines()
+        self.assertIn("src/checksum.c:36:5: warning: function 'fix_parse_mode' has CRAP score of "
+                      "132 (threshold 30) [cxscan-crap]", lines)
+        self.assertEqual([l for l in lines if "[cxscan-crap]" in l and "fix_parse_mode" not in l],
+                         [])
+        self.correlate(self.rec, "--gcc", out)  # warnings only: --fail-on error passes
 
     def test_fail_on_gates(self):
         p = self.correlate(self.rec, "--fail-on", "crap>131", "--fail-on", "cc>9:attributed>0.05",
