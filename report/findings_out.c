@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cx_findings.h"
+#include "findings_util.h"
 
 static const char *const names[CX_FF_COUNT] = {
 	[CX_FF_GCC] = "gcc", [CX_FF_SARIF] = "sarif", [CX_FF_CODECLIMATE] = "codeclimate",
@@ -26,24 +27,18 @@ int cx_findings_format_from_name(const char *name)
 	return -1;
 }
 
-static const char *level_word(enum cx_level l)
-{
-	return l == CX_LEVEL_ERROR ? "error" : "warning";
-}
-
 int cx_findings_write_gcc(FILE *out, const struct cx_findings *f,
                           const struct cx_findings_meta *meta)
 {
 	(void)meta;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct cx_finding *g = &f->v[i];
-		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", g->path, g->line, g->column ? g->column : 1,
-		        level_word(g->level), g->message, cx_rules[g->rule].id);
+		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", g->path, g->line, fu_col(g->column),
+		        fu_level_name(g->level), g->message, cx_rules[g->rule].id);
 	}
 	for (size_t i = 0; i < f->nnotes; i++) {
 		const struct cx_note *n = &f->notes[i];
-		fprintf(out, "%s:%u:%u: note: %s\n", n->path, n->line, n->column ? n->column : 1,
-		        n->message);
+		fprintf(out, "%s:%u:%u: note: %s\n", n->path, n->line, fu_col(n->column), n->message);
 	}
 	return ferror(out) ? CX_EIO : 0;
 }

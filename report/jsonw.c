@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "findings_util.h"
 #include "jsonw.h"
 
 void jw_init(struct jw *w, FILE *f)
@@ -46,40 +47,12 @@ static void putch(struct jw *w, char c)
 
 #define PUTS(w, lit) jw_raw((w), (lit), sizeof(lit) - 1)
 
-/* The well-formed UTF-8 sequences by their lead byte (Unicode, table 3-7):
- * the range of the second byte shuts out overlong forms, surrogates and
- * code points past U+10FFFF; the other bytes are 0x80-0xBF. */
-static const struct utf8_lead {
-	unsigned char first, last; /* lead bytes */
-	unsigned char len;
-	unsigned char lo, hi; /* second byte */
-} utf8_leads[] = {
-	{0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF},
-	{0xED, 0xED, 3, 0x80, 0x9F}, {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
-	{0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F},
-};
-
-/* The entry of lead byte c, or NULL when c leads no valid sequence. */
-static const struct utf8_lead *utf8_lead_of(unsigned char c)
-{
-	for (size_t i = 0; i < sizeof utf8_leads / sizeof utf8_leads[0]; i++)
-		if (c <= utf8_leads[i].last)
-			return c >= utf8_leads[i].first ? &utf8_leads[i] : NULL;
-	return NULL;
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
+/* Length of the valid UTF-8 sequence at s, or 0 (findings_util.c decodes). */
 static size_t utf8_len(const unsigned char *s)
 {
-	if (s[0] < 0x80)
-		return 1;
-	const struct utf8_lead *l = utf8_lead_of(s[0]);
-	if (!l || s[1] < l->lo || s[1] > l->hi)
-		return 0;
-	for (size_t i = 2; i < l->len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return l->len;
+	long cp;
+	size_t n = fu_utf8(s, &cp);
+	return cp < 0 ? 0 : n;
 }
 
 /* Bytes that go into a string as they are. */
