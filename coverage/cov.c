@@ -318,3 +318,15 @@ int cx_cov_array(const char *pfx, const struct cJSON *v, const char *where, cons
 		return cx_error(ctx, CX_EINVAL, "%s%s.%s is not an array", pfx, where, key);
 	return 0;
 }
+
+int cx_cov_string(const char *pfx, const struct cJSON *v, const char *where, const char *key,
+                  struct cx_ctx *ctx)
+{
+	if (!v)
+		return cx_error(ctx, CX_EINVAL, "%s%s: missing \"%s\"", pfx, where, key);
+	if (!cJSON_IsString(v))
+		return cx_error(ctx, CX_EINVAL, "%s%s.%s is not a string", pfx, where, key);
+	if (!v->valuestring[0])
+		return cx_error(ctx, CX_EINVAL, "%s%s.%s is empty", pfx, where, key);
+	return 0;
+}

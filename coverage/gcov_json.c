@@ -241,18 +241,6 @@ static int to_count(const cJSON *v, const char *where, const char *key, uint64_t
 
 /* ---- files ---- */
 
-/* v (an object's `key`, at `where`) is a string that is not empty. */
-static int need_string(const cJSON *v, const char *where, const char *key, struct cx_ctx *ctx)
-{
-	if (!v)
-		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"%s\"", where, key);
-	if (!cJSON_IsString(v))
-		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is not a string", where, key);
-	if (!v->valuestring[0])
-		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is empty", where, key);
-	return 0;
-}
-
 /* A function's lines and count into out (its name left alone). */
 static int read_function_numbers(const cJSON *fn, const char *where, struct cx_cov_func *out,
                                  struct cx_ctx *ctx)
@@ -275,7 +263,7 @@ static int read_function(const cJSON *fn, const char *where, struct cx_cov_func 
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
 	/* "name" as the source spells it (C: the same as "demangled_name") */
 	const cJSON *name = get(fn, "name");
-	int rc = need_string(name, where, "name", ctx);
+	int rc = cx_cov_string(PFX, name, where, "name", ctx);
 	if (rc)
 		return rc;
 	struct cx_cov_func v = {0};
@@ -349,7 +337,7 @@ static int read_file_entry(const cJSON *fe, size_t idx, const char *dir, struct 
 	if (!cJSON_IsObject(fe))
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
 	const cJSON *file = get(fe, "file");
-	int rc = need_string(file, where, "file", ctx);
+	int rc = cx_cov_string(PFX, file, where, "file", ctx);
 	if (rc)
 		return rc;
 	const cJSON *funcs = get(fe, "functions"), *lines = get(fe, "lines");

@@ -25,6 +25,11 @@ const char *cx_cov_quote(const char *s, char *buf, size_t size);
  * array". */
 int cx_cov_array(const char *pfx, const struct cJSON *v, const char *where, const char *key,
                  struct cx_ctx *ctx);
+/* 0 when v (an object's `key`, at `where`) is a non-empty string; else
+ * CX_EINVAL with "<pfx><where>: missing "key"", "... is not a string" or
+ * "... is empty". */
+int cx_cov_string(const char *pfx, const struct cJSON *v, const char *where, const char *key,
+                  struct cx_ctx *ctx);
 /* 1-based line and column of `at` in text */
 void cx_cov_position(const char *text, const char *at, unsigned *line, unsigned *col);
 

@@ -220,18 +220,6 @@ static int to_bool(const cJSON *v, const struct vname *n, bool *out, struct cx_c
 	return 0;
 }
 
-/* An object's key holding a non-empty string. */
-static int to_name(const cJSON *v, const char *where, const char *key, struct cx_ctx *ctx)
-{
-	if (!v)
-		return cx_error(ctx, CX_EINVAL, PFX "%s: missing \"%s\"", where, key);
-	if (!cJSON_IsString(v))
-		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is not a string", where, key);
-	if (!v->valuestring[0])
-		return cx_error(ctx, CX_EINVAL, PFX "%s.%s is empty", where, key);
-	return 0;
-}
-
 /* ---- line counts ---- */
 
 struct seg {
@@ -493,7 +481,7 @@ static int read_function_keys(const cJSON *fe, const char *where, struct func *o
 {
 	if (!cJSON_IsObject(fe))
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
-	int rc = to_name(get(fe, "name"), where, "name", ctx);
+	int rc = cx_cov_string(PFX, get(fe, "name"), where, "name", ctx);
 	if (rc == 0)
 		rc = cx_cov_array(PFX, get(fe, "filenames"), where, "filenames", ctx);
 	if (rc == 0)
@@ -579,7 +567,7 @@ static int read_file_entry(const cJSON *fe, const char *where, const char *base,
 	if (!cJSON_IsObject(fe))
 		return cx_error(ctx, CX_EINVAL, PFX "%s is not an object", where);
 	const cJSON *name = get(fe, "filename"), *segs = get(fe, "segments");
-	int rc = to_name(name, where, "filename", ctx);
+	int rc = cx_cov_string(PFX, name, where, "filename", ctx);
 	if (rc)
 		return rc;
 	if (!segs)
