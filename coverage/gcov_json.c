@@ -281,25 +281,6 @@ static int read_function(const cJSON *fn, const char *where, struct cx_cov_func 
 	return 0;
 }
 
-/* The "functions" array (at `where`) into f->funcs. */
-static int read_functions(const cJSON *funcs, const char *where, struct cx_cov_file *f,
-                          struct cx_ctx *ctx)
-{
-	size_t n = (size_t)cJSON_GetArraySize(funcs), i = 0;
-	if (n && !(f->funcs = calloc(n, sizeof *f->funcs)))
-		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	const cJSON *v;
-	cJSON_ArrayForEach(v, funcs) {
-		char w[128];
-		snprintf(w, sizeof w, "%s.functions[%zu]", where, i);
-		int rc = read_function(v, w, &f->funcs[i], ctx);
-		if (rc)
-			return rc;
-		f->nfuncs = ++i;
-	}
-	return 0;
-}
-
 static int read_line(const cJSON *v, const char *where, struct cx_cov_line *l, struct cx_ctx *ctx)
 {
 	if (!cJSON_IsObject(v))
@@ -310,21 +291,47 @@ static int read_line(const cJSON *v, const char *where, struct cx_cov_line *l, s
 	return rc;
 }
 
-/* The "lines" array (at `where`) into f->lines. */
-static int read_lines(const cJSON *lines, const char *where, struct cx_cov_file *f,
-                      struct cx_ctx *ctx)
+typedef int (*item_fn)(const cJSON *v, const char *where, void *item, struct cx_ctx *ctx);
+
+static int read_function_item(const cJSON *v, const char *where, void *item,
+                              struct cx_ctx *ctx)
 {
-	size_t n = (size_t)cJSON_GetArraySize(lines), i = 0;
-	if (n && !(f->lines = calloc(n, sizeof *f->lines)))
+	return read_function(v, where, item, ctx);
+}
+
+static int read_line_item(const cJSON *v, const char *where, void *item, struct cx_ctx *ctx)
+{
+	return read_line(v, where, item, ctx);
+}
+
+/* An array of a file entry: its key, the size of an item, its reader. */
+struct item_kind {
+	const char *key;
+	size_t size;
+	item_fn read;
+};
+
+static const struct item_kind functions_kind = {"functions", sizeof(struct cx_cov_func),
+                                                read_function_item};
+static const struct item_kind lines_kind = {"lines", sizeof(struct cx_cov_line),
+                                            read_line_item};
+
+/* The array (at `where`) into *items; *n counts the items read, so that a
+ * failure leaves what to release. */
+static int read_items(const cJSON *arr, const char *where, const struct item_kind *k,
+                      void **items, size_t *n, struct cx_ctx *ctx)
+{
+	size_t cap = (size_t)cJSON_GetArraySize(arr);
+	if (cap && !(*items = calloc(cap, k->size)))
 		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
 	const cJSON *v;
-	cJSON_ArrayForEach(v, lines) {
+	cJSON_ArrayForEach(v, arr) {
 		char w[128];
-		snprintf(w, sizeof w, "%s.lines[%zu]", where, i);
-		int rc = read_line(v, w, &f->lines[i], ctx);
+		snprintf(w, sizeof w, "%s.%s[%zu]", where, k->key, *n);
+		int rc = k->read(v, w, (char *)*items + *n * k->size, ctx);
 		if (rc)
 			return rc;
-		f->nlines = ++i;
+		++*n;
 	}
 	return 0;
 }
@@ -349,9 +356,12 @@ static int read_file_entry(const cJSON *fe, size_t idx, const char *dir, struct 
 	f->path = cx_cov_path(dir, file->valuestring);
 	if (!f->path)
 		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	rc = read_functions(funcs, where, f, ctx);
+	void *fv = NULL, *lv = NULL; /* (no struct ** as void **) */
+	rc = read_items(funcs, where, &functions_kind, &fv, &f->nfuncs, ctx);
+	f->funcs = fv;
 	if (rc == 0)
-		rc = read_lines(lines, where, f, ctx);
+		rc = read_items(lines, where, &lines_kind, &lv, &f->nlines, ctx);
+	f->lines = lv;
 	if (rc == 0)
 		cx_cov_file_finish(f);
 	return rc;
