@@ -49,6 +49,8 @@ struct cx_finding {
 	char *path;             /* relative to the scan root, '/'-separated */
 	uint32_t line, column;  /* the function's name (1-based); a file finding
 	                           (parse error): 1, 1 */
+	uint32_t start_line;    /* the first line of the function's declaration
+	                           (<= line); = line for a file */
 	uint32_t end_line;      /* the function's last line; = line for a file */
 	char *function;         /* the function's name; NULL for a file finding */
 	int64_t value;          /* the measured value (parse error: error count) */

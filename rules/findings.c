@@ -53,29 +53,31 @@ size_t cx_findings_count(const struct cx_findings *f, enum cx_level level)
 
 /* ---- one finding ---- */
 
+static const char *const placeholders[] = {"{function}", "{value}", "{threshold}",
+                                            "{detail}"};
+
+/* The placeholder at the start of t: its index, or -1. */
+static int placeholder_at(const char *t)
+{
+	for (int k = 0; k < 4; k++)
+		if (strncmp(t, placeholders[k], strlen(placeholders[k])) == 0)
+			return k;
+	return -1;
+}
+
 /* The rule's message template with its fields filled in. */
 static char *fill(const char *tmpl, const char *function, int64_t value, int64_t threshold,
                   const char *detail)
 {
+	char v[32], t[32];
+	snprintf(v, sizeof v, "%" PRId64, value);
+	snprintf(t, sizeof t, "%" PRId64, threshold);
+	const char *text[] = {function ? function : "", v, t, detail ? detail : ""};
 	struct cx_buf b = {0};
-	char num[32];
 	for (const char *p = tmpl; *p;) {
-		const char *arg = NULL;
-		size_t skip = 0;
-		if (strncmp(p, "{function}", 10) == 0)
-			arg = function ? function : "", skip = 10;
-		else if (strncmp(p, "{value}", 7) == 0)
-			snprintf(num, sizeof num, "%" PRId64, value), arg = num, skip = 7;
-		else if (strncmp(p, "{threshold}", 11) == 0)
-			snprintf(num, sizeof num, "%" PRId64, threshold), arg = num, skip = 11;
-		else if (strncmp(p, "{detail}", 8) == 0)
-			arg = detail ? detail : "", skip = 8;
-		if (arg) {
-			cx_buf_put(&b, arg, strlen(arg));
-			p += skip;
-		} else {
-			cx_buf_put(&b, p++, 1);
-		}
+		int k = placeholder_at(p);
+		cx_buf_put(&b, k >= 0 ? text[k] : p, k >= 0 ? strlen(text[k]) : 1);
+		p += k >= 0 ? strlen(placeholders[k]) : 1;
 	}
 	cx_buf_put(&b, "", 1);
 	if (b.err) {
@@ -162,6 +164,17 @@ static bool rule_value(const struct cx_findings_opts *o, size_t r, const char *p
 	return true;
 }
 
+/* The extent of a function, lines clamped around its name line. */
+static uint32_t first_line(const struct cx_function *fn)
+{
+	return fn->start_line && fn->start_line <= fn->line ? fn->start_line : fn->line;
+}
+
+static uint32_t last_line(const struct cx_function *fn)
+{
+	return fn->end_line < fn->line ? fn->line : fn->end_line;
+}
+
 static int check_function(struct file_ctx *fc, const struct cx_function *fn)
 {
 	const char *path = fc->file->path;
@@ -176,7 +189,7 @@ static int check_function(struct file_ctx *fc, const struct cx_function *fn)
 			continue;
 		struct cx_finding p = {
 			.rule = r, .level = lv, .path = (char *)path, .line = fn->line,
-			.column = fn->column, .end_line = fn->end_line < fn->line ? fn->line : fn->end_line,
+			.column = fn->column, .start_line = first_line(fn), .end_line = last_line(fn),
 			.function = fn->name, .value = v,
 			.threshold = lv == CX_LEVEL_ERROR ? th.error : th.warning,
 		};
@@ -202,7 +215,7 @@ static int check_parse(struct file_ctx *fc)
 		return 0;
 	struct cx_finding p = {
 		.rule = (size_t)r, .level = lv, .path = f->path, .line = 1, .column = 1,
-		.end_line = 1, .value = v, .threshold = lv == CX_LEVEL_ERROR ? th.error : th.warning,
+		.start_line = 1, .end_line = 1, .value = v, .threshold = lv == CX_LEVEL_ERROR ? th.error : th.warning,
 	};
 	return add_finding(fc->out, &p, f->ndiags ? f->diags[0] : "cannot parse");
 }
@@ -305,27 +318,17 @@ static void begin_ranges(const struct cx_file *f, uint32_t *end)
 	}
 }
 
-static uint32_t start_of(const struct cx_finding *g, const struct cx_file *f)
-{
-	for (size_t k = 0; k < f->nfuncs; k++)
-		if (f->funcs[k].line == g->line && f->funcs[k].column == g->column)
-			return f->funcs[k].start_line && f->funcs[k].start_line <= g->line
-			               ? f->funcs[k].start_line
-			               : g->line;
-	return g->line;
-}
-
 /* Whether suppression s hides finding g (of rule r). A file finding
  * (parse error) is hidden by any cxscan suppression that names its rule. */
 static bool hides(const struct cx_suppression *s, uint32_t end_of_range,
-                  const struct cx_finding *g, uint32_t start)
+                  const struct cx_finding *g)
 {
 	bool expl;
 	if (!sup_ours(s, &expl) || !sup_covers_rule(s, g->rule))
 		return false;
 	if (!g->function)
 		return expl && s->rules[0];
-	return sup_covers_lines(s, end_of_range, start, g->line);
+	return sup_covers_lines(s, end_of_range, g->start_line, g->line);
 }
 
 static void apply_suppressions(struct file_ctx *fc, const uint32_t *ends)
@@ -333,9 +336,8 @@ static void apply_suppressions(struct file_ctx *fc, const uint32_t *ends)
 	const struct cx_file *f = fc->file;
 	for (size_t i = fc->first; i < fc->out->n; i++) {
 		const struct cx_finding *g = &fc->out->v[i];
-		uint32_t start = g->function ? start_of(g, f) : 1;
 		for (size_t k = 0; k < f->nsups; k++) {
-			if (!hides(&f->sups[k], ends[k], g, start))
+			if (!hides(&f->sups[k], ends[k], g))
 				continue;
 			fc->hidden[i - fc->first] = true;
 			fc->used[k] = true;
@@ -390,10 +392,9 @@ static void keep_shown(struct file_ctx *fc)
 	size_t w = fc->first;
 	for (size_t i = fc->first; i < out->n; i++) {
 		struct cx_finding *g = &out->v[i];
-		uint32_t start = g->function ? start_of(g, fc->file) : 1;
 		uint32_t last = g->function ? g->end_line : UINT32_MAX;
 		int64_t recorded;
-		bool show = !fc->hidden[i - fc->first] && in_diff(o, g->path, start, last);
+		bool show = !fc->hidden[i - fc->first] && in_diff(o, g->path, g->start_line, last);
 		bool base = show && o->baseline &&
 		            cx_baseline_get(o->baseline, cx_rules[g->rule].id, g->path, g->function,
 		                            &recorded) && g->value <= recorded;
