@@ -462,17 +462,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 mkdir -p "$WORK/bin" "$WORK/log"
 [ -x "$CX_ORIG" ] || die "no cxscan binary at $CX_ORIG (build it, or pass its path)"
-CXB="$WORK/bin/cxscan"
-cp -- "$CX_ORIG" "$CXB.tmp" && mv -f -- "$CXB.tmp" "$CXB"
-rm -f "$WORK/bin/cxscan-analyzer.so"
-cx_dir="$(dirname "$CX_ORIG")"
-for m in "${CXSCAN_ANALYZER:-}" "$cx_dir/cxscan-analyzer.so" "$cx_dir/../lib/cxscan/cxscan-analyzer.so"; do
-    if [ -n "$m" ] && [ -f "$m" ]; then
-        cp -- "$m" "$WORK/bin/cxscan-analyzer.so"
-        export CXSCAN_ANALYZER="$WORK/bin/cxscan-analyzer.so"
-        break
-    fi
-done
+copy_cxscan "$CX_ORIG" "$WORK/bin"
 help=$("$CXB" --help 2>&1) || die "$CX_ORIG --help failed"
 grep -q -- '--correlate' <<< "$help" && grep -q 'cxscan record' <<< "$help" \
     || die "$CX_ORIG has no record / --correlate (not in its --help)"

@@ -329,7 +329,8 @@ project_def() {
         P_CAT_DIR=. P_CAT_DESC="the .c/.h under $(basename "$P_ROOT")/" ;;
     own)
         P_ROOT="$WORK/src/cxscan" P_DB="$WORK/src/cxscan/build" P_PATH=.
-        P_EXTRA=(--exclude tests/golden --exclude tests/fuzz/corpus)
+        # build/ holds generated sources (rules_data.c), not built by the bench
+        P_EXTRA=(--exclude tests/golden --exclude tests/fuzz/corpus --exclude build)
         P_HEADER=include/cx_util.h P_CFILE=scanner/scan.c P_LABEL="cxscan (own)"
         P_CAT_DIR=. P_CAT_PRUNE=(-path ./tests/golden -o -path ./tests/fuzz/corpus -o)
         P_CAT_DESC="the .c/.h of the tree less tests/golden, tests/fuzz/corpus" ;;
@@ -667,18 +668,7 @@ main() {
     mkdir -p "$WORK/bin" "$WORK/restore"
     restore_all || die "could not restore the files of an earlier run (see $MANIFEST)"
     [ -x "$CX_ORIG" ] || die "no cxscan binary at $CX_ORIG (build it, or pass its path)"
-    CXB="$WORK/bin/cxscan"
-    cp -- "$CX_ORIG" "$CXB.tmp" && mv -f -- "$CXB.tmp" "$CXB"
-    # its analyzer module (dlopen'ed: $CXSCAN_ANALYZER, else next to the binary, else ../lib/cxscan)
-    rm -f "$WORK/bin/cxscan-analyzer.so"
-    cx_dir="$(dirname "$(realpath -- "$CX_ORIG")")"
-    for m in "${CXSCAN_ANALYZER:-}" "$cx_dir/cxscan-analyzer.so" "$cx_dir/../lib/cxscan/cxscan-analyzer.so"; do
-        if [ -n "$m" ] && [ -f "$m" ]; then
-            cp -- "$m" "$WORK/bin/cxscan-analyzer.so"
-            export CXSCAN_ANALYZER="$WORK/bin/cxscan-analyzer.so"
-            break
-        fi
-    done
+    copy_cxscan "$CX_ORIG" "$WORK/bin"
     help=$("$CXB" --help 2>&1) || die "$CX_ORIG --help failed: $(printf '%s' "$help" | tail -n 1)"
     lacking=()
     for feat in --parse-only --list-tus --stats --cache --no-cache; do

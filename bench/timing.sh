@@ -20,3 +20,22 @@ run_timed_in() {
     OTHER=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v u="$UT" -v s="$ST" -v w="$WALL" \
         'BEGIN { o = w > 0 ? (b / hz - u - s) / w : 0; printf "%.2f", o < 0 ? 0 : o }')
 }
+
+# copy_cxscan ORIG BINDIR: a private copy of the cxscan binary under test in
+# BINDIR (a rebuild during the run cannot change it) with its analyzer module
+# (dlopen'ed: $CXSCAN_ANALYZER, else next to the binary, else ../lib/cxscan),
+# exported as CXSCAN_ANALYZER; sets CXB.
+copy_cxscan() {
+    local orig=$1 bindir=$2 dir m
+    CXB="$bindir/cxscan"
+    cp -- "$orig" "$CXB.tmp" && mv -f -- "$CXB.tmp" "$CXB"
+    rm -f "$bindir/cxscan-analyzer.so"
+    dir="$(dirname "$(realpath -- "$orig")")"
+    for m in "${CXSCAN_ANALYZER:-}" "$dir/cxscan-analyzer.so" "$dir/../lib/cxscan/cxscan-analyzer.so"; do
+        if [ -n "$m" ] && [ -f "$m" ]; then
+            cp -- "$m" "$bindir/cxscan-analyzer.so"
+            export CXSCAN_ANALYZER="$bindir/cxscan-analyzer.so"
+            break
+        fi
+    done
+}
