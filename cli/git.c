@@ -131,6 +131,37 @@ static int git_line(const char *dir, const char *const *args, char **line, struc
 	return 0;
 }
 
+/* Whether the index differs from HEAD (`git diff --cached --quiet`). */
+static int has_staged(const char *root, bool *staged, struct cx_ctx *ctx)
+{
+	const char *q[] = {"diff", "--cached", "--quiet", NULL};
+	char *out = NULL;
+	size_t len;
+	int status;
+	int rc = cx_git(root, q, &out, &len, &status, ctx);
+	free(out);
+	*staged = status == 1;
+	return rc;
+}
+
+/* What `auto` diffs: pre-commit's refs when both are set, else the staged
+ * changes when there are any (*none when there are not). */
+static int auto_args(const char *root, const char **args, size_t *n, bool *none,
+                     struct cx_ctx *ctx)
+{
+	const char *from = getenv("PRE_COMMIT_FROM_REF"), *to = getenv("PRE_COMMIT_TO_REF");
+	if (from && *from && to && *to) {
+		args[(*n)++] = from;
+		args[(*n)++] = to;
+		return 0;
+	}
+	bool staged = false;
+	int rc = has_staged(root, &staged, ctx);
+	*none = rc == 0 && !staged;
+	args[(*n)++] = "--cached";
+	return rc;
+}
+
 /* The diff's arguments for a mode; *none when there is nothing to diff
  * (auto without staged changes). */
 static int diff_args(const char *root, const char *mode, const char **args, char **base,
@@ -142,30 +173,18 @@ static int diff_args(const char *root, const char *mode, const char **args, char
 	for (; n < 6; n++)
 		args[n] = common[n];
 	*none = false;
-	const char *from = getenv("PRE_COMMIT_FROM_REF"), *to = getenv("PRE_COMMIT_TO_REF");
-	if (strcmp(mode, "auto") == 0 && from && *from && to && *to) {
-		args[n++] = from;
-		args[n++] = to;
-	} else if (strcmp(mode, "auto") == 0 || strcmp(mode, "staged") == 0) {
-		const char *q[] = {"diff", "--cached", "--quiet", NULL};
-		char *out = NULL;
-		size_t len;
-		int status;
-		int rc = cx_git(root, q, &out, &len, &status, ctx);
-		free(out);
-		if (rc)
-			return rc;
-		*none = status == 0 && mode[0] == 'a';
+	int rc = 0;
+	if (strcmp(mode, "auto") == 0) {
+		rc = auto_args(root, args, &n, none, ctx);
+	} else if (strcmp(mode, "staged") == 0) {
 		args[n++] = "--cached";
 	} else {
 		const char *mb[] = {"merge-base", mode, "HEAD", NULL};
-		int rc = git_line(root, mb, base, ctx);
-		if (rc)
-			return rc;
+		rc = git_line(root, mb, base, ctx);
 		args[n++] = *base;
 	}
 	args[n] = NULL;
-	return 0;
+	return rc;
 }
 
 int cx_changed_lines(const char *root, const char *mode, struct cx_diff *diff, char **prefix,

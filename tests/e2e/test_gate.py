@@ -220,6 +220,18 @@ class Gate(unittest.TestCase):
         self.assertIn("function 'added'", p.stdout)
         p = self.scan("--changed-only=nope", ".", check=2)
         self.assertIn("git merge-base failed", p.stderr)
+        # auto: nothing staged -> every function of the paths given
+        p = self.scan("--changed-only", "--fail-on=warning", ".", check=1)
+        self.assertEqual(len(p.stdout.splitlines()), 2)
+        # auto: staged changes -> those; pre-commit's refs win when both are set
+        run(["git", "add", "a.c"], cwd=self.repo, check=0)
+        p = self.scan("--changed-only", "--fail-on=warning", ".", check=1)
+        self.assertEqual([l.split(": ")[2][:18] for l in p.stdout.splitlines()],
+                         ["function 'added' h"])
+        p = run([CXSCAN, "--no-cache", "--changed-only", "--fail-on=warning", "."],
+                cwd=self.repo, env={"PRE_COMMIT_FROM_REF": "HEAD", "PRE_COMMIT_TO_REF": "HEAD"},
+                check=0)
+        self.assertEqual(p.stdout, "")
 
     def test_installed_hook(self):
         write(self.path("lib.c"), decisions("legacy", 15))
