@@ -59,6 +59,10 @@
  * in them nests at most this deep. */
 #define CX_MAX_CONFIG_BYTES (16u * 1024u * 1024u)
 #define CX_MAX_JSON_DEPTH 64
+/* ... and array elements plus object members in one document (a baseline
+ * finding takes 5, so about 200,000 findings fit; a 16 MiB array of zeros
+ * would otherwise become a ~470 MB tree) */
+#define CX_MAX_JSON_VALUES 1000000u
 
 /* A diff that --changed-only reads: files and changed-line ranges in all
  * (a commit touching more is a tree-wide change; scan it whole). */

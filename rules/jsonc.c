@@ -3,8 +3,9 @@
  * A recursive descent over the bytes, one token at a time, that keeps the
  * line and column of the next character. Recursion is bounded by
  * CX_MAX_JSON_DEPTH, so hostile nesting cannot exhaust the stack; the
- * input is bounded by CX_MAX_CONFIG_BYTES, and the tree by about 30 bytes
- * per input byte (a value takes 56 bytes and at least 2 input bytes).
+ * input is bounded by CX_MAX_CONFIG_BYTES, and the tree by
+ * CX_MAX_JSON_VALUES values (a value takes 56 bytes, plus its strings and
+ * the growth room of its array).
  * Every error is reported at the first bad character in document order (a
  * duplicate key at its second occurrence, as soon as it is read), and a
  * partly built tree stays releasable. */
@@ -21,6 +22,7 @@ struct parser {
 	const char *p, *end;
 	uint32_t line, col; /* of *p */
 	unsigned depth;
+	size_t values; /* array elements and object members so far */
 	const char *name;
 	struct cx_ctx *ctx;
 };
@@ -548,14 +550,18 @@ static int keyset_add(struct keyset *ks, const struct cx_jsonc *obj, size_t idx)
 	return 0;
 }
 
-/* A new zeroed element at the end of v's items, or NULL. */
-static struct cx_jsonc *add_item(struct cx_jsonc *v)
+/* A new zeroed element at the end of v's items into *out: 0, CX_ELIMIT
+ * past CX_MAX_JSON_VALUES in the document, or CX_ENOMEM (with messages). */
+static int add_item(struct parser *ps, struct cx_jsonc *v, struct cx_jsonc **out)
 {
+	if (++ps->values > CX_MAX_JSON_VALUES)
+		return cx_error(ps->ctx, CX_ELIMIT, "%s:%u:%u: more than %u values", ps->name,
+		                ps->line, ps->col, CX_MAX_JSON_VALUES);
 	if (cx_grow(&v->items, &v->cap, v->n + 1, sizeof *v->items))
-		return NULL;
-	struct cx_jsonc *it = &v->items[v->n++];
-	memset(it, 0, sizeof *it);
-	return it;
+		return nomem(ps);
+	*out = &v->items[v->n++];
+	memset(*out, 0, sizeof **out);
+	return 0;
 }
 
 /* At '{' or '[': one level deeper, past the bracket and white space. */
@@ -609,8 +615,10 @@ static int parse_array(struct parser *ps, struct cx_jsonc *v)
 	int rc = open_container(ps, v, CX_JSONC_ARRAY);
 	bool more = peek(ps) != ']';
 	while (rc == 0 && more) {
-		struct cx_jsonc *it = add_item(v);
-		rc = it ? parse_value(ps, it) : nomem(ps);
+		struct cx_jsonc *it = NULL;
+		rc = add_item(ps, v, &it);
+		if (rc == 0)
+			rc = parse_value(ps, it);
 		if (rc == 0)
 			rc = separator(ps, ']', &more);
 	}
@@ -642,10 +650,10 @@ static int parse_key(struct parser *ps, struct cx_jsonc *obj, struct cx_jsonc *m
 
 static int parse_member(struct parser *ps, struct cx_jsonc *obj, struct keyset *ks)
 {
-	struct cx_jsonc *m = add_item(obj);
-	if (!m)
-		return nomem(ps);
-	int rc = parse_key(ps, obj, m, ks);
+	struct cx_jsonc *m = NULL;
+	int rc = add_item(ps, obj, &m);
+	if (rc == 0)
+		rc = parse_key(ps, obj, m, ks);
 	if (rc)
 		return rc;
 	if (peek(ps) != ':')

@@ -57,7 +57,7 @@ struct cx_jsonc {
  * byte order mark is skipped. Errors:
  * CX_EINVAL "NAME:LINE:COL: message" (syntax, duplicate key, bad escape,
  * lone surrogate, \u0000, invalid UTF-8, empty input), CX_ELIMIT past
- * CX_MAX_CONFIG_BYTES or CX_MAX_JSON_DEPTH, CX_ENOMEM. */
+ * CX_MAX_CONFIG_BYTES, CX_MAX_JSON_DEPTH or CX_MAX_JSON_VALUES, CX_ENOMEM. */
 int cx_jsonc_parse(const char *text, size_t len, const char *name, struct cx_jsonc *root,
                    struct cx_ctx *ctx) CX_MUST_CHECK;
 

@@ -585,6 +585,31 @@ static void test_limits(void **state)
 	cx_config_release(&c);
 	free(t);
 
+	/* values: CX_MAX_JSON_VALUES elements and members in all pass, one more
+	 * does not (a 16 MiB array of zeros would take ~470 MB as a tree) */
+	size_t nv = CX_MAX_JSON_VALUES - 1; /* "$schema" is one */
+	t = malloc(2 * nv + 20);
+	assert_non_null(t);
+	memcpy(t, "{\"$schema\": [", 13);
+	size_t k = 13;
+	for (size_t i = 0; i < nv; i++) {
+		t[k++] = '0';
+		t[k++] = ',';
+	}
+	t[k - 1] = ']';
+	t[k++] = '}';
+	t[k] = '\0';
+	assert_int_equal(parse(t, &c, &ctx), CX_EINVAL);
+	assert_string_equal(ctx.msg, NAME ":1:13: \"$schema\" must be a string");
+	cx_config_release(&c);
+	memcpy(t + k - 2, ",0]}", 5);
+	assert_int_equal(parse(t, &c, &ctx), CX_ELIMIT);
+	char want[64];
+	snprintf(want, sizeof want, NAME ":1:%zu: more than %u values", k, CX_MAX_JSON_VALUES);
+	assert_string_equal(ctx.msg, want);
+	cx_config_release(&c);
+	free(t);
+
 	/* many keys in one object: duplicates still found (the hash table grows) */
 	char *buf = cx_strdup("{\"rules\": {\"cxscan-npath\": {");
 	for (int i = 0; i < 1000; i++) {
