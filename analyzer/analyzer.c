@@ -501,9 +501,36 @@ static int error_file(struct cx_file *mf, const char *fmt, const char *a, const 
 	return rc;
 }
 
-/* Checks that the main file is a readable, reasonably sized text file. */
-static int precheck(const char *path, struct cx_file *mf)
+/* The text that stands in for path (its name as given or its real path),
+ * or NULL. */
+static const struct cx_unsaved *unsaved_of(const struct cx_tu_job *job, const char *path,
+                                           const char *real)
 {
+	for (size_t i = 0; i < job->nunsaved; i++)
+		if (strcmp(job->unsaved[i].path, path) == 0 ||
+		    (real && strcmp(job->unsaved[i].path, real) == 0))
+			return &job->unsaved[i];
+	return NULL;
+}
+
+/* Checks that the main file's text in place of it is reasonably sized
+ * and has no NUL byte. */
+static int precheck_text(const char *path, const struct cx_unsaved *u, struct cx_file *mf)
+{
+	if (u->len > CX_MAX_SOURCE_BYTES)
+		return error_file(mf, "'%s' is larger than the limit of %s", path, "64 MiB");
+	if (memchr(u->data, '\0', u->len))
+		return error_file(mf, "'%s' is not a text file (%s)", path, "NUL byte");
+	return 1;
+}
+
+/* Checks that the main file is a readable, reasonably sized text file. */
+static int precheck(const struct cx_tu_job *job, struct cx_file *mf)
+{
+	const char *path = job->path;
+	const struct cx_unsaved *u = unsaved_of(job, path, mf->path);
+	if (u)
+		return precheck_text(path, u, mf);
 	struct stat st;
 	FILE *fp = NULL;
 	if (stat(path, &st) != 0)
@@ -553,21 +580,31 @@ static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file
 	return rc;
 }
 
-/* Parses job into *tu with the options every scan uses. */
+/* Parses job into *tu with the options every scan uses, the job's texts
+ * in place of their files. */
 static enum CXErrorCode parse(struct cx_analyzer *self, const struct cx_tu_job *job,
                               CXTranslationUnit *tu)
 {
 	const char **argv = calloc(job->nargs + 1, sizeof *argv);
-	if (!argv)
+	struct CXUnsavedFile *uf = calloc(job->nunsaved + 1, sizeof *uf);
+	if (!argv || !uf) {
+		free(argv);
+		free(uf);
 		return CXError_Failure;
+	}
 	for (size_t i = 0; i < job->nargs; i++)
 		argv[i] = job->args[i];
+	for (size_t i = 0; i < job->nunsaved; i++)
+		uf[i] = (struct CXUnsavedFile){job->unsaved[i].path, job->unsaved[i].data,
+		                               (unsigned long)job->unsaved[i].len};
 	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord |
 	                CXTranslationUnit_KeepGoing |
 	                CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
 	enum CXErrorCode ec = clang_parseTranslationUnit2(self->index, job->path, argv,
-	                                                  (int)job->nargs, NULL, 0, opts, tu);
+	                                                  (int)job->nargs, uf,
+	                                                  (unsigned)job->nunsaved, opts, tu);
 	free(argv);
+	free(uf);
 	return ec;
 }
 
@@ -734,7 +771,7 @@ int cx_analyzer_run(struct cx_analyzer *self, const struct cx_tu_job *job,
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	char buf[PATH_MAX];
 	r.files[0].path = cx_strdup(realpath(job->path, buf) ? buf : job->path);
-	int rc = r.files[0].path ? precheck(job->path, &r.files[0]) : CX_ENOMEM;
+	int rc = r.files[0].path ? precheck(job, &r.files[0]) : CX_ENOMEM;
 	if (rc > 0)
 		rc = parse_and_analyse(self, &r, job, out);
 	run_finish(&r, out);

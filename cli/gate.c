@@ -7,7 +7,7 @@
 
 #include "cx_diff.h"
 #include "cx_findings.h"
-#include "git.h"
+#include "cx_git.h"
 #include "internal.h"
 
 static int write_findings(const struct cx_findings *f, int fmt, const char *path,
@@ -40,34 +40,6 @@ static int write_all(const struct cx_options *o, const struct prepared *pr, bool
 	return rc;
 }
 
-/* What the gate reads besides the result: the baseline and the diff. */
-struct inputs {
-	struct cx_baseline base;
-	struct cx_diff diff;
-	char *prefix;
-	bool have_base, have_diff;
-};
-
-static int read_inputs(const struct cx_options *o, const struct prepared *pr, struct inputs *in,
-                       struct cx_ctx *ctx)
-{
-	memset(in, 0, sizeof *in);
-	in->have_base = o->baseline && !o->update_baseline;
-	int rc = in->have_base ? cx_baseline_load(o->baseline, &in->base, ctx) : 0;
-	bool all = false;
-	if (rc == 0 && o->changed_only)
-		rc = cx_changed_lines(pr->root, o->changed_only, &in->diff, &in->prefix, &all, ctx);
-	in->have_diff = o->changed_only && !all;
-	return rc;
-}
-
-static void release_inputs(struct inputs *in)
-{
-	cx_baseline_release(&in->base);
-	cx_diff_release(&in->diff);
-	free(in->prefix);
-}
-
 static void summary(const struct cx_options *o, const struct cx_findings *f, bool failed)
 {
 	size_t errors = cx_findings_count(f, CX_LEVEL_ERROR);
@@ -95,13 +67,15 @@ int cx_gate(const struct cx_options *o, const struct prepared *pr, const struct 
             bool main_report, cx_crap_fn crap, void *crap_arg, bool *failed,
             struct cx_ctx *ctx)
 {
-	struct inputs in;
+	struct cx_baseline base = {0};
 	struct cx_findings f = {0};
 	*failed = false;
-	int rc = read_inputs(o, pr, &in, ctx);
+	bool have_base = o->baseline && !o->update_baseline;
+	int rc = have_base ? cx_baseline_load(o->baseline, &base, ctx) : 0;
+	bool have_diff = o->changed_only && !pr->changes.all;
 	struct cx_findings_opts fo = {
-		.config = &pr->cfg, .baseline = in.have_base ? &in.base : NULL,
-		.diff = in.have_diff ? &in.diff : NULL, .diff_prefix = in.prefix,
+		.config = &pr->cfg, .baseline = have_base ? &base : NULL,
+		.diff = have_diff ? &pr->changes.diff : NULL, .diff_prefix = pr->changes.prefix,
 		.crap = crap, .crap_arg = crap_arg,
 	};
 	if (rc == 0)
@@ -113,7 +87,7 @@ int cx_gate(const struct cx_options *o, const struct prepared *pr, const struct 
 		summary(o, &f, *failed);
 	}
 	cx_findings_release(&f);
-	release_inputs(&in);
+	cx_baseline_release(&base);
 	return rc;
 }
 

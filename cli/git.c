@@ -1,12 +1,15 @@
 /* git.c: what --changed-only asks git: the repository's top and where the
  * scan root sits in it, and the changed lines (git diff -U0) for
  *   staged   the index against HEAD (what the commit will contain);
- *   REF      the working tree against the merge base of REF and HEAD;
+ *   REF      the working tree against the merge base of REF and HEAD (the
+ *            index against it with --staged);
  *   auto     pre-commit's PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF when both
  *            are set, else the staged changes when there are any, else no
  *            diff at all (every function of the files given).
- * git runs without a shell (no quoting issues), with its output read
- * through a pipe; its first line of stderr makes the error message. */
+ * When the diff's new side is the index, the scan measures the index too
+ * (cli/staged.c). git runs without a shell (no quoting issues), with its
+ * output read through a pipe and its input, if any, from a temporary file;
+ * its first line of stderr makes the error message. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,10 +21,10 @@
 #include "cx_diff.h"
 #include "cx_limits.h"
 #include "cx_util.h"
-#include "git.h"
+#include "cx_git.h"
 
-/* Reads fd to the end into *buf (NUL-terminated). */
-static int slurp(int fd, char **buf, size_t *len)
+/* Reads fd to the end into *buf (NUL-terminated), at most max bytes. */
+static int slurp(int fd, size_t max, char **buf, size_t *len)
 {
 	size_t cap = 0;
 	*buf = NULL;
@@ -35,15 +38,17 @@ static int slurp(int fd, char **buf, size_t *len)
 		if (n <= 0)
 			break;
 		*len += (size_t)n;
-		if (*len > CX_MAX_DIFF_BYTES)
+		if (*len > max)
 			return CX_ELIMIT;
 	}
 	(*buf)[*len] = '\0';
 	return 0;
 }
 
-static void child(const char *dir, char *const argv[], int out, int err)
+static void child(const char *dir, char *const argv[], int in, int out, int err)
 {
+	if (in >= 0)
+		dup2(in, 0);
 	dup2(out, 1);
 	dup2(err, 2);
 	if (chdir(dir) != 0)
@@ -62,10 +67,10 @@ static void first_line(int fd, char *msg, size_t size)
 
 /* The error of a finished git run, if any. */
 static int git_error(int rc, int status, const char *what, const char *dir, const char *msg,
-                     struct cx_ctx *ctx)
+                     size_t max, struct cx_ctx *ctx)
 {
 	if (rc == CX_ELIMIT)
-		return cx_error(ctx, rc, "git %s printed more than %u bytes", what, CX_MAX_DIFF_BYTES);
+		return cx_error(ctx, rc, "git %s printed more than %zu bytes", what, max);
 	if (rc)
 		return cx_error(ctx, rc, "cannot run git: %s", strerror(errno));
 	if (status == 127)
@@ -84,32 +89,50 @@ static int wait_for(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-int cx_git(const char *dir, const char *const *args, char **out, size_t *len, int *status,
-           struct cx_ctx *ctx)
+/* A temporary file holding input (git's standard input), or NULL. */
+static FILE *input_file(const char *input, size_t inlen)
+{
+	FILE *in = tmpfile();
+	if (in && (fwrite(input, 1, inlen, in) != inlen || fflush(in) != 0 ||
+	           fseek(in, 0, SEEK_SET) != 0)) {
+		fclose(in);
+		in = NULL;
+	}
+	return in;
+}
+
+int cx_git_io(const char *dir, const char *const *args, const struct cx_git_in *gi, char **out,
+              size_t *len, int *status, struct cx_ctx *ctx)
 {
 	char *argv[32] = {"git"};
 	for (size_t n = 1; n < 31 && args[n - 1]; n++)
 		argv[n] = (char *)args[n - 1];
+	size_t max = gi && gi->max_out ? gi->max_out : CX_MAX_DIFF_BYTES;
 	int fds[2] = {-1, -1};
 	FILE *err = tmpfile();
+	FILE *in = gi && gi->input ? input_file(gi->input, gi->len) : NULL;
 	*out = NULL;
-	if (!err || pipe(fds) != 0) {
+	if (!err || (gi && gi->input && !in) || pipe(fds) != 0) {
 		int e = errno;
 		if (err)
 			fclose(err);
+		if (in)
+			fclose(in);
 		return cx_error(ctx, CX_EIO, "cannot run git: %s", strerror(e));
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		child(dir, argv, fds[1], fileno(err));
+		child(dir, argv, in ? fileno(in) : -1, fds[1], fileno(err));
 	close(fds[1]);
-	int rc = pid < 0 ? CX_EIO : slurp(fds[0], out, len);
+	if (in)
+		fclose(in);
+	int rc = pid < 0 ? CX_EIO : slurp(fds[0], max, out, len);
 	close(fds[0]);
 	*status = wait_for(pid);
 	char msg[256];
 	first_line(fileno(err), msg, sizeof msg);
 	fclose(err);
-	rc = git_error(rc, *status, args[0], dir, msg, ctx);
+	rc = git_error(rc, *status, args[0], dir, msg, max, ctx);
 	if (rc) {
 		free(*out);
 		*out = NULL;
@@ -117,8 +140,13 @@ int cx_git(const char *dir, const char *const *args, char **out, size_t *len, in
 	return rc;
 }
 
-/* git's output, trimmed of its final newline; status must be 0. */
-static int git_line(const char *dir, const char *const *args, char **line, struct cx_ctx *ctx)
+int cx_git(const char *dir, const char *const *args, char **out, size_t *len, int *status,
+           struct cx_ctx *ctx)
+{
+	return cx_git_io(dir, args, NULL, out, len, status, ctx);
+}
+
+int cx_git_line(const char *dir, const char *const *args, char **line, struct cx_ctx *ctx)
 {
 	size_t len;
 	int status;
@@ -162,53 +190,63 @@ static int auto_args(const char *root, const char **args, size_t *n, bool *none,
 	return rc;
 }
 
-/* The diff's arguments for a mode; *none when there is nothing to diff
- * (auto without staged changes). */
-static int diff_args(const char *root, const char *mode, const char **args, char **base,
-                     bool *none, struct cx_ctx *ctx)
+/* The diff's arguments for a mode; ch->all when there is nothing to diff
+ * (auto without staged changes), ch->index when the new side is the index
+ * (staged, auto on staged changes, and a REF with `staged`). */
+static int diff_args(const char *root, const char *mode, bool staged, const char **args,
+                     char **base, struct cx_changes *ch, struct cx_ctx *ctx)
 {
 	static const char *const common[] = {"diff", "-U0", "--no-color", "--no-ext-diff",
 	                                     "--src-prefix=a/", "--dst-prefix=b/"};
 	size_t n = 0;
 	for (; n < 6; n++)
 		args[n] = common[n];
-	*none = false;
 	int rc = 0;
 	if (strcmp(mode, "auto") == 0) {
-		rc = auto_args(root, args, &n, none, ctx);
+		rc = auto_args(root, args, &n, &ch->all, ctx);
 	} else if (strcmp(mode, "staged") == 0) {
 		args[n++] = "--cached";
 	} else {
 		const char *mb[] = {"merge-base", mode, "HEAD", NULL};
-		rc = git_line(root, mb, base, ctx);
+		if ((rc = cx_git_line(root, mb, base, ctx)) != 0)
+			return rc;
+		if (staged)
+			args[n++] = "--cached";
 		args[n++] = *base;
 	}
+	ch->index = !ch->all && n > 6 && strcmp(args[6], "--cached") == 0;
 	args[n] = NULL;
 	return rc;
 }
 
-int cx_changed_lines(const char *root, const char *mode, struct cx_diff *diff, char **prefix,
-                     bool *all, struct cx_ctx *ctx)
+int cx_changed_lines(const char *root, const char *mode, bool staged, struct cx_changes *ch,
+                     struct cx_ctx *ctx)
 {
 	const char *pq[] = {"rev-parse", "--show-prefix", NULL};
-	*prefix = NULL;
-	*all = false;
-	int rc = git_line(root, pq, prefix, ctx);
+	memset(ch, 0, sizeof *ch);
+	int rc = cx_git_line(root, pq, &ch->prefix, ctx);
 	if (rc)
 		return rc;
-	size_t pl = strlen(*prefix);
-	if (pl && (*prefix)[pl - 1] == '/')
-		(*prefix)[pl - 1] = '\0';
+	size_t pl = strlen(ch->prefix);
+	if (pl && ch->prefix[pl - 1] == '/')
+		ch->prefix[pl - 1] = '\0';
 	const char *args[16];
 	char *base = NULL, *text = NULL;
 	size_t len = 0;
 	int status;
-	rc = diff_args(root, mode, args, &base, all, ctx);
-	if (rc == 0 && !*all)
+	rc = diff_args(root, mode, staged, args, &base, ch, ctx);
+	if (rc == 0 && !ch->all)
 		rc = cx_git(root, args, &text, &len, &status, ctx);
-	if (rc == 0 && !*all)
-		rc = cx_diff_parse(text, len, "git diff", diff, ctx);
+	if (rc == 0 && !ch->all)
+		rc = cx_diff_parse(text, len, "git diff", &ch->diff, ctx);
 	free(text);
 	free(base);
 	return rc;
+}
+
+void cx_changes_release(struct cx_changes *ch)
+{
+	cx_diff_release(&ch->diff);
+	free(ch->prefix);
+	memset(ch, 0, sizeof *ch);
 }

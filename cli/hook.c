@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "git.h"
+#include "cx_git.h"
 #include "internal.h"
 
 #define HOOK_MARKER "# cxscan-hook: written by `cxscan install-hook`"
@@ -66,13 +66,14 @@ static char *hook_text(const char *self, bool warn_only)
 	return cx_asprintf(
 		"#!/bin/sh\n"
 		"%s\n"
-		"# Checks the staged changes: a function the commit touches over its warning\n"
-		"# threshold (CC > 10 by default, .cxscan.json to change) %s.\n"
+		"# Checks the staged changes, as the index holds them (unstaged edits do not\n"
+		"# count): a function the commit touches over its warning threshold\n"
+		"# (CC > 10 by default, .cxscan.json to change) %s.\n"
 		"# Skip once with `git commit --no-verify`.\n"
 		"CXSCAN=${CXSCAN:-%s}\n"
 		"command -v \"$CXSCAN\" >/dev/null 2>&1 || CXSCAN=cxscan\n"
 		"top=$(git rev-parse --show-toplevel) || exit 1\n"
-		"\"$CXSCAN\" --changed-only=staged --format=gcc --fail-on=%s -q \"$top\"%s\n",
+		"\"$CXSCAN\" --changed-only=staged --staged --format=gcc --fail-on=%s -q \"$top\"%s\n",
 		HOOK_MARKER, warn_only ? "is printed, the commit goes on" : "fails the commit",
 		self ? self : "cxscan", warn_only ? "never" : "warning",
 		warn_only ? " || true" : "");

@@ -8,6 +8,7 @@
 #include "cx_config.h"
 #include "cx_findings.h"
 #include "cx_scanner.h"
+#include "cx_git.h"
 
 /* A scan made ready: real paths, root, cache, the configuration that
  * applies (.cxscan.json) and the scan options from both. */
@@ -19,13 +20,17 @@ struct prepared {
 	struct cx_config cfg;
 	struct cx_strv includes, excludes, extra; /* command line, then configuration */
 	struct cx_scan_opts so;
+	struct cx_changes changes;   /* --changed-only's diff (read before the scan) */
+	struct cx_index_texts index; /* --staged: what the scan parses in place of files */
 };
 
 /* -j N, else the online cores (at most 256). */
 unsigned cx_jobs_of(const struct cx_options *o);
 
 /* Resolves paths (none: .), the root, -p, the cache and the configuration
- * into pr. Errors name the bad path or configuration line; pr is then
+ * into pr; reads --changed-only's diff, and with --staged (or a diff whose
+ * new side is the index) the index's version of the files that differ.
+ * Errors name the bad path or configuration line; pr is then
  * still released with cx_prepared_release. */
 int cx_prepare(const struct cx_options *o, const struct cx_strv *paths, struct prepared *pr,
                struct cx_ctx *ctx) CX_MUST_CHECK;

@@ -102,6 +102,10 @@ static const struct opt table[] = {
 	 "keep findings in functions the change touches: auto (default: pre-commit's "
 	 "FROM_REF/TO_REF, else staged changes, else the files given), staged, or a REF "
 	 "(against its merge base)", K_FN, 0, set_changed, 0, true},
+	{0, "staged", NULL,
+	 "measure the index's version of each file (what a commit would hold), not the "
+	 "working tree; implied when --changed-only diffs the staged changes",
+	 FLAG(staged)},
 	{0, "sarif", "FILE", "also write SARIF 2.1.0 findings to FILE", K_FN, 0, set_report,
 	 CX_FF_SARIF, false},
 	{0, "codeclimate", "FILE", "also write GitLab code quality findings to FILE", K_FN, 0,

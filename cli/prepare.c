@@ -129,6 +129,20 @@ static void fill_scan_opts(const struct cx_options *o, struct prepared *pr)
 	};
 }
 
+/* --changed-only's diff, and the index's texts to measure when --staged
+ * asks for them or the diff's new side is the index. */
+static int read_changes(const struct cx_options *o, struct prepared *pr, struct cx_ctx *ctx)
+{
+	int rc = o->changed_only ? cx_changed_lines(pr->root, o->changed_only, o->staged,
+	                                            &pr->changes, ctx)
+	                         : 0;
+	if (rc == 0 && (o->staged || pr->changes.index))
+		rc = cx_index_texts(pr->root, &pr->index, ctx);
+	pr->so.unsaved = pr->index.v;
+	pr->so.nunsaved = pr->index.n;
+	return rc;
+}
+
 int cx_prepare(const struct cx_options *o, const struct cx_strv *paths, struct prepared *pr,
                struct cx_ctx *ctx)
 {
@@ -147,6 +161,8 @@ int cx_prepare(const struct cx_options *o, const struct cx_strv *paths, struct p
 	}
 	if (rc == 0)
 		fill_scan_opts(o, pr);
+	if (rc == 0)
+		rc = read_changes(o, pr, ctx);
 	return rc;
 }
 
@@ -160,6 +176,8 @@ void cx_prepared_release(struct prepared *pr)
 	cx_strv_release(&pr->includes);
 	cx_strv_release(&pr->excludes);
 	cx_strv_release(&pr->extra);
+	cx_changes_release(&pr->changes);
+	cx_index_texts_release(&pr->index);
 	memset(pr, 0, sizeof *pr);
 }
 

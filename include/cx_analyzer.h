@@ -14,6 +14,14 @@
 
 struct cx_analyzer;
 
+/* A file's text that the parse sees in place of what is on disk (--staged:
+ * the index's version). path is absolute. */
+struct cx_unsaved {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
 struct cx_tu_job {
 	const char *path;      /* source file to parse (absolute) */
 	const char *directory; /* working directory of its compile command */
@@ -22,6 +30,8 @@ struct cx_tu_job {
 	const char *root;      /* absolute scan root: functions outside it are
 	                          reported only when in the main file */
 	enum cx_macro_mode macros;
+	const struct cx_unsaved *unsaved; /* texts in place of files on disk */
+	size_t nunsaved;
 };
 
 /* What one TU produced. */
@@ -71,7 +81,7 @@ char *cx_analyzer_clang_version(void);
 void cx_analyzer_global_init(void);
 
 /* The analyzer as a table of functions: what the module exports. */
-#define CX_ANALYZER_ABI 1
+#define CX_ANALYZER_ABI 2
 struct cx_analyzer_api {
 	unsigned abi; /* CX_ANALYZER_ABI */
 	void (*global_init)(void);

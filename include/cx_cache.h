@@ -87,6 +87,13 @@ void cx_cache_close(struct cx_cache *c);
 int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest *d,
                          bool *present) CX_MUST_CHECK;
 
+/* For the rest of this object's life, path's digest is d (its file is
+ * not stat'ed or read): the scan parses other text in place of the file
+ * (--staged). Entries stored meanwhile record d; the file's row keeps what
+ * is on disk. Call before any lookup. 0 or CX_ENOMEM. */
+int cx_cache_overlay(struct cx_cache *c, const char *path, const struct cx_digest *d)
+	CX_MUST_CHECK;
+
 /* Many lookups in a row read one snapshot in one read transaction (one
  * lock and one look at the log instead of one a statement). Any write of
  * the cache, and cx_cache_close, ends it. */

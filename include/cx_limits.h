@@ -70,5 +70,8 @@
 #define CX_MAX_DIFF_RANGES 1000000
 /* ... and bytes of diff output read from git */
 #define CX_MAX_DIFF_BYTES (256u * 1024u * 1024u)
+/* --staged: the index's versions of the files that differ from the
+ * working tree, in all */
+#define CX_MAX_STAGED_BYTES (1024u * 1024u * 1024u)
 
 #endif

@@ -8,6 +8,8 @@
 #include "cx_model.h"
 #include "cx_util.h"
 
+struct cx_unsaved;
+
 /* One translation unit to analyse. */
 struct cx_source {
 	char *path;      /* absolute, normalized */
@@ -48,6 +50,9 @@ struct cx_scan_opts {
 	bool parse_only;           /* parse every TU, measure nothing */
 	bool keep_increments;      /* keep cx_function.incs (--explain) */
 	bool progress;             /* progress bar on stderr */
+	const struct cx_unsaved *unsaved; /* texts parsed in place of these files
+	                                     (--staged), cached by their digest */
+	size_t nunsaved;
 };
 
 /* Finds the sources to scan. On error (unreadable or malformed compile

@@ -57,6 +57,10 @@ struct fent {
 	struct cx_digest digest;
 	bool has_digest, dirty;
 	enum fstate state; /* this run */
+	/* this run parses other text in place of the file (--staged): its
+	 * digest is odigest, the row keeps what is on disk */
+	bool overlaid;
+	struct cx_digest odigest;
 };
 
 struct pending {
@@ -370,6 +374,12 @@ static int rehash_file(struct cx_cache *c, struct fent *e, const struct stat *st
 	return 0;
 }
 
+/* The digest of what this run parses for e. */
+static const struct cx_digest *digest_of(const struct fent *e)
+{
+	return e->overlaid ? &e->odigest : &e->digest;
+}
+
 /* Brings entry i up to date for this run. */
 static int check_file(struct cx_cache *c, size_t i)
 {
@@ -407,7 +417,26 @@ int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest 
 	if (rc)
 		return rc;
 	*present = c->f[i].state == F_PRESENT;
-	*d = c->f[i].digest;
+	*d = *digest_of(&c->f[i]);
+	return 0;
+}
+
+int cx_cache_overlay(struct cx_cache *c, const char *path, const struct cx_digest *d)
+{
+	long i = file_entry(c, path);
+	if (i < 0)
+		return (int)i;
+	struct fent *e = &c->f[i];
+	if (!e->id && !e->dirty) {
+		/* a row for its id, which no stat can match: a later run without
+		 * the text hashes the file */
+		e->size = e->mtime_ns = e->ino = -1;
+		e->checked_ns = 0;
+		e->dirty = true;
+	}
+	e->overlaid = true;
+	e->odigest = *d;
+	e->state = F_PRESENT;
 	return 0;
 }
 
@@ -778,7 +807,7 @@ static int deps_hold(struct cx_cache *c, const uint8_t *p, size_t n)
 		int rc = check_file(c, (size_t)i);
 		if (rc)
 			return rc;
-		if (c->f[i].state != F_PRESENT || memcmp(c->f[i].digest.b, p, 16) != 0)
+		if (c->f[i].state != F_PRESENT || memcmp(digest_of(&c->f[i])->b, p, 16) != 0)
 			return 0;
 		p += sizeof(struct cx_digest);
 	}
@@ -873,9 +902,10 @@ static int add_dep(struct cx_cache *c, struct pending *p, const char *path, int6
 	/* changed while (or just before) it was parsed: the parse may have
 	 * seen other bytes; an all-zero digest never matches */
 	int64_t mt = c->f[k].mtime_ns;
-	bool racy = c->f[k].state != F_PRESENT || mt + cx_cache_racy_ns(mt) > since_ns;
+	bool racy = c->f[k].state != F_PRESENT ||
+	            (!c->f[k].overlaid && mt + cx_cache_racy_ns(mt) > since_ns);
 	if (!racy)
-		p->dep_digest[p->ndeps] = c->f[k].digest;
+		p->dep_digest[p->ndeps] = *digest_of(&c->f[k]);
 	p->ndeps++;
 	return 0;
 }

@@ -220,6 +220,7 @@ static struct cx_tu_job job_of(const struct scan *s, size_t i)
 		.path = src->path, .directory = src->directory,
 		.args = (const char *const *)src->args, .nargs = src->nargs,
 		.root = s->res->root, .macros = s->opts->macros,
+		.unsaved = s->opts->unsaved, .nunsaved = s->opts->nunsaved,
 	};
 }
 
@@ -737,13 +738,27 @@ static int clang_version(struct scan *s)
 	return v ? 0 : cx_error(s->ctx, CX_ENOMEM, "out of memory");
 }
 
+/* The cache sees each text in place of its file (by its digest). */
+static int overlay_cache(struct scan *s)
+{
+	for (size_t i = 0; i < s->opts->nunsaved; i++) {
+		const struct cx_unsaved *u = &s->opts->unsaved[i];
+		struct cx_digest d;
+		cx_digest_buf(u->data, u->len, &d);
+		int rc = cx_cache_overlay(s->cache, u->path, &d);
+		if (rc)
+			return cx_error(s->ctx, rc, "out of memory");
+	}
+	return 0;
+}
+
 static int open_cache(struct scan *s)
 {
 	if (!s->opts->cache_path)
 		return 0;
 	struct cx_ctx cctx = {0};
 	if (cx_cache_open(s->opts->cache_path, s->opts->quiet, &s->cache, &cctx) == 0)
-		return 0;
+		return overlay_cache(s);
 	/* a scan never fails because of its cache */
 	if (!s->opts->quiet)
 		fprintf(stderr, "cxscan: warning: %s; scanning without a cache\n", cctx.msg);

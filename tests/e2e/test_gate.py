@@ -262,6 +262,90 @@ class Gate(unittest.TestCase):
         run([CXSCAN, "install-hook"], cwd=self.repo, check=0)
         self.assertTrue(os.access(self.path("myhooks/pre-commit"), os.X_OK))
 
+    def test_staged_ignores_unstaged_edits(self):
+        write(self.path("util.c"), '#include "inc/h.h"\n' + decisions("tiny", 1))
+        write(self.path("inc/h.h"), "static inline int hs(int x) { return x; }\n")
+        self.commit("util.c", "inc/h.h", check=0)
+        run([CXSCAN, "install-hook"], cwd=self.repo, check=0)
+        gate = ("--changed-only=staged", "--format=gcc", "--fail-on=warning", ".")
+        busy = ("util.c:12:5: warning: function 'busy' has cyclomatic complexity of 14 "
+                "(threshold 10) [cxscan-cyclomatic-complexity]")
+        # staged: a simple change; unstaged: a complex function above it
+        write(self.path("util.c"), '#include "inc/h.h"\n' + decisions("tiny", 2))
+        run(["git", "add", "util.c"], cwd=self.repo, check=0)
+        write(self.path("util.c"), '#include "inc/h.h"\n' + decisions("busy", 13) +
+              decisions("tiny", 2))
+        p = self.scan(*gate, check=0)
+        self.assertEqual(p.stdout, "")
+        self.scan("--staged", "--format=gcc", "--fail-on=warning", ".", check=0)
+        # the working tree has it (what a plain scan measures)
+        p = self.scan("--format=gcc", "--fail-on=warning", ".", check=1)
+        self.assertIn("function 'busy'", p.stdout)
+        p = run(["git", "commit", "-q", "-m", "simple"], cwd=self.repo, check=0)
+        self.assertNotIn("busy", p.stdout + p.stderr)
+        # staged: the complex function, 3 lines lower; unstaged: removed
+        write(self.path("util.c"), '#include "inc/h.h"\n' + decisions("tiny", 2) +
+              decisions("busy", 13))
+        run(["git", "add", "util.c"], cwd=self.repo, check=0)
+        write(self.path("util.c"), "/* 1 */\n/* 2 */\n/* 3 */\n" + '#include "inc/h.h"\n' +
+              decisions("tiny", 2))
+        p = self.scan(*gate, check=1)
+        self.assertEqual(p.stdout.splitlines(), [busy])  # the index's line
+        p = self.scan("--staged", "--changed-only=main", "--format=gcc", "--fail-on=warning",
+                      ".", check=1)
+        self.assertEqual(p.stdout.splitlines(), [busy])
+        self.scan("--format=gcc", "--fail-on=warning", ".", check=0)
+        p = run(["git", "commit", "-q", "-m", "busy"], cwd=self.repo, check=1)
+        self.assertIn(busy, p.stdout + p.stderr)
+        run(["git", "reset", "-q", "HEAD", "util.c"], cwd=self.repo, check=0)
+        # a header: its index version, also when the working tree deleted it
+        write(self.path("inc/h.h"), "static inline int hs(int x) { return x; }\n" +
+              decisions("inl", 12).replace("int inl", "static inline int inl", 1))
+        run(["git", "add", "inc/h.h"], cwd=self.repo, check=0)
+        os.remove(self.path("inc/h.h"))
+        p = self.scan(*gate, check=1)
+        self.assertEqual(p.stdout.splitlines(), [
+            "inc/h.h:2:19: warning: function 'inl' has cyclomatic complexity of 13 "
+            "(threshold 10) [cxscan-cyclomatic-complexity]"])
+        # outside a repository: exit 2 naming git's complaint
+        other = os.path.join(self.tmp, "plain")
+        write(os.path.join(other, "a.c"), decisions("x", 1))
+        p = run([CXSCAN, "--no-cache", "--staged", other], cwd=self.tmp, check=2)
+        self.assertIn("git rev-parse failed", p.stderr)
+
+    def test_staged_cache(self):
+        """Entries measured from the index are keyed by its bytes: a later
+        run of either kind hits only what it measured itself."""
+        write(self.path("a.c"), decisions("f", 3))
+        write(self.path("b.c"), decisions("g", 3))
+        self.commit("a.c", "b.c", check=0)
+        write(self.path("a.c"), decisions("f", 12))
+        run(["git", "add", "a.c"], cwd=self.repo, check=0)
+        write(self.path("a.c"), decisions("f", 4))
+        cache = os.path.join(self.tmp, "cache.sqlite")
+
+        def scan(*args):
+            p = run([CXSCAN, "--cache", cache, "--stats", "--format=gcc", "--fail-on=never",
+                     *args, "."], cwd=self.repo, check=0)
+            stats = [l for l in p.stderr.splitlines() if " TUs: " in l]
+            return p.stdout, stats[0].split(": ", 2)[2]
+
+        out, st = scan("--staged")
+        self.assertIn("function 'f' has cyclomatic complexity of 13", out)
+        self.assertTrue(st.startswith("0 cache hits, 2 misses"), st)
+        self.assertEqual(scan("--staged"), (out, st.replace("0 cache hits, 2 misses, 2 parsed",
+                                                            "2 cache hits, 0 misses, 0 parsed")
+                                            .replace(")", ", merged result from the cache)")))
+        out2, st = scan()
+        self.assertEqual(out2, "")
+        self.assertTrue(st.startswith("1 cache hits, 1 misses, 1 parsed"), st)
+        # one entry a TU: the index's a.c replaced the working tree's
+        self.assertEqual(scan("--staged")[1][:30], "1 cache hits, 1 misses, 1 pars")
+        # the working tree catches up with the index: its entry holds
+        run(["git", "checkout", "a.c"], cwd=self.repo, check=0)
+        out3, st = scan()
+        self.assertEqual(out3, out)
+        self.assertTrue(st.startswith("2 cache hits"), st)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1347,6 +1347,81 @@ static void test_cache_schema_version(void **state)
 	free(cpath), free(dir);
 }
 
+/* --staged: a file's digest is that of the text parsed in its place; it
+ * is neither stat'ed nor read, entries stored meanwhile record that
+ * digest, and its row keeps what is on disk. */
+static void test_cache_overlay(void **state)
+{
+	(void)state;
+	char *dir = mkdir_t("overlay");
+	char *cpath = join(dir, "cache.sqlite");
+	char *h = join(dir, "h.h"), *gone = join(dir, "gone.h"), *tu = join(dir, "t.c");
+	int64_t old = now_ns() - HOUR_NS;
+	write_str(h, "disk\n");
+	set_mtime_ns(h, old);
+
+	/* run 1: the disk's h.h recorded */
+	struct cx_cache *c = open_c(cpath);
+	char *deps[] = {h, gone};
+	store(c, tu, "cfg", "content", deps, 1, now_ns(), "blob-disk");
+	cx_cache_close(c);
+
+	/* run 2: h.h and the deleted gone.h overlaid with the index's texts */
+	c = open_c(cpath);
+	struct cx_digest dh = dg("index\n"), dgone = dg("gone\n"), d;
+	assert_int_equal(cx_cache_overlay(c, h, &dh), 0);
+	assert_int_equal(cx_cache_overlay(c, gone, &dgone), 0);
+	bool present = false;
+	assert_int_equal(cx_cache_file_digest(c, h, &d, &present), 0);
+	assert_true(present);
+	assert_memory_equal(d.b, dh.b, sizeof d.b);
+	assert_int_equal(cx_cache_file_digest(c, gone, &d, &present), 0);
+	assert_true(present);
+	assert_memory_equal(d.b, dgone.b, sizeof d.b);
+	assert_int_equal(lookup(c, tu, "cfg", "content", NULL), 0); /* the disk's entry */
+	assert_int_equal(reads_of(c), 0);
+	assert_int_equal(stats_of(c), 0);
+	/* stored right after the parse: an overlaid file is never racy */
+	store(c, tu, "cfg", "content", deps, 2, old, "blob-index");
+	assert_int_equal(cx_cache_flush(c), 0);
+	assert_int_equal(reads_of(c), 0);
+	cx_cache_close(c);
+
+	/* run 3: the same texts hit */
+	c = open_c(cpath);
+	assert_int_equal(cx_cache_overlay(c, h, &dh), 0);
+	assert_int_equal(cx_cache_overlay(c, gone, &dgone), 0);
+	assert_int_equal(lookup(c, tu, "cfg", "content", "blob-index"), 1);
+	cx_cache_close(c);
+
+	/* run 4: without them, the disk's h.h is read again (its row was not
+	 * overwritten with the index's digest) and the entry misses; gone.h
+	 * has a row no stat can match */
+	c = open_c(cpath);
+	assert_int_equal(lookup(c, tu, "cfg", "content", NULL), 0);
+	assert_int_equal(cx_cache_file_digest(c, h, &d, &present), 0);
+	struct cx_digest dd = dg("disk\n");
+	assert_memory_equal(d.b, dd.b, sizeof d.b);
+	assert_int_equal(reads_of(c), 0); /* its recorded stat holds */
+	assert_int_equal(cx_cache_file_digest(c, gone, &d, &present), 0);
+	assert_false(present);
+	/* the working tree catches up: the index's entry holds */
+	write_str(h, "index\n");
+	set_mtime_ns(h, old + SEC_NS);
+	write_str(gone, "gone\n");
+	set_mtime_ns(gone, old);
+	cx_cache_close(c);
+	c = open_c(cpath);
+	assert_int_equal(lookup(c, tu, "cfg", "content", "blob-index"), 1);
+	assert_int_equal(reads_of(c), 2);
+	cx_cache_close(c);
+	free(cpath);
+	free(h);
+	free(gone);
+	free(tu);
+	free(dir);
+}
+
 static void test_digest_stream(void **state)
 {
 	(void)state;
@@ -1375,6 +1450,7 @@ int main(void)
 		cmocka_unit_test(test_cache_runs),
 		cmocka_unit_test(test_cache_sparse_ids),
 		cmocka_unit_test(test_cache_racy),
+		cmocka_unit_test(test_cache_overlay),
 		cmocka_unit_test(test_cache_garbage),
 		cmocka_unit_test(test_cache_truncated),
 		cmocka_unit_test(test_cache_foreign),
