@@ -558,6 +558,25 @@ static int parse_end(struct dparse *p)
 	return file_end(p);
 }
 
+static int cmp_index(const void *a, const void *b, void *arg)
+{
+	const struct cx_diff_file *f = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(f[x].path, f[y].path);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The files' indexes sorted by path, for cx_diff_find. */
+static int index_paths(struct cx_diff *d, struct cx_ctx *ctx)
+{
+	if (!(d->by_path = malloc((d->n ? d->n : 1) * sizeof *d->by_path)))
+		return cx_error(ctx, CX_ENOMEM, "out of memory");
+	for (size_t i = 0; i < d->n; i++)
+		d->by_path[i] = i;
+	qsort_r(d->by_path, d->n, sizeof *d->by_path, cmp_index, d->files);
+	return 0;
+}
+
 int cx_diff_parse(const char *text, size_t len, const char *name, struct cx_diff *out,
                   struct cx_ctx *ctx)
 {
@@ -573,6 +592,8 @@ int cx_diff_parse(const char *text, size_t len, const char *name, struct cx_diff
 	}
 	if (rc == 0)
 		rc = parse_end(&p);
+	if (rc == 0)
+		rc = index_paths(out, ctx);
 	cur_release(&p.f);
 	if (rc)
 		cx_diff_release(out);
@@ -588,6 +609,7 @@ void cx_diff_release(struct cx_diff *d)
 		free(d->files[i].ranges);
 	}
 	free(d->files);
+	free(d->by_path);
 	memset(d, 0, sizeof *d);
 }
 
@@ -595,9 +617,23 @@ const struct cx_diff_file *cx_diff_find(const struct cx_diff *d, const char *pat
 {
 	if (!d || !path)
 		return NULL;
-	for (size_t i = 0; i < d->n; i++)
-		if (strcmp(d->files[i].path, path) == 0)
-			return &d->files[i];
+	if (!d->by_path) {
+		for (size_t i = 0; i < d->n; i++)
+			if (strcmp(d->files[i].path, path) == 0)
+				return &d->files[i];
+		return NULL;
+	}
+	/* the first index whose path is not below `path` */
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->files[d->by_path[mid]].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < d->n && strcmp(d->files[d->by_path[lo]].path, path) == 0)
+		return &d->files[d->by_path[lo]];
 	return NULL;
 }
 

@@ -28,6 +28,8 @@ struct cx_diff {
 	struct cx_diff_file *files; /* in diff order; a deleted file (+++ /dev/null)
 	                               is left out */
 	size_t n, cap;
+	size_t *by_path; /* indexes of files sorted by path (ties in diff order),
+	                    for cx_diff_find; NULL: it searches linearly */
 };
 
 /* Parses a unified diff. A hunk "@@ -a,b +c,d @@" adds lines c..c+d-1 of
@@ -42,7 +44,8 @@ int cx_diff_parse(const char *text, size_t len, const char *name, struct cx_diff
                   struct cx_ctx *ctx) CX_MUST_CHECK;
 void cx_diff_release(struct cx_diff *d);
 
-/* The file with this path (exact), or NULL. */
+/* The first file in diff order with this path (exact), or NULL; a binary
+ * search over by_path. */
 const struct cx_diff_file *cx_diff_find(const struct cx_diff *d, const char *path);
 
 /* True when lines first..last of f intersect one of its ranges. */

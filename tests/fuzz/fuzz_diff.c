@@ -5,7 +5,8 @@
  * - the result is 0, CX_EINVAL, CX_ELIMIT or CX_ENOMEM; an error comes with
  *   a one-line message "fuzz.diff:LINE: ..." and an empty result;
  * - at most CX_MAX_DIFF_FILES files and CX_MAX_DIFF_RANGES ranges;
- * - every file has a non-empty path; cx_diff_find finds a file with it;
+ * - every file has a non-empty path; cx_diff_find finds the first file
+ *   (in diff order) with it;
  * - its ranges are sorted and merged: 1 <= first <= last, and a gap of at
  *   least one line between two ranges; cx_diff_touches agrees with them
  *   (true on each range, false on each gap);
@@ -27,8 +28,11 @@ static void check_file(const struct cx_diff *d, size_t i)
 	const struct cx_diff_file *f = &d->files[i];
 	FUZZ_CHECK(f->path && f->path[0], "file %zu without a path", i);
 	const struct cx_diff_file *found = cx_diff_find(d, f->path);
-	FUZZ_CHECK(found && strcmp(found->path, f->path) == 0, "file %zu '%s' not found", i,
-	           f->path);
+	size_t first = 0;
+	while (strcmp(d->files[first].path, f->path) != 0)
+		first++;
+	FUZZ_CHECK(found == &d->files[first], "file %zu '%s': found %p, not the first %zu", i,
+	           f->path, (const void *)found, first);
 	FUZZ_CHECK(f->nranges == 0 || f->ranges, "file %zu: %zu ranges in NULL", i, f->nranges);
 	for (size_t k = 0; k < f->nranges; k++) {
 		const struct cx_line_range *r = &f->ranges[k];

@@ -380,6 +380,33 @@ static void test_malformed_bodies(void **state)
 	          "t.diff:3: '+++' line without a '---' line before it");
 }
 
+/* cx_diff_find: a binary search by path, the first file in diff order
+ * when a path repeats. */
+static void test_find_order(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"--- a/z.c\n+++ b/z.c\n@@ -1 +1 @@\n-a\n+b\n"
+		"--- a/m.c\n+++ b/m.c\n@@ -1 +1 @@\n-a\n+b\n"
+		"--- a/a.c\n+++ b/a.c\n@@ -1 +1 @@\n-a\n+b\n"
+		"--- a/m.c\n+++ b/m.c\n@@ -5 +5 @@\n-a\n+b\n";
+	struct cx_diff d;
+	struct cx_ctx ctx = {0};
+	assert_int_equal(cx_diff_parse(text, sizeof text - 1, "t", &d, &ctx), 0);
+	assert_int_equal(d.n, 4);
+	assert_ptr_equal(cx_diff_find(&d, "z.c"), &d.files[0]);
+	assert_ptr_equal(cx_diff_find(&d, "m.c"), &d.files[1]);
+	assert_ptr_equal(cx_diff_find(&d, "a.c"), &d.files[2]);
+	assert_null(cx_diff_find(&d, "b.c"));
+	assert_null(cx_diff_find(&d, "0.c"));
+	assert_null(cx_diff_find(&d, "zz.c"));
+	/* a diff built by hand, without the index: a linear search */
+	struct cx_diff hand = {d.files, d.n, d.cap, NULL};
+	assert_ptr_equal(cx_diff_find(&hand, "m.c"), &d.files[1]);
+	cx_diff_release(&d);
+	assert_null(d.by_path);
+}
+
 static void test_bad_names(void **state)
 {
 	(void)state;
@@ -498,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_other_forms),
 		cmocka_unit_test(test_malformed_hunks),
 		cmocka_unit_test(test_malformed_bodies),
+		cmocka_unit_test(test_find_order),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_touches),
