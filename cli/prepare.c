@@ -85,9 +85,23 @@ static int append_all(struct cx_strv *dst, const struct cx_strv *a, const struct
 	return 0;
 }
 
+/* The command line's globs are checked as the configuration's are. */
+static int check_globs(const char *opt, const struct cx_strv *v, struct cx_ctx *ctx)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const char *why = cx_glob_problem(v->v[i]);
+		if (why)
+			return cx_error(ctx, CX_EINVAL, "%s '%s': bad glob: %s", opt, v->v[i], why);
+	}
+	return 0;
+}
+
 static int merge_lists(const struct cx_options *o, struct prepared *pr, struct cx_ctx *ctx)
 {
 	const struct cx_config *c = &pr->cfg;
+	int rc = check_globs("--include", &o->includes, ctx);
+	if (rc || (rc = check_globs("--exclude", &o->excludes, ctx)) != 0)
+		return rc;
 	if (append_all(&pr->includes, &o->includes, &c->include) ||
 	    append_all(&pr->excludes, &o->excludes, &c->exclude) ||
 	    append_all(&pr->extra, &o->extra, &c->add_flags))

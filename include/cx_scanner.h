@@ -121,6 +121,11 @@ int cx_args_sanitize(char *const *argv, size_t argc, const char *directory,
  * `/` matches the last component anywhere (like .gitignore). */
 bool cx_glob_match(const char *glob, const char *path);
 
+/* Why glob is not one cx_glob_match can use, or NULL: empty, a trailing
+ * backslash, an unterminated '[', or a component that no path relative to
+ * the scan root has (empty, ".", "..", a trailing '/'). */
+const char *cx_glob_problem(const char *glob);
+
 /* Runs the whole scan: discover, look every TU up in the cache, analyse
  * the misses on opts->jobs threads, report each header function once
  * (through the first TU in path order that defines it), sort by path and

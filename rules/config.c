@@ -39,61 +39,6 @@ static int must(struct walk *w, const struct cx_jsonc *v, const char *path, cons
 	return cx_jsonc_must(w->ctx, w->name, v, path, what);
 }
 
-/* ---- globs ---- */
-
-/* The ']' that closes the class opening at g, read as glob.c reads it (a
- * ']' first in the class is a member), or NULL. */
-static const char *class_end(const char *g)
-{
-	g++;
-	if (*g == '!' || *g == '^')
-		g++;
-	if (*g == ']')
-		g++;
-	return *g ? strchr(g, ']') : NULL;
-}
-
-/* Why the component c[0..n) can never match (empty, ".", ".."), or NULL;
- * last: it ends the glob. */
-static const char *component_problem(const char *c, size_t n, bool last)
-{
-	if (n == 0)
-		return last ? "a trailing '/'" : "an empty path component";
-	if (strspn(c, ".") == n && n <= 2)
-		return "a '.' or '..' component (paths are relative to the scan root)";
-	return NULL;
-}
-
-/* Why a component of g can never match a path relative to the scan root,
- * or NULL. */
-static const char *components_problem(const char *g)
-{
-	const char *c = g[0] == '/' ? g + 1 : g;
-	for (;;) {
-		const char *e = strchr(c, '/');
-		const char *why = component_problem(c, e ? (size_t)(e - c) : strlen(c), !e);
-		if (why || !e)
-			return why;
-		c = e + 1;
-	}
-}
-
-/* Why g is not a glob cx_glob_match can use, or NULL. */
-static const char *glob_problem(const char *g)
-{
-	if (!*g)
-		return "it is empty";
-	for (const char *p = g; *p; p++) {
-		if (*p == '\\') {
-			if (!*++p) /* the escaped character is literal, even '[' */
-				return "a trailing backslash";
-		} else if (*p == '[' && !(p = class_end(p))) {
-			return "an unterminated '['";
-		}
-	}
-	return components_problem(g);
-}
-
 /* ---- lists of strings ---- */
 
 static int check_item(struct walk *w, const struct cx_jsonc *it, const char *path, size_t i,
@@ -105,7 +50,7 @@ static int check_item(struct walk *w, const struct cx_jsonc *it, const char *pat
 	if (!glob && !*it->s)
 		return cx_jsonc_fail(w->ctx, w->name, it->line, it->col,
 		                     "\"%s[%zu]\" is an empty string", path, i);
-	const char *why = glob ? glob_problem(it->s) : NULL;
+	const char *why = glob ? cx_glob_problem(it->s) : NULL;
 	if (why)
 		return cx_jsonc_fail(w->ctx, w->name, it->line, it->col,
 		                     "\"%s[%zu]\": bad glob %s: %s", path, i,

@@ -23,22 +23,32 @@ static bool class_item(const char **gp, char c)
 	return c >= lo && c <= hi;
 }
 
+/* The ']' that closes the class opening at g (a ']' first in the class,
+ * after a '!' or '^', is a member), or NULL when there is none. */
+static const char *class_end(const char *g)
+{
+	g++;
+	if (*g == '!' || *g == '^')
+		g++;
+	if (*g == ']')
+		g++;
+	return *g ? strchr(g, ']') : NULL;
+}
+
 static bool class_match(const char **gp, char c)
 {
+	const char *end = class_end(*gp);
+	if (!end)
+		return false; /* unterminated class: matches nothing */
 	const char *g = *gp + 1;
 	bool neg = *g == '!' || *g == '^';
 	if (neg)
 		g++;
 	bool hit = false;
-	bool first = true;
-	while (*g && (first || *g != ']')) {
-		first = false;
+	while (g < end)
 		if (class_item(&g, c))
 			hit = true;
-	}
-	if (*g != ']')
-		return false; /* unterminated class: matches nothing */
-	*gp = g + 1;
+	*gp = end + 1;
 	return hit != neg;
 }
 
@@ -166,4 +176,46 @@ bool cx_glob_match(const char *glob, const char *path)
 		if ((e == end || *e == '/') && match_whole(glob, path, e))
 			return true;
 	return false;
+}
+
+/* ---- checking a glob ---- */
+
+/* Why the component c[0..n) can never match (empty, ".", ".."), or NULL;
+ * last: it ends the glob. */
+static const char *component_problem(const char *c, size_t n, bool last)
+{
+	if (n == 0)
+		return last ? "a trailing '/'" : "an empty path component";
+	if (strspn(c, ".") == n && n <= 2)
+		return "a '.' or '..' component (paths are relative to the scan root)";
+	return NULL;
+}
+
+/* Why a component of g can never match a path relative to the scan root,
+ * or NULL. */
+static const char *components_problem(const char *g)
+{
+	const char *c = g[0] == '/' ? g + 1 : g;
+	for (;;) {
+		const char *e = strchr(c, '/');
+		const char *why = component_problem(c, e ? (size_t)(e - c) : strlen(c), !e);
+		if (why || !e)
+			return why;
+		c = e + 1;
+	}
+}
+
+const char *cx_glob_problem(const char *g)
+{
+	if (!*g)
+		return "it is empty";
+	for (const char *p = g; *p; p++) {
+		if (*p == '\\') {
+			if (!*++p) /* the escaped character is literal, even '[' */
+				return "a trailing backslash";
+		} else if (*p == '[' && !(p = class_end(p))) {
+			return "an unterminated '['";
+		}
+	}
+	return components_problem(g);
 }

@@ -350,6 +350,9 @@ class BadInputs(CxscanTestCase):
             (["-p", missing_dir], missing_dir),
             (["-p" + missing_dir], missing_dir),
             (["--compdb=" + missing_dir], missing_dir),
+            (["--exclude", "src/[ab"], "--exclude 'src/[ab': bad glob: an unterminated '['"),
+            (["--include=./src"], "--include './src': bad glob: a '.' or '..' component"),
+            (["--include=src/"], "--include 'src/': bad glob: a trailing '/'"),
         ]
         for args, named in cases:
             with self.subTest(args=args):
