@@ -524,13 +524,10 @@ static int precheck_text(const char *path, const struct cx_unsaved *u, struct cx
 	return 1;
 }
 
-/* Checks that the main file is a readable, reasonably sized text file. */
-static int precheck(const struct cx_tu_job *job, struct cx_file *mf)
+/* Checks that the main file on disk is a readable, reasonably sized text
+ * file. */
+static int precheck_file(const char *path, struct cx_file *mf)
 {
-	const char *path = job->path;
-	const struct cx_unsaved *u = unsaved_of(job, path, mf->path);
-	if (u)
-		return precheck_text(path, u, mf);
 	struct stat st;
 	FILE *fp = NULL;
 	if (stat(path, &st) != 0)
@@ -555,6 +552,14 @@ static int precheck(const struct cx_tu_job *job, struct cx_file *mf)
 	if (nul)
 		return error_file(mf, "'%s' is not a text file (%s)", path, "NUL byte");
 	return 1;
+}
+
+/* Checks the main file, or the text that stands in for it: 1 when it can
+ * be parsed, 0 when mf now says why not, CX_ENOMEM. */
+static int precheck(const struct cx_tu_job *job, struct cx_file *mf)
+{
+	const struct cx_unsaved *u = unsaved_of(job, job->path, mf->path);
+	return u ? precheck_text(job->path, u, mf) : precheck_file(job->path, mf);
 }
 
 static int measure_all(CXTranslationUnit tu, struct collect *col, struct cx_file *mf)

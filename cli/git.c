@@ -101,37 +101,68 @@ static FILE *input_file(const char *input, size_t inlen)
 	return in;
 }
 
-int cx_git_io(const char *dir, const char *const *args, const struct cx_git_in *gi, char **out,
-              size_t *len, int *status, struct cx_ctx *ctx)
+/* Starts git (argv) in dir, its standard input from in (NULL: cxscan's),
+ * its output into a pipe (*rd), its errors into err. The pid, or -1. */
+static pid_t spawn(const char *dir, char *const argv[], FILE *in, FILE *err, int *rd)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0)
+		child(dir, argv, in ? fileno(in) : -1, fds[1], fileno(err));
+	int e = errno;
+	close(fds[1]);
+	if (pid < 0)
+		close(fds[0]);
+	*rd = fds[0];
+	errno = e;
+	return pid;
+}
+
+/* A running git: its pid (-1: it could not start, errno says why), the
+ * read end of its output and the file of its errors. */
+struct proc {
+	pid_t pid;
+	int rd;
+	FILE *err;
+};
+
+static void start(const char *dir, const char *const *args, const struct cx_git_in *gi,
+                  struct proc *r)
 {
 	char *argv[32] = {"git"};
 	for (size_t n = 1; n < 31 && args[n - 1]; n++)
 		argv[n] = (char *)args[n - 1];
-	size_t max = gi && gi->max_out ? gi->max_out : CX_MAX_DIFF_BYTES;
-	int fds[2] = {-1, -1};
-	FILE *err = tmpfile();
-	FILE *in = gi && gi->input ? input_file(gi->input, gi->len) : NULL;
-	*out = NULL;
-	if (!err || (gi && gi->input && !in) || pipe(fds) != 0) {
-		int e = errno;
-		if (err)
-			fclose(err);
-		if (in)
-			fclose(in);
-		return cx_error(ctx, CX_EIO, "cannot run git: %s", strerror(e));
-	}
-	pid_t pid = fork();
-	if (pid == 0)
-		child(dir, argv, in ? fileno(in) : -1, fds[1], fileno(err));
-	close(fds[1]);
+	r->rd = -1;
+	r->err = tmpfile();
+	FILE *in = gi->input ? input_file(gi->input, gi->len) : NULL;
+	r->pid = r->err && (in || !gi->input) ? spawn(dir, argv, in, r->err, &r->rd) : -1;
+	int e = errno;
 	if (in)
 		fclose(in);
-	int rc = pid < 0 ? CX_EIO : slurp(fds[0], max, out, len);
-	close(fds[0]);
-	*status = wait_for(pid);
+	if (r->pid < 0 && r->err)
+		fclose(r->err);
+	errno = e;
+}
+
+int cx_git_io(const char *dir, const char *const *args, const struct cx_git_in *gi, char **out,
+              size_t *len, int *status, struct cx_ctx *ctx)
+{
+	static const struct cx_git_in none = {NULL, 0, 0};
+	gi = gi ? gi : &none;
+	size_t max = gi->max_out ? gi->max_out : CX_MAX_DIFF_BYTES;
+	struct proc r;
+	*out = NULL;
+	start(dir, args, gi, &r);
+	if (r.pid < 0)
+		return cx_error(ctx, CX_EIO, "cannot run git: %s", strerror(errno));
+	int rc = slurp(r.rd, max, out, len);
+	close(r.rd);
+	*status = wait_for(r.pid);
 	char msg[256];
-	first_line(fileno(err), msg, sizeof msg);
-	fclose(err);
+	first_line(fileno(r.err), msg, sizeof msg);
+	fclose(r.err);
 	rc = git_error(rc, *status, args[0], dir, msg, max, ctx);
 	if (rc) {
 		free(*out);

@@ -41,39 +41,51 @@ static size_t oid_len(const char *p, const char *end)
 	return (n == 40 || n == OID_MAX) && p + n < end && p[n] == ' ' ? n : 0;
 }
 
+/* Whether c[0..n) is an empty, "." or ".." component. */
+static bool dot_or_empty(const char *c, size_t n)
+{
+	return n == 0 || (n <= 2 && strspn(c, ".") == n);
+}
+
 /* Whether a path is a name inside the top directory: relative, without
  * empty, "." or ".." components (git prints no other). */
 static bool relative_name(const char *p)
 {
-	if (!*p || *p == '/')
+	if (*p == '/')
 		return false;
-	for (const char *c = p; *c;) {
-		size_t n = strcspn(c, "/");
-		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		c += n;
-		if (*c && !*++c)
-			return false; /* a trailing slash */
+	for (;;) {
+		size_t n = strcspn(p, "/");
+		if (dot_or_empty(p, n))
+			return false; /* also the empty name after a trailing '/' */
+		if (!p[n])
+			return true;
+		p += n + 1;
 	}
-	return true;
 }
 
-/* Parses one raw record at *p (":" mode SP mode SP oid SP oid SP status
- * NUL path NUL); *take and *e are set when it names a regular file of the
- * index. Returns false on malformed input. */
+/* The length of the object ids in the raw record header rec[0..nul)
+ * (":" mode SP mode SP oid SP oid SP status), or 0 when it is malformed. */
+static size_t raw_header(const char *rec, const char *nul)
+{
+	if (nul - rec < 15 || rec[0] != ':' || rec[7] != ' ' || rec[14] != ' ')
+		return 0;
+	size_t n = oid_len(rec + 15, nul);
+	const char *dst = rec + 15 + n + 1;
+	return n && oid_len(dst, nul) == n && dst + n + 1 < nul ? n : 0;
+}
+
+/* Parses one raw record at *p (its header, NUL, path, NUL); *take and *e
+ * are set when it names a regular file of the index. Returns false on
+ * malformed input. */
 static bool raw_record(const char **p, const char *end, struct entry *e, bool *take)
 {
 	const char *rec = *p, *nul = memchr(rec, '\0', (size_t)(end - rec));
-	if (!nul || nul - rec < 1 + 7 + 7 || rec[0] != ':' || rec[7] != ' ' || rec[14] != ' ')
-		return false;
-	const char *oid = rec + 15;
-	size_t n = oid_len(oid, nul);
-	const char *dst = oid + n + 1;
-	if (!n || oid_len(dst, nul) != n || dst + n + 1 >= nul)
-		return false;
-	const char *path = nul + 1, *pend = memchr(path, '\0', (size_t)(end - path));
+	size_t n = nul ? raw_header(rec, nul) : 0;
+	const char *path = n ? nul + 1 : NULL;
+	const char *pend = path ? memchr(path, '\0', (size_t)(end - path)) : NULL;
 	if (!pend || !relative_name(path))
 		return false;
+	const char *oid = rec + 15;
 	*take = regular_mode(rec + 1) && strspn(oid, "0") < n;
 	if (*take) {
 		memcpy(e->oid, oid, n);
@@ -125,8 +137,6 @@ static char *full_path(const char *top, const char *rel)
 	return r;
 }
 
-/* Takes the blob at *p (cat-file's answer for e) into t; *p moves past
- * it. Returns 0, or an error for an answer that is not the blob asked. */
 /* The error for an answer that is not e's blob, naming e's file with
  * control characters shown as '?' (the message is one line). */
 static int no_blob(const struct entry *e, struct cx_ctx *ctx)
@@ -139,18 +149,30 @@ static int no_blob(const struct entry *e, struct cx_ctx *ctx)
 	return cx_error(ctx, CX_EINVAL, "git cat-file: no blob %s for '%s'", e->oid, name);
 }
 
+/* Whether p..lf is the header line of the blob oid ("OID blob SIZE"),
+ * and its size. */
+static bool blob_header(const char *p, const char *lf, const char *oid,
+                        unsigned long long *size)
+{
+	size_t on = strlen(oid);
+	if ((size_t)(lf - p) <= on + 6 || memcmp(p, oid, on) != 0 ||
+	    memcmp(p + on, " blob ", 6) != 0 || p[on + 6] < '0' || p[on + 6] > '9')
+		return false;
+	char *after = NULL;
+	*size = strtoull(p + on + 6, &after, 10);
+	return after == lf;
+}
+
+/* Takes the blob at *p (cat-file's answer for e) into t; *p moves past
+ * it. Returns 0, or an error for an answer that is not the blob asked. */
 static int take_blob(struct cx_index_texts *t, const char *top, const struct entry *e,
                      const char **p, const char *end, struct cx_ctx *ctx)
 {
-	size_t on = strlen(e->oid);
 	const char *lf = memchr(*p, '\n', (size_t)(end - *p));
-	char *after = NULL;
 	unsigned long long size = 0;
-	if (lf && (size_t)(lf - *p) > on + 6 && memcmp(*p, e->oid, on) == 0 &&
-	    memcmp(*p + on, " blob ", 6) == 0 && (*p)[on + 6] >= '0' && (*p)[on + 6] <= '9')
-		size = strtoull(*p + on + 6, &after, 10);
-	if (!after || after != lf || size > (unsigned long long)(end - lf - 1) ||
-	    (size_t)(end - lf - 1) - size < 1 || lf[1 + size] != '\n')
+	/* the text and its final LF */
+	if (!lf || !blob_header(*p, lf, e->oid, &size) ||
+	    size >= (unsigned long long)(end - lf - 1) || lf[1 + size] != '\n')
 		return no_blob(e, ctx);
 	const char *data = lf + 1;
 	*p = data + size + 1;
