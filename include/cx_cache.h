@@ -107,15 +107,25 @@ int cx_cache_lookup(struct cx_cache *c, const char *tu, const struct cx_digest *
                     const struct cx_digest *content, int64_t *id) CX_MUST_CHECK;
 /* Reads the result blob of a hit (the caller frees *blob). */
 int cx_cache_load(struct cx_cache *c, int64_t id, void **blob, size_t *len) CX_MUST_CHECK;
-/* Stores (replaces) a TU's entry. deps are real paths; a dependency
- * modified after (or just before: 10 ms, 2 s on whole-second file systems)
- * `since_ns`, when the parse started, is recorded as unknown, so the entry
- * misses next time (the parse may have seen other bytes). When the batch
- * is written, *id (id may be NULL) gets the entry's id, the one a lookup
- * of it returns; it stays 0 if the entry is not written. */
-int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
-                   const struct cx_digest *content, char *const *deps, size_t ndeps,
-                   int64_t since_ns, const void *blob, size_t len, int64_t *id) CX_MUST_CHECK;
+/* A TU's entry to store: its result blob, keyed by the TU's path, its
+ * configuration and content digests, and its dependencies (real paths). */
+struct cx_cache_entry {
+	const char *tu;
+	struct cx_digest config, content;
+	char *const *deps;
+	size_t ndeps;
+	int64_t since_ns; /* when the parse started */
+	const void *blob;
+	size_t len;
+};
+/* Stores (replaces) a TU's entry. A dependency modified after (or just
+ * before: 10 ms, 2 s on whole-second file systems) e->since_ns is recorded
+ * as unknown, so the entry misses next time (the parse may have seen other
+ * bytes). When the batch is written, *id (id may be NULL) gets the entry's
+ * id, the one a lookup of it returns; it stays 0 if the entry is not
+ * written. */
+int cx_cache_store(struct cx_cache *c, const struct cx_cache_entry *e, int64_t *id)
+	CX_MUST_CHECK;
 /* Batched transactions: stores go into the open batch, committed when it
  * is large or old enough, and at close. */
 int cx_cache_flush(struct cx_cache *c) CX_MUST_CHECK;

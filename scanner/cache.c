@@ -922,25 +922,22 @@ static int queue_pending(struct cx_cache *c)
 	return 0;
 }
 
-int cx_cache_store(struct cx_cache *c, const char *tu, const struct cx_digest *config,
-                   const struct cx_digest *content, char *const *deps, size_t ndeps,
-                   int64_t since_ns, const void *blob, size_t len,
-                   int64_t *id)
+int cx_cache_store(struct cx_cache *c, const struct cx_cache_entry *e, int64_t *id)
 {
 	if (c->broken || c->nowrite)
 		return 0;
 	if (cx_grow(&c->pend, &c->cappend, c->npend + 1, sizeof *c->pend))
 		return CX_ENOMEM;
 	struct pending *p = &c->pend[c->npend];
-	if (pending_init(p, tu, blob, len, ndeps))
+	if (pending_init(p, e->tu, e->blob, e->len, e->ndeps))
 		return CX_ENOMEM;
-	p->config = *config;
-	p->content = *content;
+	p->config = e->config;
+	p->content = e->content;
 	p->id = id;
 	if (id)
 		*id = 0;
-	for (size_t i = 0; i < ndeps; i++) {
-		int rc = add_dep(c, p, deps[i], since_ns);
+	for (size_t i = 0; i < e->ndeps; i++) {
+		int rc = add_dep(c, p, e->deps[i], e->since_ns);
 		if (rc) { /* an entry missing a dependency must never be written */
 			release_pending(p);
 			return rc;

@@ -437,9 +437,13 @@ static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 	struct cx_buf b = {0};
 	cx_skips_normalize(&t->skips);
 	int rc = cx_codec_encode(&b, t->out.files, t->out.nfiles, &t->skips);
+	struct cx_cache_entry e = {
+		.tu = s->srcs.v[i].path, .config = t->config, .content = t->content,
+		.deps = t->out.deps, .ndeps = t->out.ndeps, .since_ns = t->parse_start_ns,
+		.blob = b.p, .len = b.n,
+	};
 	if (rc == 0)
-		rc = cx_cache_store(s->cache, s->srcs.v[i].path, &t->config, &t->content, t->out.deps,
-		                    t->out.ndeps, t->parse_start_ns, b.p, b.n, &t->cache_id);
+		rc = cx_cache_store(s->cache, &e, &t->cache_id);
 	cx_buf_release(&b);
 	stt->store_s += cx_mono_s() - t0;
 	if (++s->stores == s->kill_after)

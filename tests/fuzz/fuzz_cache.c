@@ -145,9 +145,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* run 1 */
 	struct cx_cache *c = open_cache();
-	int rc = cx_cache_store(c, g_tu1, &cfg, &ct1, NULL, 0, now_ns(), blob1, sizeof blob1 - 1, NULL);
+	struct cx_cache_entry e1 = {g_tu1, cfg, ct1, NULL, 0, now_ns(), blob1, sizeof blob1 - 1};
+	struct cx_cache_entry e2 = {g_tu2, cfg, ct2, deps, 1, now_ns(), blob2, sizeof blob2 - 1};
+	int rc = cx_cache_store(c, &e1, NULL);
 	FUZZ_CHECK(rc == 0, "cx_cache_store: %d", rc);
-	rc = cx_cache_store(c, g_tu2, &cfg, &ct2, deps, 1, now_ns(), blob2, sizeof blob2 - 1, NULL);
+	rc = cx_cache_store(c, &e2, NULL);
 	FUZZ_CHECK(rc == 0, "cx_cache_store: %d", rc);
 	rc = cx_cache_flush(c);
 	FUZZ_CHECK(rc == 0, "cx_cache_flush: %d", rc);

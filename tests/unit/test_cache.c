@@ -112,9 +112,8 @@ static struct cx_cache *open_c(const char *path)
 static void store(struct cx_cache *c, const char *tu, const char *config, const char *content,
                   char *const *deps, size_t ndeps, int64_t since, const char *blob)
 {
-	struct cx_digest cf = dg(config), ct = dg(content);
-	assert_int_equal(cx_cache_store(c, tu, &cf, &ct, deps, ndeps, since, blob, strlen(blob), NULL),
-	                 0);
+	struct cx_cache_entry e = {tu, dg(config), dg(content), deps, ndeps, since, blob, strlen(blob)};
+	assert_int_equal(cx_cache_store(c, &e, NULL), 0);
 }
 
 /* 1 on a hit, 0 on a miss; on a hit, the loaded blob must be `want` (if
