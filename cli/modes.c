@@ -117,6 +117,21 @@ static void print_parse_only(const struct cx_options *o, const struct cx_result 
 		        st->parse_errors, res->elapsed_s, st->jobs);
 }
 
+/* The scan, then its report and gate (or --parse-only's line), and
+ * --stats. */
+static int scan_and_report(const struct cx_options *o, struct prepared *pr,
+                           struct cx_result *res, bool *failed, struct cx_ctx *ctx)
+{
+	int rc = cx_scan_run(&pr->so, res, ctx);
+	if (rc == 0 && o->parse_only)
+		print_parse_only(o, res);
+	else if (rc == 0)
+		rc = report_and_gate(o, pr, res, failed, ctx);
+	if (rc == 0 && o->stats)
+		print_stats(&res->stats, res->elapsed_s + res->stats.output_s);
+	return rc;
+}
+
 int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 {
 	if (o->explain_rule)
@@ -127,22 +142,28 @@ int cx_mode_scan(const struct cx_options *o, struct cx_ctx *ctx)
 	int rc = scan_usage(o, ctx);
 	if (rc == 0)
 		rc = cx_prepare(o, &o->paths, &pr, ctx);
-	if (rc == 0 && o->list_tus) {
-		rc = list_tus(&pr, ctx);
-		cx_prepared_release(&pr);
-		return rc ? CX_EXIT_USAGE : CX_EXIT_OK;
-	}
 	if (rc == 0)
-		rc = cx_scan_run(&pr.so, &res, ctx);
-	if (rc == 0 && o->parse_only)
-		print_parse_only(o, &res);
-	else if (rc == 0)
-		rc = report_and_gate(o, &pr, &res, &failed, ctx);
-	if (rc == 0 && o->stats)
-		print_stats(&res.stats, res.elapsed_s + res.stats.output_s);
+		rc = o->list_tus ? list_tus(&pr, ctx) : scan_and_report(o, &pr, &res, &failed, ctx);
 	cx_result_release(&res);
 	cx_prepared_release(&pr);
 	return rc ? CX_EXIT_USAGE : failed ? CX_EXIT_FINDINGS : CX_EXIT_OK;
+}
+
+/* The paths --explain scans: the PATHs given, else FILE alone when it is
+ * a source file on disk (reported relative to . unless --root says). */
+static int explain_paths(const struct cx_options *o, const char *file, struct cx_strv *paths,
+                         struct cx_options *local)
+{
+	*local = *o;
+	for (size_t i = 0; i < o->paths.n; i++)
+		if (cx_strv_push(paths, o->paths.v[i]))
+			return CX_ENOMEM;
+	size_t n = strlen(file);
+	if (paths->n || access(file, R_OK) != 0 || n <= 2 || strcmp(file + n - 2, ".c") != 0)
+		return 0;
+	if (!o->root)
+		local->root = ".";
+	return cx_strv_push(paths, file);
 }
 
 int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
@@ -153,17 +174,10 @@ int cx_mode_explain(const struct cx_options *o, struct cx_ctx *ctx)
 	struct cx_strv paths = {0};
 	struct prepared pr = {0};
 	struct cx_result res = {0};
-	int rc = file ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory");
-	/* with no PATH, scan just FILE when it is a source file on disk */
-	for (size_t i = 0; rc == 0 && i < o->paths.n; i++)
-		rc = cx_strv_push(&paths, o->paths.v[i]);
-	bool direct = rc == 0 && paths.n == 0 && access(file, R_OK) == 0 &&
-	              strlen(file) > 2 && strcmp(file + strlen(file) - 2, ".c") == 0;
-	if (direct)
-		rc = cx_strv_push(&paths, file);
-	struct cx_options local = *o;
-	if (direct && !o->root)
-		local.root = ".";
+	struct cx_options local;
+	int rc = file ? explain_paths(o, file, &paths, &local) : CX_ENOMEM;
+	if (rc)
+		rc = cx_error(ctx, rc, "out of memory");
 	if (rc == 0)
 		rc = cx_prepare(&local, &paths, &pr, ctx);
 	/* before the scan: libclang may change the working directory */
