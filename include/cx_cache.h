@@ -93,6 +93,8 @@ int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest 
  * is on disk. Call before any lookup. 0 or CX_ENOMEM. */
 int cx_cache_overlay(struct cx_cache *c, const char *path, const struct cx_digest *d)
 	CX_MUST_CHECK;
+/* Whether path has a text in place of its file (cx_cache_overlay). */
+bool cx_cache_overlaid(const struct cx_cache *c, const char *path);
 
 /* Many lookups in a row read one snapshot in one read transaction (one
  * lock and one look at the log instead of one a statement). Any write of

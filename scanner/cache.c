@@ -421,6 +421,12 @@ int cx_cache_file_digest(struct cx_cache *c, const char *path, struct cx_digest 
 	return 0;
 }
 
+bool cx_cache_overlaid(const struct cx_cache *c, const char *path)
+{
+	long i = find_file(c, path);
+	return i >= 0 && c->f[i].overlaid;
+}
+
 int cx_cache_overlay(struct cx_cache *c, const char *path, const struct cx_digest *d)
 {
 	long i = file_entry(c, path);

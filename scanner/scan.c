@@ -298,6 +298,30 @@ static void config_digest(const struct scan *s, size_t i, struct cx_digest *d)
 	cx_digest_end(st, d);
 }
 
+/* The key of an entry measured with texts in place of some of its files
+ * (--staged), so that it does not replace the entry of the files on disk
+ * (a plain scan and a --staged one would evict each other's entries of
+ * every TU that includes a file with unstaged edits). */
+static void index_config(const struct cx_digest *config, struct cx_digest *d)
+{
+	struct cx_digest_state *st = cx_digest_begin();
+	cx_digest_add(st, config->b, sizeof config->b);
+	cx_digest_add_str(st, "index texts");
+	cx_digest_end(st, d);
+}
+
+/* A TU that missed its entry may hit the one measured with texts in
+ * place of files: in a --staged run, or in a plain one once the working
+ * tree holds those texts (after `git add`, a commit). Every dependency's
+ * digest is checked, so either is right whenever it hits. */
+static int lookup_index(struct scan *s, size_t i)
+{
+	struct tu *t = &s->tu[i];
+	struct cx_digest alt;
+	index_config(&t->config, &alt);
+	return cx_cache_lookup(s->cache, s->srcs.v[i].path, &alt, &t->content, &t->cache_id);
+}
+
 static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 {
 	double t0 = cx_mono_s();
@@ -318,6 +342,8 @@ static int lookup_all(struct scan *s, struct cx_scan_stats *st)
 		struct tu *t = &s->tu[i];
 		int rc = cx_cache_lookup(s->cache, s->srcs.v[i].path, &t->config, &t->content,
 		                         &t->cache_id);
+		if (rc == 0)
+			rc = lookup_index(s, i);
 		if (rc < 0)
 			return cx_error(s->ctx, rc, "out of memory");
 		s->tu[i].hit = rc == 1;
@@ -430,6 +456,21 @@ static int merge(struct scan *s, size_t i, struct cx_file *files, size_t n)
 
 /* ---- storing ---- */
 
+/* Whether TU i read a text in place of a file: itself or an include. */
+static bool read_texts(struct scan *s, size_t i)
+{
+	const struct tu *t = &s->tu[i];
+	if (!s->opts->nunsaved)
+		return false;
+	if (cx_cache_overlaid(s->cache, s->srcs.v[i].path) ||
+	    (t->out.nfiles && cx_cache_overlaid(s->cache, t->out.files[0].path)))
+		return true;
+	for (size_t k = 0; k < t->out.ndeps; k++)
+		if (cx_cache_overlaid(s->cache, t->out.deps[k]))
+			return true;
+	return false;
+}
+
 static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 {
 	struct tu *t = &s->tu[i];
@@ -442,6 +483,8 @@ static int store(struct scan *s, size_t i, struct cx_scan_stats *stt)
 		.deps = t->out.deps, .ndeps = t->out.ndeps, .since_ns = t->parse_start_ns,
 		.blob = b.p, .len = b.n,
 	};
+	if (read_texts(s, i))
+		index_config(&t->config, &e.config);
 	if (rc == 0)
 		rc = cx_cache_store(s->cache, &e, &t->cache_id);
 	cx_buf_release(&b);
