@@ -516,13 +516,19 @@ static bool header_unusable(const char *path)
 	return (int64_t)pages * psize > (int64_t)st.st_size;
 }
 
-/* Reads the database's application id and its number of tables: 0, 1
- * when it is damaged, or an SQLite error (busy). */
+/* Reads the database's application id and its number of tables, both in
+ * one read transaction: 0, 1 when it is damaged, or an SQLite error
+ * (busy). Read apart, a cxscan creating the same cache could commit its
+ * schema in between: no id yet, but tables, would look like someone
+ * else's database (and the new cache would be moved aside). */
 static int read_identity(sqlite3 *db, int64_t *app, int64_t *tables)
 {
-	int rc = pragma_int(db, "PRAGMA application_id", app);
+	int rc = exec(db, "BEGIN");
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", app);
 	if (rc == SQLITE_OK)
 		rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", tables);
+	rc = end_tx(db, rc);
 	return damaged(rc) ? 1 : rc;
 }
 
