@@ -566,10 +566,13 @@ static int cmp_index(const void *a, const void *b, void *arg)
 	return c ? c : (x > y) - (x < y);
 }
 
-/* The files' indexes sorted by path, for cx_diff_find. */
+/* The files' indexes sorted by path, for cx_diff_find (none for an empty
+ * diff, which then holds no memory). */
 static int index_paths(struct cx_diff *d, struct cx_ctx *ctx)
 {
-	if (!(d->by_path = malloc((d->n ? d->n : 1) * sizeof *d->by_path)))
+	if (d->n == 0)
+		return 0;
+	if (!(d->by_path = malloc(d->n * sizeof *d->by_path)))
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	for (size_t i = 0; i < d->n; i++)
 		d->by_path[i] = i;
