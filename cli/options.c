@@ -401,6 +401,30 @@ static const struct opt *find_short(char c)
 	return NULL;
 }
 
+/* The option of a long argument ("--name" or "--name=value"). */
+static int parse_long(const char *a, const struct opt **op, const char **val, struct cx_ctx *ctx)
+{
+	const char *eq = strchr(a + 2, '=');
+	size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+	if (!(*op = find_long(a + 2, len)))
+		return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
+	if (eq && !(*op)->metavar)
+		return cx_error(ctx, CX_EINVAL, "option '--%s' takes no value", (*op)->long_name);
+	*val = eq ? eq + 1 : NULL;
+	return 0;
+}
+
+/* The option of a short argument ("-x" or "-xVALUE"). */
+static int parse_short(const char *a, const struct opt **op, const char **val,
+                       struct cx_ctx *ctx)
+{
+	*op = find_short(a[1]);
+	if (!*op || (a[2] && !(*op)->metavar))
+		return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
+	*val = a[2] ? a + 2 : NULL;
+	return 0;
+}
+
 /* The option of argv[*i] and its value (a following argument when it
  * takes one and none is attached). */
 static int parse_option(int argc, char **argv, int *i, const struct opt **op, const char **val,
@@ -408,22 +432,9 @@ static int parse_option(int argc, char **argv, int *i, const struct opt **op, co
 {
 	const char *a = argv[*i];
 	*val = NULL;
-	if (a[1] == '-') {
-		const char *eq = strchr(a + 2, '=');
-		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		if (!(*op = find_long(a + 2, len)))
-			return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
-		if (eq && !(*op)->metavar)
-			return cx_error(ctx, CX_EINVAL, "option '--%s' takes no value", (*op)->long_name);
-		*val = eq ? eq + 1 : NULL;
-	} else {
-		*op = find_short(a[1]);
-		if (!*op || (a[2] && !(*op)->metavar))
-			return cx_error(ctx, CX_EINVAL, "unknown option '%s'", a);
-		*val = a[2] ? a + 2 : NULL;
-	}
-	if (!(*op)->metavar || *val || (*op)->optional)
-		return 0;
+	int rc = a[1] == '-' ? parse_long(a, op, val, ctx) : parse_short(a, op, val, ctx);
+	if (rc || !(*op)->metavar || *val || (*op)->optional)
+		return rc;
 	if (*i + 1 >= argc)
 		return cx_error(ctx, CX_EINVAL, "option '--%s' needs a value (%s)", (*op)->long_name,
 		                (*op)->metavar);
