@@ -304,10 +304,11 @@ static void config_digest(const struct scan *s, size_t i, struct cx_digest *d)
  * every TU that includes a file with unstaged edits). */
 static void index_config(const struct cx_digest *config, struct cx_digest *d)
 {
-	struct cx_digest_state *st = cx_digest_begin();
-	cx_digest_add(st, config->b, sizeof config->b);
-	cx_digest_add_str(st, "index texts");
-	cx_digest_end(st, d);
+	static const char tag[] = "index texts";
+	uint8_t buf[sizeof config->b + sizeof tag];
+	memcpy(buf, config->b, sizeof config->b);
+	memcpy(buf + sizeof config->b, tag, sizeof tag);
+	cx_digest_buf(buf, sizeof buf, d);
 }
 
 /* A TU that missed its entry may hit the one measured with texts in
