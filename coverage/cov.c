@@ -294,6 +294,25 @@ void cx_cov_position(const char *text, const char *at, unsigned *line, unsigned 
 	}
 }
 
+size_t cx_cov_skip_space(const char *text, size_t len, size_t pos)
+{
+	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
+	                     text[pos] == '\r'))
+		pos++;
+	return pos;
+}
+
+int cx_cov_malformed(const char *pfx, const char *text, size_t len, size_t pos,
+                     const char *end, struct cx_ctx *ctx)
+{
+	unsigned line, col;
+	/* cJSON leaves end at the start of the value it failed on (or unset) */
+	if (!end || end < text + pos || end > text + len)
+		end = text + pos;
+	cx_cov_position(text, end, &line, &col);
+	return cx_error(ctx, CX_EINVAL, "%smalformed JSON at %u:%u", pfx, line, col);
+}
+
 /* The first 40 bytes of s, control characters as '?', for a message that
  * quotes what the input says (and stays one line). */
 const char *cx_cov_quote(const char *s, char *buf, size_t size)

@@ -451,25 +451,7 @@ static int read_document(const cJSON *root, const char *base, struct cx_cov *cov
 	return rc;
 }
 
-static size_t skip_space(const char *text, size_t len, size_t pos)
-{
-	while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
-	                     text[pos] == '\r'))
-		pos++;
-	return pos;
-}
 
-/* The error for the document at text + pos that cJSON failed on. */
-static int malformed(const char *text, size_t len, size_t pos, const char *end,
-                     struct cx_ctx *ctx)
-{
-	unsigned line, col;
-	/* cJSON leaves end at the start of the value it failed on (or unset) */
-	if (!end || end < text + pos || end > text + len)
-		end = text + pos;
-	cx_cov_position(text, end, &line, &col);
-	return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
-}
 
 /* Documents one after the other, separated by white space: what
  * `gcov -j -t a.gcda b.gcda` prints. */
@@ -478,13 +460,13 @@ static int read_documents(const char *text, size_t len, const char *base, struct
 {
 	size_t pos = 0, cap = 0, ndocs = 0;
 	for (;;) {
-		pos = skip_space(text, len, pos);
+		pos = cx_cov_skip_space(text, len, pos);
 		if (pos == len)
 			break;
 		const char *end = NULL;
 		cJSON *root = cJSON_ParseWithLengthOpts(text + pos, len - pos, &end, false);
 		if (!root)
-			return malformed(text, len, pos, end, ctx);
+			return cx_cov_malformed(PFX, text, len, pos, end, ctx);
 		int rc = read_document(root, base, cov, &cap, ctx);
 		cJSON_Delete(root);
 		if (rc)

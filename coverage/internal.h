@@ -32,5 +32,12 @@ int cx_cov_string(const char *pfx, const struct cJSON *v, const char *where, con
                   struct cx_ctx *ctx);
 /* 1-based line and column of `at` in text */
 void cx_cov_position(const char *text, const char *at, unsigned *line, unsigned *col);
+/* The first position from pos on that is not JSON white space (or len). */
+size_t cx_cov_skip_space(const char *text, size_t len, size_t pos);
+/* CX_EINVAL "<pfx>malformed JSON at LINE:COL" for the document at
+ * text + pos that cJSON failed on; end is where cJSON stopped (it may be
+ * unset or outside the document: then the document's start). */
+int cx_cov_malformed(const char *pfx, const char *text, size_t len, size_t pos,
+                     const char *end, struct cx_ctx *ctx);
 
 #endif

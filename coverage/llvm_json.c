@@ -752,34 +752,13 @@ static int read_document(const cJSON *root, const char *base, struct cx_cov *cov
 }
 
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
-static size_t skip_space(const char *text, size_t len, size_t pos)
-{
-	while (pos < len && is_space(text[pos]))
-		pos++;
-	return pos;
-}
 
 static bool is_gzip(const char *p, size_t n)
 {
 	return n >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b;
 }
 
-/* The error for the document at text + pos that cJSON failed on. */
-static int malformed(const char *text, size_t len, size_t pos, const char *end,
-                     struct cx_ctx *ctx)
-{
-	unsigned line, col;
-	/* cJSON leaves end at the start of the value it failed on (or unset) */
-	if (!end || end < text + pos || end > text + len)
-		end = text + pos;
-	cx_cov_position(text, end, &line, &col);
-	return cx_error(ctx, CX_EINVAL, PFX "malformed JSON at %u:%u", line, col);
-}
 
 /* Only white space may follow the document that ends at end. */
 static int check_trailing(const char *text, size_t len, size_t pos, const char *end,
@@ -787,7 +766,7 @@ static int check_trailing(const char *text, size_t len, size_t pos, const char *
 {
 	if (!end || end < text + pos || end > text + len)
 		return 0;
-	size_t p = skip_space(text, len, (size_t)(end - text));
+	size_t p = cx_cov_skip_space(text, len, (size_t)(end - text));
 	if (p == len)
 		return 0;
 	unsigned line, col;
@@ -803,7 +782,7 @@ static int parse(const char *text, size_t len, size_t pos, cJSON **root, struct 
 	const char *end = NULL;
 	*root = cJSON_ParseWithLengthOpts(text + pos, len - pos, &end, false);
 	if (!*root)
-		return malformed(text, len, pos, end, ctx);
+		return cx_cov_malformed(PFX, text, len, pos, end, ctx);
 	int rc = check_trailing(text, len, pos, end, ctx);
 	if (rc) {
 		cJSON_Delete(*root);
@@ -819,7 +798,7 @@ int cx_llvm_json_read(const void *data, size_t len, const char *base, struct cx_
 	if (len > CX_MAX_COVERAGE_BYTES)
 		return cx_error(ctx, CX_ELIMIT, PFX "larger than the limit of %u bytes",
 		                CX_MAX_COVERAGE_BYTES);
-	size_t pos = skip_space(text, len, 0);
+	size_t pos = cx_cov_skip_space(text, len, 0);
 	if (pos == len)
 		return cx_error(ctx, CX_EINVAL, PFX "empty input");
 	if (is_gzip(text + pos, len - pos))
