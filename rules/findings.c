@@ -26,14 +26,18 @@
 #include "cx_store.h"
 #include "cx_util.h"
 
+static void finding_release(struct cx_finding *g)
+{
+	free(g->path);
+	free(g->function);
+	free(g->message);
+	free(g->fingerprint);
+}
+
 void cx_findings_release(struct cx_findings *f)
 {
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->v[i].path);
-		free(f->v[i].function);
-		free(f->v[i].message);
-		free(f->v[i].fingerprint);
-	}
+	for (size_t i = 0; i < f->n; i++)
+		finding_release(&f->v[i]);
 	free(f->v);
 	for (size_t i = 0; i < f->nnotes; i++) {
 		free(f->notes[i].path);
@@ -215,7 +219,8 @@ static int check_parse(struct file_ctx *fc)
 		return 0;
 	struct cx_finding p = {
 		.rule = (size_t)r, .level = lv, .path = f->path, .line = 1, .column = 1,
-		.start_line = 1, .end_line = 1, .value = v, .threshold = lv == CX_LEVEL_ERROR ? th.error : th.warning,
+		.start_line = 1, .end_line = 1, .value = v,
+		.threshold = lv == CX_LEVEL_ERROR ? th.error : th.warning,
 	};
 	return add_finding(fc->out, &p, f->ndiags ? f->diags[0] : "cannot parse");
 }
@@ -242,27 +247,29 @@ static bool in_diff(const struct cx_findings_opts *o, const char *path, uint32_t
 
 /* A suppression written for other tools (NOLINT(readability-x)) is not
  * cxscan's: none of its list is a cxscan rule or a pattern for one. */
-static bool item_is_ours(const char *item, size_t n)
+static bool list_ours(const char *list)
 {
-	return (n >= 6 && strncmp(item, "cxscan", 6) == 0) || (n == 1 && item[0] == '*');
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		if ((n >= 6 && strncmp(p, "cxscan", 6) == 0) || (n == 1 && p[0] == '*'))
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
 }
 
 /* Whether the comma-separated list covers rule id (an item may end with
- * '*': a prefix). ours: the list names some cxscan rule. */
-static bool list_covers(const char *list, const char *id, bool *ours)
+ * '*': a prefix). */
+static bool list_covers(const char *list, const char *id)
 {
-	bool hit = false;
-	*ours = false;
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
-		*ours |= item_is_ours(p, n);
-		if (n && p[n - 1] == '*')
-			hit |= strncmp(p, id, n - 1) == 0;
-		else
-			hit |= strlen(id) == n && strncmp(p, id, n) == 0;
+		if (n && p[n - 1] == '*' ? strncmp(p, id, n - 1) == 0
+		                         : strlen(id) == n && strncmp(p, id, n) == 0)
+			return true;
 		p += n + (p[n] == ',');
 	}
-	return hit;
+	return false;
 }
 
 /* Whether a suppression counts for cxscan at all, and whether it is one
@@ -271,17 +278,14 @@ static bool sup_ours(const struct cx_suppression *s, bool *explicit_)
 {
 	bool cxscan_form = s->kind == CX_SUP_IGNORE ||
 	                   ((s->kind == CX_SUP_BEGIN || s->kind == CX_SUP_END) && !s->rules[0]);
-	bool ours = false;
-	if (s->rules[0])
-		list_covers(s->rules, "", &ours);
+	bool ours = s->rules[0] && list_ours(s->rules);
 	*explicit_ = s->kind == CX_SUP_IGNORE || ours;
 	return cxscan_form || ours || !s->rules[0];
 }
 
 static bool sup_covers_rule(const struct cx_suppression *s, size_t r)
 {
-	bool ours;
-	return !s->rules[0] || list_covers(s->rules, cx_rules[r].id, &ours);
+	return !s->rules[0] || list_covers(s->rules, cx_rules[r].id);
 }
 
 /* The line range a suppression covers, matched against a function's
@@ -400,14 +404,10 @@ static void keep_shown(struct file_ctx *fc)
 		                            &recorded) && g->value <= recorded;
 		out->suppressed += fc->hidden[i - fc->first];
 		out->baselined += base;
-		if (show && !base) {
+		if (show && !base)
 			out->v[w++] = *g;
-			continue;
-		}
-		free(g->path);
-		free(g->function);
-		free(g->message);
-		free(g->fingerprint);
+		else
+			finding_release(g);
 	}
 	out->n = w;
 }
