@@ -2,9 +2,10 @@
  * pre-commit hook of the repository around the current directory, where
  * git looks for it (`git rev-parse --git-path hooks`: .git/hooks, or
  * core.hooksPath, or a worktree's). The hook runs this cxscan binary on
- * the repository with --changed-only=staged: it fails the commit when a
- * function the commit touches is over its warning threshold (CC > 10 by
- * default); --warn-only prints the same lines and lets the commit through.
+ * the repository with --changed-only=staged --staged (the index's code,
+ * unstaged edits aside): it fails the commit when a function the commit
+ * touches is over its warning threshold (CC > 10 by default); --warn-only
+ * prints the same lines and lets the commit through.
  * A pre-commit hook cxscan did not write (no marker line) is left alone
  * unless --force. */
 #include <errno.h>
@@ -34,14 +35,7 @@ static char *self_path(void)
 static int hooks_dir(char **dir, struct cx_ctx *ctx)
 {
 	const char *q[] = {"rev-parse", "--path-format=absolute", "--git-path", "hooks", NULL};
-	size_t len;
-	int status;
-	int rc = cx_git(".", q, dir, &len, &status, ctx);
-	if (rc == 0 && status != 0)
-		rc = cx_error(ctx, CX_EINVAL, "not in a git repository");
-	if (rc == 0)
-		(*dir)[strcspn(*dir, "\n")] = '\0';
-	return rc;
+	return cx_git_line(".", q, dir, ctx);
 }
 
 /* Whether path is free to write: absent, or a hook cxscan wrote. */

@@ -11,12 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cx_limits.h"
 #include "internal.h"
 
 unsigned cx_jobs_of(const struct cx_options *o)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1;
+	return o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < CX_MAX_JOBS ? cores : CX_MAX_JOBS) : 1;
 }
 
 static int real(const char *p, char **out, struct cx_ctx *ctx)

@@ -61,7 +61,7 @@ struct cx_options {
 	struct cx_gate gates[CX_MAX_GATES];
 	size_t ngates;
 	int findings_format;     /* --format gcc|sarif|...: enum cx_findings_format, or -1 */
-	struct cx_report_out reports[CX_MAX_REPORTS]; /* --sarif=FILE, --report FMT=FILE */
+	struct cx_report_out reports[CX_MAX_REPORTS]; /* --sarif=FILE, --gcc=FILE, ... */
 	size_t nreports;
 	enum cx_fail_on fail_on; /* default error */
 	bool exit_zero;          /* --exit-zero: findings never change the status */
