@@ -142,8 +142,9 @@ static int missing(struct bwalk *w, const struct cx_jsonc *v, const char *what,
 	return 0;
 }
 
-static int read_finding(struct bwalk *w, const struct cx_jsonc *v, const char *path)
+static int read_finding(void *self, const struct cx_jsonc *v, const char *path)
 {
+	struct bwalk *w = self;
 	struct cx_baseline *b = w->b;
 	if (v->type != CX_JSONC_OBJECT)
 		return must(w, v, path, "an object");
@@ -165,14 +166,7 @@ static int read_findings(void *self, const struct cx_jsonc *v, const char *path)
 	if (v->type != CX_JSONC_ARRAY)
 		return must(w, v, path, "an array of findings");
 	w->seen_top |= TOP_FINDINGS;
-	for (size_t i = 0; i < v->n; i++) {
-		char sub[64];
-		snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-		int rc = read_finding(w, &v->items[i], sub);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return cx_jsonc_each(v, path, read_finding, w);
 }
 
 static int read_version(void *self, const struct cx_jsonc *v, const char *path)

@@ -203,8 +203,9 @@ static struct cx_config_override *add_override(struct cx_config *c)
 	return ov;
 }
 
-static int read_override(struct walk *w, const struct cx_jsonc *v, const char *path)
+static int read_override(void *self, const struct cx_jsonc *v, const char *path)
 {
+	struct walk *w = self;
 	if (v->type != CX_JSONC_OBJECT)
 		return must(w, v, path, "an object");
 	w->ov = add_override(w->c);
@@ -222,14 +223,7 @@ static int read_overrides(void *self, const struct cx_jsonc *v, const char *path
 	struct walk *w = self;
 	if (v->type != CX_JSONC_ARRAY)
 		return must(w, v, path, "an array of objects");
-	for (size_t i = 0; i < v->n; i++) {
-		char sub[256];
-		snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-		int rc = read_override(w, &v->items[i], sub);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return cx_jsonc_each(v, path, read_override, w);
 }
 
 /* ---- the other keys ---- */

@@ -855,3 +855,17 @@ int cx_jsonc_walk(const struct cx_jsonc *obj, const char *where,
 	}
 	return 0;
 }
+
+int cx_jsonc_each(const struct cx_jsonc *arr, const char *where,
+                  int (*read)(void *self, const struct cx_jsonc *v, const char *path),
+                  void *self)
+{
+	for (size_t i = 0; i < arr->n; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s[%zu]", where, i);
+		int rc = read(self, &arr->items[i], path);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -92,6 +92,12 @@ int cx_jsonc_walk(const struct cx_jsonc *obj, const char *where,
                   const struct cx_jsonc_field *fields, size_t nfields, void *self,
                   const char *name, struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* Reads each element of arr (an array) with read, its path "WHERE[i]";
+ * the first error stops. */
+int cx_jsonc_each(const struct cx_jsonc *arr, const char *where,
+                  int (*read)(void *self, const struct cx_jsonc *v, const char *path),
+                  void *self) CX_MUST_CHECK;
+
 /* s as a JSON string literal for a one-line message: quotes added,
  * control characters and quotes escaped, cut with "..." past about 60
  * characters. Returns buf (size >= 8). */
