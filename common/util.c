@@ -318,3 +318,28 @@ int cx_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+	if (!avail)
+		return 0;
+	size_t n = s[0] < 0x80                 ? 1
+	           : s[0] < 0xC2 || s[0] > 0xF4 ? 0
+	           : s[0] >= 0xF0               ? 4
+	           : s[0] >= 0xE0               ? 3
+	                                        : 2;
+	if (!n || n > avail)
+		return 0;
+	uint32_t c = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3Fu);
+	}
+	if (c < min[n] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+		return 0;
+	if (cp)
+		*cp = c;
+	return n;
+}

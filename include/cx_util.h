@@ -24,6 +24,12 @@ int cx_grow2(void *va, size_t asize, void *vb, size_t bsize, size_t *cap,
 /* 64-bit FNV-1a of a NUL-terminated string (hash tables, USR keys). */
 uint64_t cx_hash_str(const char *s);
 
+/* The UTF-8 character at s (at most avail bytes there): its length, and
+ * its code point in *cp (may be NULL); 0 when the bytes are not a
+ * well-formed character (a continuation or C0/C1/F5+ lead byte, an
+ * overlong form, a surrogate, past U+10FFFF, cut short). */
+size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp);
+
 /* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer.
  * Errors name the path. */
 int cx_read_file(const char *path, size_t max, char **buf, size_t *len,

@@ -29,43 +29,13 @@ const char *fu_level_name(enum cx_level level)
 	return level == CX_LEVEL_ERROR ? "error" : "warning";
 }
 
-/* Length of the sequence a lead byte starts: 1 to 4, or 0 when c cannot
- * lead one (a continuation byte, an overlong C0/C1, F5 and above). */
-static size_t lead_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c < 0xC2 || c > 0xF4)
-		return 0;
-	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-}
-
-static bool cp_valid(uint32_t c, size_t n)
-{
-	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	return c >= min[n] && (c < 0xD800 || c > 0xDFFF) && c <= 0x10FFFF;
-}
-
 size_t fu_utf8(const unsigned char *s, long *cp)
 {
-	size_t n = lead_len(s[0]);
-	*cp = -1;
-	if (n <= 1) {
-		if (n == 1)
-			*cp = s[0];
-		return 1;
-	}
-	uint32_t c = s[0] & (0x7Fu >> n);
-	/* a NUL is not a continuation byte: never reads past the string */
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 1;
-		c = (c << 6) | (s[i] & 0x3Fu);
-	}
-	if (!cp_valid(c, n))
-		return 1;
-	*cp = (long)c;
-	return n;
+	/* a NUL ends the string: never look past it (a NUL itself is U+0000) */
+	uint32_t c;
+	size_t n = cx_utf8_char(s, s[0] ? strnlen((const char *)s, 4) : 1, &c);
+	*cp = n ? (long)c : -1;
+	return n ? n : 1;
 }
 
 /* ---- XML ---- */

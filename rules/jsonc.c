@@ -207,43 +207,10 @@ static int put_utf8(struct sbuf *b, uint32_t cp)
 	return put(b, u, 4);
 }
 
-/* The multi-byte UTF-8 forms: lead byte mask and value, length, smallest
- * code point (anything below is an overlong form). */
-static const struct {
-	unsigned char mask, lead;
-	size_t n;
-	uint32_t min;
-} utf8_forms[] = {
-	{0xe0, 0xc0, 2, 0x80},
-	{0xf0, 0xe0, 3, 0x800},
-	{0xf8, 0xf0, 4, 0x10000},
-};
-
-/* Length of the well-formed sequence of form f at s, or 0. */
-static size_t utf8_form(const unsigned char *s, size_t avail, size_t f)
-{
-	size_t n = utf8_forms[f].n;
-	if (avail < n)
-		return 0;
-	uint32_t cp = s[0] & (uint32_t)(~utf8_forms[f].mask & 0xff);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	bool ok = cp >= utf8_forms[f].min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
-	return ok ? n : 0;
-}
-
 /* Length of the well-formed UTF-8 character at s (avail bytes there), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t avail)
 {
-	if (s[0] < 0x80)
-		return 1;
-	for (size_t f = 0; f < sizeof utf8_forms / sizeof *utf8_forms; f++)
-		if ((s[0] & utf8_forms[f].mask) == utf8_forms[f].lead)
-			return utf8_form(s, avail, f);
-	return 0;
+	return cx_utf8_char(s, avail, NULL);
 }
 
 bool cx_jsonc_utf8_valid(const char *str)
