@@ -343,3 +343,44 @@ size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
 		*cp = c;
 	return n;
 }
+
+void cx_buf_release(struct cx_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+void cx_buf_put(struct cx_buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return; /* (b->p may still be NULL) */
+	if (b->err || n > SIZE_MAX / 2 - b->n || cx_grow(&b->p, &b->cap, b->n + n, 1)) {
+		b->err = CX_ENOMEM;
+		return;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+void cx_buf_puts(struct cx_buf *b, const char *s)
+{
+	cx_buf_put(b, s, strlen(s));
+}
+
+void cx_buf_printf(struct cx_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0 || b->err || (size_t)n > SIZE_MAX / 2 - b->n ||
+	    cx_grow(&b->p, &b->cap, b->n + (size_t)n + 1, 1)) {
+		if (n != 0)
+			b->err = CX_ENOMEM;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf((char *)b->p + b->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}

@@ -288,12 +288,12 @@ static int cx_legacy_case(const UnitTest *t)
 
 /* ---- LIST mode ---- */
 
-struct cx_buf {
+struct list_buf {
 	char *p;
 	size_t len, cap;
 };
 
-static void cx_put(struct cx_buf *b, const char *s, size_t n)
+static void cx_put(struct list_buf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
@@ -312,7 +312,7 @@ static void cx_put(struct cx_buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static void cx_put_name(struct cx_buf *b, const char *name)
+static void cx_put_name(struct list_buf *b, const char *name)
 {
 	size_t start = b->len, i;
 
@@ -322,9 +322,9 @@ static void cx_put_name(struct cx_buf *b, const char *name)
 }
 
 /* Appends "GROUP\tNAME\n" to OUT unless this process listed it before. */
-static void cx_list_case(struct cx_buf *out, const char *group, const char *name)
+static void cx_list_case(struct list_buf *out, const char *group, const char *name)
 {
-	struct cx_buf line = {0};
+	struct list_buf line = {0};
 	size_t i;
 
 	cx_put_name(&line, group);
@@ -351,7 +351,7 @@ static void cx_list_case(struct cx_buf *out, const char *group, const char *name
 }
 
 /* Opens (creates) the LIST file and appends OUT in one write. */
-static void cx_list_write(const struct cx_buf *out)
+static void cx_list_write(const struct list_buf *out)
 {
 	size_t off = 0;
 	int fd = open(cx.list_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
@@ -380,7 +380,7 @@ static int cx_cm_selected(const char *group, const struct CMUnitTest *t)
 
 static int cx_cm_list(const char *group, const struct CMUnitTest *tests, size_t num)
 {
-	struct cx_buf out = {0};
+	struct list_buf out = {0};
 	size_t i;
 
 	for (i = 0; tests != NULL && i < num; i++)
@@ -552,7 +552,7 @@ static int cx_legacy_run(cx_legacy_fn real, const UnitTest *tests, size_t num,
 /* LIST mode of the deprecated runners: their cases, under GROUP. */
 static int cx_legacy_list(const char *group, const UnitTest *tests, size_t num)
 {
-	struct cx_buf out = {0};
+	struct list_buf out = {0};
 	size_t i;
 
 	for (i = 0; tests != NULL && i < num; i++)

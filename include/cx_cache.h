@@ -9,18 +9,11 @@
 
 #include "cx_err.h"
 #include "cx_model.h"
+#include "cx_util.h"
 
 /* ---- codec ---- */
 
-/* A growable byte buffer; err latches the first allocation failure. */
-struct cx_buf {
-	uint8_t *p;
-	size_t n, cap;
-	int err;
-};
-void cx_buf_release(struct cx_buf *b);
-void cx_buf_put(struct cx_buf *b, const void *p, size_t n);
-/* Little-endian base-128 varint. */
+/* Little-endian base-128 varint into a buffer (struct cx_buf: cx_util.h). */
 void cx_buf_put_varint(struct cx_buf *b, uint64_t v);
 /* Reads a varint at p (not past end): the bytes it takes, or 0 when it is
  * truncated or longer than 64 bits. */

@@ -35,6 +35,18 @@ size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp);
 int cx_read_file(const char *path, size_t max, char **buf, size_t *len,
                  struct cx_ctx *ctx) CX_MUST_CHECK;
 
+/* A growable byte buffer; err latches the first allocation failure (the
+ * content is then incomplete and further appends do nothing). */
+struct cx_buf {
+	uint8_t *p;
+	size_t n, cap;
+	int err;
+};
+void cx_buf_release(struct cx_buf *b);
+void cx_buf_put(struct cx_buf *b, const void *p, size_t n);
+void cx_buf_puts(struct cx_buf *b, const char *s);
+void cx_buf_printf(struct cx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Creates the directories of path (mode 0777 less the umask), the last
  * component too when `last`; existing ones are fine. 0, CX_ENOMEM, or
  * CX_EIO with errno set. */

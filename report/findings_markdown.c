@@ -31,7 +31,7 @@ struct md {
 	FILE *out;
 	size_t budget, used;
 	size_t reserve;  /* bytes kept for the "and K more" line */
-	struct fu_buf b; /* the part being built */
+	struct cx_buf b; /* the part being built */
 };
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -43,7 +43,7 @@ static const char *plural(size_t n, const char *one, const char *many)
  * empties m->b; true when written. */
 static bool md_emit(struct md *m, size_t keep)
 {
-	bool fits = !m->b.oom && m->used + m->b.n + keep <= m->budget;
+	bool fits = !m->b.err && m->used + m->b.n + keep <= m->budget;
 	if (fits) {
 		fwrite(m->b.p, 1, m->b.n, m->out);
 		m->used += m->b.n;
@@ -52,49 +52,49 @@ static bool md_emit(struct md *m, size_t keep)
 	return fits;
 }
 
-static void put_more(struct fu_buf *b, size_t k)
+static void put_more(struct cx_buf *b, size_t k)
 {
-	fu_buf_printf(b, "\n... and %zu more %s (not shown: comment size limit)\n", k,
+	cx_buf_printf(b, "\n... and %zu more %s (not shown: comment size limit)\n", k,
 	              plural(k, "finding", "findings"));
 }
 
-static void put_heading(struct fu_buf *b, const struct cx_findings *f)
+static void put_heading(struct cx_buf *b, const struct cx_findings *f)
 {
 	size_t e = cx_findings_count(f, CX_LEVEL_ERROR), w = f->n - e;
 	if (f->n == 0)
-		fu_buf_puts(b, "## cxscan: no findings\n");
+		cx_buf_puts(b, "## cxscan: no findings\n");
 	else
-		fu_buf_printf(b, "## cxscan: %zu %s, %zu %s\n", e, plural(e, "error", "errors"), w,
+		cx_buf_printf(b, "## cxscan: %zu %s, %zu %s\n", e, plural(e, "error", "errors"), w,
 		              plural(w, "warning", "warnings"));
 }
 
-static void put_summary(struct fu_buf *b, const struct cx_findings *f)
+static void put_summary(struct cx_buf *b, const struct cx_findings *f)
 {
-	fu_buf_printf(b, "\n%zu %s in %zu %s examined.", f->functions,
+	cx_buf_printf(b, "\n%zu %s in %zu %s examined.", f->functions,
 	              plural(f->functions, "function", "functions"), f->files,
 	              plural(f->files, "file", "files"));
 	if (f->suppressed && f->baselined)
-		fu_buf_printf(b, " Not shown: %zu suppressed by %s, %zu in the baseline.",
+		cx_buf_printf(b, " Not shown: %zu suppressed by %s, %zu in the baseline.",
 		              f->suppressed, plural(f->suppressed, "a comment", "comments"),
 		              f->baselined);
 	else if (f->suppressed)
-		fu_buf_printf(b, " Not shown: %zu suppressed by %s.", f->suppressed,
+		cx_buf_printf(b, " Not shown: %zu suppressed by %s.", f->suppressed,
 		              plural(f->suppressed, "a comment", "comments"));
 	else if (f->baselined)
-		fu_buf_printf(b, " Not shown: %zu in the baseline.", f->baselined);
+		cx_buf_printf(b, " Not shown: %zu in the baseline.", f->baselined);
 	if (f->nnotes)
-		fu_buf_printf(b, " %zu %s on suppression comments.", f->nnotes,
+		cx_buf_printf(b, " %zu %s on suppression comments.", f->nnotes,
 		              plural(f->nnotes, "note", "notes"));
-	fu_buf_puts(b, "\n");
+	cx_buf_puts(b, "\n");
 }
 
-static void put_row(struct fu_buf *b, const struct cx_finding *fd)
+static void put_row(struct cx_buf *b, const struct cx_finding *fd)
 {
-	fu_buf_printf(b, "| %s | ", fu_level_name(fd->level));
+	cx_buf_printf(b, "| %s | ", fu_level_name(fd->level));
 	fu_md_cell(b, fd->path);
-	fu_buf_printf(b, ":%" PRIu32 " | ", fd->line);
+	cx_buf_printf(b, ":%" PRIu32 " | ", fd->line);
 	fu_md_cell(b, fd->function);
-	fu_buf_printf(b, " | %s | %" PRId64 " | %" PRId64 " |\n", cx_rules[fd->rule].id, fd->value,
+	cx_buf_printf(b, " | %s | %" PRId64 " | %" PRId64 " |\n", cx_rules[fd->rule].id, fd->value,
 	              fd->threshold);
 }
 
@@ -102,7 +102,7 @@ static void put_row(struct fu_buf *b, const struct cx_finding *fd)
 static bool md_row(struct md *m, const struct cx_findings *f, size_t i, size_t shown)
 {
 	if (shown == 0)
-		fu_buf_puts(&m->b, "\n| level | location | function | rule | value | threshold |\n"
+		cx_buf_puts(&m->b, "\n| level | location | function | rule | value | threshold |\n"
 		                   "|---|---|---|---|--:|--:|\n");
 	put_row(&m->b, &f->v[i]);
 	return md_emit(m, shown + 1 == f->n ? 0 : m->reserve);
@@ -144,8 +144,8 @@ int cx_findings_write_markdown(FILE *out, const struct cx_findings *f,
 			md_emit(&m, 0);
 		}
 	}
-	bool oom = m.b.oom;
-	fu_buf_release(&m.b);
+	bool oom = m.b.err;
+	cx_buf_release(&m.b);
 	if (oom)
 		return CX_ENOMEM;
 	return fu_finish(out);

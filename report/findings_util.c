@@ -125,66 +125,22 @@ void fu_gh(FILE *out, const char *str, bool prop)
 	}
 }
 
-/* ---- growable string ---- */
-
-static bool buf_reserve(struct fu_buf *b, size_t more)
-{
-	if (!b->oom &&
-	    (more > SIZE_MAX / 2 - b->n || cx_grow(&b->p, &b->cap, b->n + more + 1, 1) != 0))
-		b->oom = true;
-	return !b->oom;
-}
-
-void fu_buf_put(struct fu_buf *b, const char *s, size_t n)
-{
-	if (!buf_reserve(b, n))
-		return;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-void fu_buf_puts(struct fu_buf *b, const char *s)
-{
-	fu_buf_put(b, s, strlen(s));
-}
-
-void fu_buf_printf(struct fu_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !buf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)n;
-}
-
-void fu_buf_release(struct fu_buf *b)
-{
-	free(b->p);
-	*b = (struct fu_buf){0};
-}
-
 /* ---- Markdown ---- */
 
-static void md_char(struct fu_buf *b, const unsigned char *s, size_t n, long cp)
+static void md_char(struct cx_buf *b, const unsigned char *s, size_t n, long cp)
 {
 	if (cp < 0) {
-		fu_buf_puts(b, FFFD);
+		cx_buf_puts(b, FFFD);
 	} else if (cp < 0x20) {
-		fu_buf_put(b, " ", 1);
+		cx_buf_put(b, " ", 1);
 	} else {
 		if (cp < 0x80 && strchr("\\`*_[]<>|&~$", (int)cp))
-			fu_buf_put(b, "\\", 1);
-		fu_buf_put(b, (const char *)s, n);
+			cx_buf_put(b, "\\", 1);
+		cx_buf_put(b, (const char *)s, n);
 	}
 }
 
-void fu_md_cell(struct fu_buf *b, const char *str)
+void fu_md_cell(struct cx_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	while (*s) {

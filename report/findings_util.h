@@ -1,6 +1,6 @@
 /* findings_util.h: what the writers of findings (report/findings_*.c)
  * share, private to report/: the escaping of each output syntax (XML,
- * URI, GitHub workflow commands, Markdown table cells), a growable string,
+ * URI, GitHub workflow commands, Markdown table cells),
  * runs of findings of one file or one function, fingerprints made unique
  * per finding, and the final write check. */
 #ifndef CX_FINDINGS_UTIL_H
@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "cx_findings.h"
+#include "cx_util.h"
 
 /* 0 when every write to out went through (flushes it), else CX_EIO. */
 int fu_finish(FILE *out);
@@ -45,22 +46,10 @@ size_t fu_uri_byte(unsigned char c, char *out);
  * ':' and ',' become %3A and %2C as well. */
 void fu_gh(FILE *out, const char *s, bool prop);
 
-/* A growable string: appends never fail, a failed allocation sets oom
- * (and the content is then incomplete). */
-struct fu_buf {
-	char *p;
-	size_t n, cap;
-	bool oom;
-};
-void fu_buf_put(struct fu_buf *b, const char *s, size_t n);
-void fu_buf_puts(struct fu_buf *b, const char *s);
-void fu_buf_printf(struct fu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void fu_buf_release(struct fu_buf *b);
-
 /* Appends s (NULL: "") as the text of a Markdown table cell: the ASCII
  * punctuation Markdown could read as syntax (\ ` * _ [ ] < > | & ~ $) is
  * backslash-escaped, CR, LF and tab become spaces, invalid UTF-8 U+FFFD. */
-void fu_md_cell(struct fu_buf *b, const char *s);
+void fu_md_cell(struct cx_buf *b, const char *s);
 
 /* End of the run of findings from i on that share i's path (by_function:
  * and its function and line, i.e. are the findings of one function). */

@@ -28,24 +28,6 @@
 
 static const char magic[4] = {'C', 'X', 'R', '2'};
 
-void cx_buf_release(struct cx_buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof *b);
-}
-
-void cx_buf_put(struct cx_buf *b, const void *p, size_t n)
-{
-	if (n == 0)
-		return; /* (b->p may still be NULL) */
-	if (b->err || cx_grow(&b->p, &b->cap, b->n + n, 1)) {
-		b->err = CX_ENOMEM;
-		return;
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-}
-
 void cx_buf_put_varint(struct cx_buf *b, uint64_t v)
 {
 	uint8_t tmp[10];
