@@ -7,17 +7,11 @@
 #include "findings_util.h"
 #include "jsonw.h"
 
-static void kv_str(struct jw *w, const char *k, const char *v)
-{
-	jw_key(w, k);
-	jw_string(w, v);
-}
-
 static void write_location(struct jw *w, const struct cx_finding *fd)
 {
 	jw_key(w, "location");
 	jw_begin_object(w, true);
-	kv_str(w, "path", fd->path);
+	jw_kv_str(w, "path", fd->path);
 	jw_key(w, "lines");
 	jw_begin_object(w, true);
 	jw_key(w, "begin");
@@ -31,17 +25,17 @@ static void write_location(struct jw *w, const struct cx_finding *fd)
 static void write_issue(struct jw *w, const struct cx_finding *fd, const char *fp)
 {
 	jw_begin_object(w, true);
-	kv_str(w, "type", "issue");
-	kv_str(w, "check_name", cx_rules[fd->rule].id);
-	kv_str(w, "description", fd->message);
+	jw_kv_str(w, "type", "issue");
+	jw_kv_str(w, "check_name", cx_rules[fd->rule].id);
+	jw_kv_str(w, "description", fd->message);
 	jw_key(w, "categories");
 	jw_begin_array(w, true);
 	jw_string(w, "Complexity");
 	jw_end_array(w);
-	kv_str(w, "fingerprint", fp);
-	kv_str(w, "severity", fd->level == CX_LEVEL_ERROR ? "critical" : "major");
+	jw_kv_str(w, "fingerprint", fp);
+	jw_kv_str(w, "severity", fd->level == CX_LEVEL_ERROR ? "critical" : "major");
 	write_location(w, fd);
-	kv_str(w, "engine_name", "cxscan");
+	jw_kv_str(w, "engine_name", "cxscan");
 	jw_end_object(w);
 }
 

@@ -40,7 +40,7 @@ int cx_findings_write_gcc(FILE *out, const struct cx_findings *f,
 		const struct cx_note *n = &f->notes[i];
 		fprintf(out, "%s:%u:%u: note: %s\n", n->path, n->line, fu_col(n->column), n->message);
 	}
-	return ferror(out) ? CX_EIO : 0;
+	return fu_finish(out);
 }
 
 typedef int (*writer_fn)(FILE *, const struct cx_findings *, const struct cx_findings_meta *);
@@ -59,8 +59,6 @@ int cx_findings_write(FILE *out, enum cx_findings_format fmt, const struct cx_fi
 	};
 	if ((unsigned)fmt >= CX_FF_COUNT)
 		return cx_error(ctx, CX_EINVAL, "unknown findings format %d", (int)fmt);
-	int rc = writers[fmt](out, f, meta);
-	if (rc == 0 && fflush(out) != 0)
-		rc = CX_EIO;
+	int rc = writers[fmt](out, f, meta); /* each ends with fu_finish: flushed, checked */
 	return rc ? cx_error(ctx, rc, "cannot write the %s report", names[fmt]) : 0;
 }

@@ -19,24 +19,12 @@
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
-static void kv_str(struct jw *w, const char *k, const char *v)
-{
-	jw_key(w, k);
-	jw_string(w, v);
-}
-
-static void kv_int(struct jw *w, const char *k, int64_t v)
-{
-	jw_key(w, k);
-	jw_int(w, v);
-}
-
 /* "key": {"text": text} */
 static void kv_text(struct jw *w, const char *k, const char *text)
 {
 	jw_key(w, k);
 	jw_begin_object(w, true);
-	kv_str(w, "text", text);
+	jw_kv_str(w, "text", text);
 	jw_end_object(w);
 }
 
@@ -77,18 +65,18 @@ static const char *rule_severity(const struct cx_rule *r)
 static void write_rule(struct jw *w, const struct cx_rule *r)
 {
 	jw_begin_object(w, false);
-	kv_str(w, "id", r->id);
-	kv_str(w, "name", r->name);
+	jw_kv_str(w, "id", r->id);
+	jw_kv_str(w, "name", r->name);
 	kv_text(w, "shortDescription", r->short_description);
 	kv_text(w, "fullDescription", r->full_description);
 	jw_key(w, "help");
 	jw_begin_object(w, false);
-	kv_str(w, "text", r->help);
-	kv_str(w, "markdown", r->help);
+	jw_kv_str(w, "text", r->help);
+	jw_kv_str(w, "markdown", r->help);
 	jw_end_object(w);
 	jw_key(w, "defaultConfiguration");
 	jw_begin_object(w, true);
-	kv_str(w, "level", rule_level(r));
+	jw_kv_str(w, "level", rule_level(r));
 	jw_end_object(w);
 	jw_key(w, "properties");
 	jw_begin_object(w, false);
@@ -97,8 +85,8 @@ static void write_rule(struct jw *w, const struct cx_rule *r)
 	jw_string(w, "maintainability");
 	jw_string(w, "complexity");
 	jw_end_array(w);
-	kv_str(w, "precision", "very-high");
-	kv_str(w, "problem.severity", rule_severity(r));
+	jw_kv_str(w, "precision", "very-high");
+	jw_kv_str(w, "problem.severity", rule_severity(r));
 	jw_end_object(w);
 	jw_end_object(w);
 }
@@ -109,10 +97,10 @@ static void write_driver(struct jw *w, const struct cx_findings_meta *meta)
 	jw_begin_object(w, false);
 	jw_key(w, "driver");
 	jw_begin_object(w, false);
-	kv_str(w, "name", "cxscan");
+	jw_kv_str(w, "name", "cxscan");
 	if (meta && meta->version) {
-		kv_str(w, "version", meta->version);
-		kv_str(w, "semanticVersion", meta->version);
+		jw_kv_str(w, "version", meta->version);
+		jw_kv_str(w, "semanticVersion", meta->version);
 	}
 	jw_key(w, "rules");
 	jw_begin_array(w, false);
@@ -131,13 +119,13 @@ static void write_physical(struct jw *w, const char *path, uint32_t line, uint32
 	jw_key(w, "artifactLocation");
 	jw_begin_object(w, true);
 	kv_uri(w, "uri", "", path ? path : "", "");
-	kv_str(w, "uriBaseId", "%SRCROOT%");
+	jw_kv_str(w, "uriBaseId", "%SRCROOT%");
 	jw_end_object(w);
 	jw_key(w, "region");
 	jw_begin_object(w, true);
-	kv_int(w, "startLine", line ? line : 1);
-	kv_int(w, "startColumn", fu_col(column));
-	kv_int(w, "endLine", line ? line : 1);
+	jw_kv_int(w, "startLine", line ? line : 1);
+	jw_kv_int(w, "startColumn", fu_col(column));
+	jw_kv_int(w, "endLine", line ? line : 1);
 	jw_end_object(w);
 	jw_end_object(w);
 }
@@ -152,8 +140,8 @@ static void write_location(struct jw *w, const struct cx_finding *fd)
 		jw_key(w, "logicalLocations");
 		jw_begin_array(w, false);
 		jw_begin_object(w, true);
-		kv_str(w, "name", fd->function);
-		kv_str(w, "kind", "function");
+		jw_kv_str(w, "name", fd->function);
+		jw_kv_str(w, "kind", "function");
 		jw_end_object(w);
 		jw_end_array(w);
 	}
@@ -164,19 +152,19 @@ static void write_location(struct jw *w, const struct cx_finding *fd)
 static void write_result(struct jw *w, const struct cx_finding *fd, const char *fp)
 {
 	jw_begin_object(w, false);
-	kv_str(w, "ruleId", cx_rules[fd->rule].id);
-	kv_int(w, "ruleIndex", (int64_t)fd->rule);
-	kv_str(w, "level", fu_level_name(fd->level));
+	jw_kv_str(w, "ruleId", cx_rules[fd->rule].id);
+	jw_kv_int(w, "ruleIndex", (int64_t)fd->rule);
+	jw_kv_str(w, "level", fu_level_name(fd->level));
 	kv_text(w, "message", fd->message);
 	write_location(w, fd);
 	jw_key(w, "partialFingerprints");
 	jw_begin_object(w, true);
-	kv_str(w, "cxscanFingerprint/v1", fp);
+	jw_kv_str(w, "cxscanFingerprint/v1", fp);
 	jw_end_object(w);
 	jw_key(w, "properties");
 	jw_begin_object(w, true);
-	kv_int(w, "value", fd->value);
-	kv_int(w, "threshold", fd->threshold);
+	jw_kv_int(w, "value", fd->value);
+	jw_kv_int(w, "threshold", fd->threshold);
 	jw_end_object(w);
 	jw_end_object(w);
 }
@@ -184,7 +172,7 @@ static void write_result(struct jw *w, const struct cx_finding *fd, const char *
 static void write_note(struct jw *w, const struct cx_note *n)
 {
 	jw_begin_object(w, false);
-	kv_str(w, "level", "note");
+	jw_kv_str(w, "level", "note");
 	kv_text(w, "message", n->message);
 	jw_key(w, "locations");
 	jw_begin_array(w, false);
@@ -247,15 +235,15 @@ int cx_findings_write_sarif(FILE *out, const struct cx_findings *f,
 	struct jw w;
 	jw_init(&w, out);
 	jw_begin_object(&w, false);
-	kv_str(&w, "$schema", SARIF_SCHEMA);
-	kv_str(&w, "version", "2.1.0");
+	jw_kv_str(&w, "$schema", SARIF_SCHEMA);
+	jw_kv_str(&w, "version", "2.1.0");
 	jw_key(&w, "runs");
 	jw_begin_array(&w, false);
 	jw_begin_object(&w, false);
 	write_driver(&w, meta);
 	write_invocation(&w, f);
 	write_base(&w, meta);
-	kv_str(&w, "columnKind", "utf16CodeUnits");
+	jw_kv_str(&w, "columnKind", "utf16CodeUnits");
 	write_results(&w, f, &fps);
 	jw_end_object(&w);
 	jw_end_array(&w);

@@ -7,12 +7,6 @@
 #include "cx_store.h"
 #include "jsonw.h"
 
-static void kv_int(struct jw *w, const char *k, int64_t v)
-{
-	jw_key(w, k);
-	jw_int(w, v);
-}
-
 static void kv_bool(struct jw *w, const char *k, bool v)
 {
 	jw_key(w, k);
@@ -121,11 +115,11 @@ static void write_stats(struct jw *w, const struct cx_scan_stats *st)
 {
 	jw_key(w, "stats");
 	jw_begin_object(w, false);
-	kv_int(w, "tus", (int64_t)st->tus);
-	kv_int(w, "hits", (int64_t)st->hits);
-	kv_int(w, "misses", (int64_t)st->misses);
-	kv_int(w, "parsed", (int64_t)st->parsed);
-	kv_int(w, "jobs", (int64_t)st->jobs);
+	jw_kv_int(w, "tus", (int64_t)st->tus);
+	jw_kv_int(w, "hits", (int64_t)st->hits);
+	jw_kv_int(w, "misses", (int64_t)st->misses);
+	jw_kv_int(w, "parsed", (int64_t)st->parsed);
+	jw_kv_int(w, "jobs", (int64_t)st->jobs);
 	kv_bool(w, "cache", st->cached);
 	kv_bool(w, "memo", st->memo);
 	kv_s(w, "discovery_s", st->discovery_s);
@@ -135,9 +129,9 @@ static void write_stats(struct jw *w, const struct cx_scan_stats *st)
 	kv_s(w, "analysis_s", st->analysis_s);
 	kv_s(w, "merge_s", st->merge_s);
 	kv_s(w, "store_s", st->store_s);
-	kv_int(w, "files_read", (int64_t)st->files_read);
-	kv_int(w, "files_stated", (int64_t)st->files_stated);
-	kv_int(w, "peak_rss_kb", st->peak_rss_kb);
+	jw_kv_int(w, "files_read", (int64_t)st->files_read);
+	jw_kv_int(w, "files_stated", (int64_t)st->files_stated);
+	jw_kv_int(w, "peak_rss_kb", st->peak_rss_kb);
 	jw_key(w, "parsed_files");
 	jw_begin_array(w, true);
 	for (size_t i = 0; i < st->nparsed_files; i++)
@@ -239,7 +233,7 @@ static void write_correlation(struct jw *w, const struct cx_correlation *c,
 			jw_string(w, f->path);
 			jw_key(w, "name");
 			jw_string(w, f->name);
-			kv_int(w, "line", f->line);
+			jw_kv_int(w, "line", f->line);
 			kv_secs(w, "attributed_s", true, ct->top_s[k]);
 			jw_end_object(w);
 		}
@@ -251,9 +245,9 @@ static void write_correlation(struct jw *w, const struct cx_correlation *c,
 	jw_begin_object(w, false);
 	jw_key(w, "layout");
 	jw_string(w, t && t->layout ? t->layout : "");
-	kv_int(w, "tests", (int64_t)c->ntest);
-	kv_int(w, "tests_without_coverage", (int64_t)c->tests_without_coverage);
-	kv_int(w, "corrupt_lines", (int64_t)c->corrupt_lines);
+	jw_kv_int(w, "tests", (int64_t)c->ntest);
+	jw_kv_int(w, "tests_without_coverage", (int64_t)c->tests_without_coverage);
+	jw_kv_int(w, "corrupt_lines", (int64_t)c->corrupt_lines);
 	kv_secs(w, "total_s", true, c->total_s);
 	kv_secs(w, "d0_s", true, c->d0);
 	kv_secs(w, "u0_s", true, c->u0);
@@ -278,7 +272,7 @@ int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_repor
 	cx_result_totals(res, &t);
 	jw_init(w, out);
 	jw_begin_object(w, false);
-	kv_int(w, "schema_version", 1);
+	jw_kv_int(w, "schema_version", 1);
 	jw_key(w, "tool");
 	jw_begin_object(w, true);
 	jw_key(w, "name");
@@ -297,11 +291,11 @@ int cx_report_json(FILE *out, const struct cx_result *res, const struct cx_repor
 	jw_end_object(w);
 	jw_key(w, "summary");
 	jw_begin_object(w, true);
-	kv_int(w, "files", (int64_t)t.files);
-	kv_int(w, "functions", (int64_t)t.functions);
-	kv_int(w, "degraded", (int64_t)t.degraded);
-	kv_int(w, "errors", (int64_t)t.errors);
-	kv_int(w, "tus", (int64_t)res->stats.tus);
+	jw_kv_int(w, "files", (int64_t)t.files);
+	jw_kv_int(w, "functions", (int64_t)t.functions);
+	jw_kv_int(w, "degraded", (int64_t)t.degraded);
+	jw_kv_int(w, "errors", (int64_t)t.errors);
+	jw_kv_int(w, "tus", (int64_t)res->stats.tus);
 	jw_key(w, "elapsed_s");
 	jw_double(w, res->elapsed_s, 3);
 	if (o->stats)

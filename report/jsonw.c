@@ -242,3 +242,15 @@ void jw_null(struct jw *w)
 	jw_next(w);
 	PUTS(w, "null");
 }
+
+void jw_kv_str(struct jw *w, const char *key, const char *v)
+{
+	jw_key(w, key);
+	jw_string(w, v);
+}
+
+void jw_kv_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}

@@ -36,6 +36,9 @@ void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_double(struct jw *w, double v, int decimals);
 void jw_null(struct jw *w);
+/* A member: its key, then its value. */
+void jw_kv_str(struct jw *w, const char *key, const char *v);
+void jw_kv_int(struct jw *w, const char *key, int64_t v);
 
 /* For writers of hot, fixed-shape values (a function's line): jw_next
  * writes what comes before a value (a comma, the line break or space), the
