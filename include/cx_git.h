@@ -1,4 +1,5 @@
-/* git for --changed-only, --staged and install-hook (cli/git.c, cli/staged.c). */
+/* git: running it (common/git.c), and what --changed-only, --staged and
+ * install-hook ask it (cli/git.c, cli/staged.c). */
 #ifndef CX_GIT_H
 #define CX_GIT_H
 

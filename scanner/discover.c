@@ -8,16 +8,15 @@
  * work tree skips what git ignores. Sources come out sorted by path. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cx_cache.h"
+#include "cx_git.h"
 #include "cx_limits.h"
 #include "cx_scanner.h"
 #include "cx_util.h"
@@ -44,56 +43,6 @@ static bool ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* In the child: runs git ls-files in dir with its output on the pipe fd. */
-static _Noreturn void exec_git(const char *dir, const int fd[2])
-{
-	int devnull = open("/dev/null", O_RDWR);
-	dup2(fd[1], 1);
-	if (devnull >= 0) {
-		dup2(devnull, 0);
-		dup2(devnull, 2);
-	}
-	close(fd[0]);
-	execlp("git", "git", "-C", dir, "ls-files", "-z", "--cached", "--others",
-	       "--exclude-standard", (char *)NULL);
-	_exit(127);
-}
-
-/* Starts git ls-files in dir; *out reads its output. false when it cannot
- * be started. */
-static bool spawn_git(const char *dir, pid_t *pid, int *out)
-{
-	int fd[2];
-	if (pipe(fd) != 0)
-		return false;
-	*pid = fork();
-	if (*pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return false;
-	}
-	if (*pid == 0)
-		exec_git(dir, fd);
-	close(fd[1]);
-	*out = fd[0];
-	return true;
-}
-
-/* Reads fd to its end into *buf (*len bytes, room for one more). */
-static int read_fd(int fd, char **buf, size_t *len)
-{
-	size_t cap = 0;
-	char chunk[65536];
-	ssize_t got;
-	while ((got = read(fd, chunk, sizeof chunk)) > 0) {
-		if (cx_grow(buf, &cap, *len + (size_t)got + 1, 1))
-			return CX_ENOMEM;
-		memcpy(*buf + *len, chunk, (size_t)got);
-		*len += (size_t)got;
-	}
-	return 0;
-}
-
 /* git's NUL-separated list buf[0..len) of paths relative to dir, as
  * sorted absolute paths. */
 static int git_paths(const char *dir, const char *buf, size_t len, struct cx_strv *sv)
@@ -117,18 +66,16 @@ static int git_paths(const char *dir, const char *buf, size_t len, struct cx_str
  * keeps the absolute paths. Not a work tree, or no git: *use = false. */
 static int git_files(const char *dir, struct walk_state *ws)
 {
-	pid_t pid;
-	int fd;
-	if (!spawn_git(dir, &pid, &fd))
-		return 0;
+	static const char *const args[] = {"ls-files", "-z", "--cached", "--others",
+	                                   "--exclude-standard", NULL};
 	struct cx_strv sv = {0};
+	struct cx_ctx quiet = {0};
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = read_fd(fd, &buf, &len);
-	close(fd);
 	int status = 0;
-	waitpid(pid, &status, 0);
-	if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	/* git missing, or not a work tree: the walk alone */
+	int rc = cx_git(dir, (const char *const *)args, &buf, &len, &status, &quiet);
+	if (rc == 0 && status == 0) {
 		rc = git_paths(dir, buf, len, &sv);
 		if (rc == 0) {
 			ws->git = sv.v;
@@ -139,7 +86,9 @@ static int git_files(const char *dir, struct walk_state *ws)
 	}
 	cx_strv_release(&sv);
 	free(buf);
-	return rc ? cx_error(ws->ctx, rc, "out of memory listing git files") : 0;
+	if (rc == CX_ENOMEM)
+		return cx_error(ws->ctx, rc, "out of memory listing git files");
+	return 0;
 }
 
 static bool git_keeps(const struct walk_state *ws, const char *path)
