@@ -384,3 +384,15 @@ void cx_buf_printf(struct cx_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->n += (size_t)n;
 }
+
+bool cx_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+bool cx_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}

@@ -226,12 +226,6 @@ struct walk_for {
 	void *arg;
 };
 
-static bool has_suffix(const char *name, const char *suffix)
-{
-	size_t ln = strlen(name), ls = strlen(suffix);
-	return ln >= ls && strcmp(name + ln - ls, suffix) == 0;
-}
-
 static int walk_in(const struct walk_for *wf, const char *dir, const char *rel, int depth);
 
 /* The entry nm of dir (rel: dir's path relative to the top, NULL at it). */
@@ -248,7 +242,7 @@ static int walk_entry(const struct walk_for *wf, const char *dir, const char *re
 		;
 	else if (S_ISDIR(st.st_mode))
 		rc = walk_in(wf, p, r, depth + 1);
-	else if (S_ISREG(st.st_mode) && has_suffix(nm, wf->suffix))
+	else if (S_ISREG(st.st_mode) && cx_ends_with(nm, wf->suffix))
 		rc = wf->fn(wf->arg, p, r);
 	free(p);
 	free(r);
@@ -1328,8 +1322,7 @@ static char *find_gcov(const char *build)
 static bool is_file(const char *dir, const char *name)
 {
 	char *p = cx_path_join(dir, name);
-	struct stat st;
-	bool ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	bool ok = p && cx_is_file(p);
 	free(p);
 	return ok;
 }

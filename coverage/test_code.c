@@ -168,12 +168,6 @@ static int settle(struct cx_strv *test, struct cx_strv *prod, struct cx_strv *pr
 	return 0;
 }
 
-static bool is_regular_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int cx_build_test_sources(const char *build, const struct cx_strv *test_exes,
                           struct cx_strv *test, struct cx_strv *product, bool *known,
                           struct cx_ctx *ctx)
@@ -183,7 +177,7 @@ int cx_build_test_sources(const char *build, const struct cx_strv *test_exes,
 	if (!db)
 		return cx_error(ctx, CX_ENOMEM, "out of memory");
 	struct cx_strv srcs = {0}, objs = {0}, names = {0}, prod = {0};
-	bool have = is_regular_file(db);
+	bool have = cx_is_file(db);
 	int rc = have ? cx_compdb_objects_load(db, &srcs, &objs, ctx) : 0;
 	free(db);
 	size_t with_target = 0;

@@ -27,12 +27,6 @@ static int warn(struct cx_tests *t, const char *msg)
 	return cx_strv_push(&t->warnings, msg);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* The entry `name` of dir onto files when it is a regular file, onto dirs
  * when a directory (either list may be NULL: not wanted); a vanished
  * entry or another type is left out. */
@@ -84,7 +78,7 @@ static int list_dir(const char *dir, struct cx_strv *files, struct cx_strv *dirs
 
 static bool is_gcov_name(const char *path)
 {
-	return ends_with(path, ".gcov.json.gz") || ends_with(path, ".gcov.json");
+	return cx_ends_with(path, ".gcov.json.gz") || cx_ends_with(path, ".gcov.json");
 }
 
 /* Whether the text of a .json file says it is an llvm-cov export: its
@@ -101,7 +95,7 @@ static bool is_llvm_export(const char *buf, size_t len)
 static int read_cov_text(const char *path, bool gcov, const char *buf, size_t len,
                          struct cx_cov *cov, struct cx_ctx *ctx)
 {
-	if (ends_with(path, ".info"))
+	if (cx_ends_with(path, ".info"))
 		return cx_lcov_read(buf, len, NULL, cov, ctx);
 	return gcov ? cx_gcov_json_read(buf, len, NULL, cov, ctx)
 	            : cx_llvm_json_read(buf, len, NULL, cov, ctx);
@@ -125,7 +119,7 @@ static int read_cov_file(struct cx_strv *warnings, struct cx_cov *cov, bool *has
 	int rc = cx_read_file(path, CX_MAX_COVERAGE_BYTES, &buf, &len, &ctx);
 	bool gcov = is_gcov_name(path);
 	/* another .json is read when it says it is an llvm-cov export */
-	if (rc == 0 && !gcov && ends_with(path, ".json") && !is_llvm_export(buf, len)) {
+	if (rc == 0 && !gcov && cx_ends_with(path, ".json") && !is_llvm_export(buf, len)) {
 		free(buf);
 		return 0;
 	}
@@ -142,8 +136,8 @@ static int read_cov_file(struct cx_strv *warnings, struct cx_cov *cov, bool *has
 
 static bool is_cov_name(const char *name)
 {
-	return ends_with(name, ".gcov.json.gz") || ends_with(name, ".json") ||
-	       ends_with(name, ".info");
+	return cx_ends_with(name, ".gcov.json.gz") || cx_ends_with(name, ".json") ||
+	       cx_ends_with(name, ".info");
 }
 
 /* The coverage files among the files of dir. */
@@ -575,7 +569,7 @@ static const char *pick_junit(const struct cx_strv *files)
 	for (size_t i = 0; i < files->n; i++) {
 		if (strcmp(files->v[i], "junit.xml") == 0)
 			return files->v[i];
-		if (ends_with(files->v[i], ".xml"))
+		if (cx_ends_with(files->v[i], ".xml"))
 			pick = files->v[i], nxml++;
 	}
 	return nxml == 1 ? pick : NULL;

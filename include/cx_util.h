@@ -56,6 +56,11 @@ int cx_mkdirs(const char *path, bool last) CX_MUST_CHECK;
 char *cx_path_normalize(const char *path);
 /* Joins base and rel (rel returned normalized if absolute). */
 char *cx_path_join(const char *base, const char *rel);
+/* Whether s ends with suffix. */
+bool cx_ends_with(const char *s, const char *suffix);
+/* Whether path names a regular file (symbolic links followed). */
+bool cx_is_file(const char *path);
+
 /* The directory part of path ("/a/b" -> "/a", "/a" -> "/", "b" -> "."). */
 char *cx_path_dirname(const char *path);
 /* `path` relative to `root` when inside it, else a copy of `path`. */

@@ -37,12 +37,6 @@ static bool is_build_dir(const char *name)
 	       strcmp(name, "CMakeFiles") == 0;
 }
 
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
 /* git's NUL-separated list buf[0..len) of paths relative to dir, as
  * sorted absolute paths. */
 static int git_paths(const char *dir, const char *buf, size_t len, struct cx_strv *sv)
@@ -169,7 +163,7 @@ static int walk_entry(struct walk_state *ws, const char *path, const char *name,
 	if (strlen(path) >= CX_MAX_PATH || lstat(path, &lst) != 0)
 		return 0;
 	if (!S_ISDIR(lst.st_mode))
-		return ends_with(name, ".c") ? add_walked_file(ws, path, &lst) : 0;
+		return cx_ends_with(name, ".c") ? add_walked_file(ws, path, &lst) : 0;
 	if (is_build_dir(name))
 		return 0;
 	if (strcmp(name, "include") == 0 && cx_strv_push(&ws->incdirs, path))
@@ -266,12 +260,6 @@ static int fallback_args(const struct cx_scan_opts *o, const struct cx_strv *inc
 	return 0;
 }
 
-static bool is_regular(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* -p DIR: the database there, which must exist. */
 static int given_compdb(const char *dir, char **path, struct cx_ctx *ctx)
 {
@@ -303,7 +291,7 @@ static int build_dir_compdb(const char *root, char **path)
 		if (strncmp(de->d_name, "build", 5) != 0)
 			continue;
 		char *c = cx_asprintf("%s/%s/compile_commands.json", root, de->d_name);
-		if (c && is_regular(c))
+		if (c && cx_is_file(c))
 			rc = cx_strv_push_owned(&cands, c);
 		else
 			free(c);
@@ -325,7 +313,7 @@ static int find_compdb(const struct cx_scan_opts *o, char **path, struct cx_ctx 
 	char *p = cx_asprintf("%s/compile_commands.json", o->root);
 	if (!p)
 		return CX_ENOMEM;
-	if (is_regular(p)) {
+	if (cx_is_file(p)) {
 		*path = p;
 		return 0;
 	}
@@ -399,7 +387,7 @@ static bool under_paths(const struct cx_scan_opts *o, const char *path)
 static bool want_compdb_entry(void *arg, const char *path)
 {
 	const struct cx_scan_opts *o = arg;
-	return ends_with(path, ".c") && under_paths(o, path) && !filtered(o, path);
+	return cx_ends_with(path, ".c") && under_paths(o, path) && !filtered(o, path);
 }
 
 static int add_extra(const struct cx_scan_opts *o, struct cx_source *s)
