@@ -171,24 +171,27 @@ static size_t drop_segment(const char *out, size_t o, size_t base)
 	return o;
 }
 
-/* Appends segment s[0..n) to out[0..o), resolving "." and ".." (a ".."
- * above the start stays in a relative path and vanishes at "/"); returns
- * the new length. */
-static size_t add_segment(char *out, size_t o, bool abs, const char *s, size_t n)
+/* Appends segment s[0..n) to out[0..o), resolving "." and "..": a ".."
+ * takes away the segment before it; with none left it vanishes at "/"
+ * and stays in a relative path (*keep: the bytes of the leading "../"
+ * that stay). Returns the new length. */
+static size_t add_segment(char *out, size_t o, bool abs, size_t *keep, const char *s, size_t n)
 {
 	if (n == 0 || segment_is(s, n, "."))
 		return o;
-	if (segment_is(s, n, "..")) {
-		size_t base = abs ? 1 : 0;
-		if (o > base)
-			return drop_segment(out, o, base);
-		if (abs)
-			return o;
-	}
+	bool up = segment_is(s, n, "..");
+	size_t base = abs ? 1 : *keep;
+	if (up && o > base)
+		return drop_segment(out, o, base);
+	if (up && abs)
+		return o;
 	if (o > 0 && out[o - 1] != '/')
 		out[o++] = '/';
 	memcpy(out + o, s, n);
-	return o + n;
+	o += n;
+	if (up)
+		*keep = o;
+	return o;
 }
 
 char *cx_path_normalize(const char *path)
@@ -197,7 +200,7 @@ char *cx_path_normalize(const char *path)
 	char *out = malloc(len + 2);
 	if (!out)
 		return NULL;
-	size_t o = 0;
+	size_t o = 0, keep = 0;
 	const char *p = path;
 	bool abs = *p == '/';
 	if (abs)
@@ -208,7 +211,7 @@ char *cx_path_normalize(const char *path)
 		const char *s = p;
 		while (*p && *p != '/')
 			p++;
-		o = add_segment(out, o, abs, s, (size_t)(p - s));
+		o = add_segment(out, o, abs, &keep, s, (size_t)(p - s));
 	}
 	if (o == 0)
 		out[o++] = '.';

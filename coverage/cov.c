@@ -19,74 +19,13 @@ uint64_t cx_cov_sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* Appends "/" (unless out is still empty) and the len bytes at p. */
-static void put_component(char *out, size_t *o, const char *p, size_t len)
-{
-	if (*o)
-		out[(*o)++] = '/';
-	memcpy(out + *o, p, len);
-	*o += len;
-}
-
-/* A ".." takes away the component before it; with none left (only the
- * leading "../" that stay, keep bytes of them) it is kept itself. */
-static void put_dotdot(char *out, size_t *o, size_t *keep)
-{
-	if (*o <= *keep) {
-		put_component(out, o, "..", 2);
-		*keep = *o;
-		return;
-	}
-	size_t n = *o; /* drop the last component */
-	while (n > *keep && out[n - 1] != '/')
-		n--;
-	if (n > *keep)
-		n--;
-	else if (n > 0 && out[n - 1] == '/')
-		n--;
-	*o = n;
-}
-
-/* One component (len bytes at p) of a path being normalized into out. */
-static void put_part(char *out, size_t *o, size_t *keep, const char *p, size_t len)
-{
-	if (len == 2 && p[0] == '.' && p[1] == '.')
-		put_dotdot(out, o, keep);
-	else if (len && !(len == 1 && p[0] == '.'))
-		put_component(out, o, p, len);
-}
-
-/* A relative path lexically normalized: "." and empty components gone, a
- * ".." taking away the component before it; leading ".." kept (nothing to
- * take away). "" becomes ".". */
-static char *normalize_relative(const char *path)
-{
-	size_t n = strlen(path);
-	char *out = malloc(n + 2);
-	if (!out)
-		return NULL;
-	size_t o = 0, keep = 0; /* keep: bytes of leading "../" that stay */
-	for (const char *p = path; *p;) {
-		const char *e = strchr(p, '/');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		put_part(out, &o, &keep, p, len);
-		p += len + (e != NULL);
-	}
-	if (o == 0)
-		out[o++] = '.';
-	out[o] = '\0';
-	return out;
-}
-
 /* `file` made absolute against `dir` (itself absolute or NULL), lexically
  * normalized; relative (normalized, leading ".." kept) when there is no
  * `dir`. NULL only on ENOMEM. */
 char *cx_cov_path(const char *dir, const char *file)
 {
-	if (file[0] == '/')
+	if (file[0] == '/' || !dir || !dir[0])
 		return cx_path_normalize(file);
-	if (!dir || !dir[0])
-		return normalize_relative(file);
 	return cx_path_join(dir, file);
 }
 

@@ -52,7 +52,8 @@ void cx_buf_printf(struct cx_buf *b, const char *fmt, ...) __attribute__((format
  * CX_EIO with errno set. */
 int cx_mkdirs(const char *path, bool last) CX_MUST_CHECK;
 
-/* Lexically normalizes an absolute path ("/a/./b/../c" -> "/a/c"). */
+/* Lexically normalizes a path ("/a/./b/../c" -> "/a/c"; "a/../../b" ->
+ * "../b": a relative path keeps the ".." it cannot take away; "" -> "."). */
 char *cx_path_normalize(const char *path);
 /* Joins base and rel (rel returned normalized if absolute). */
 char *cx_path_join(const char *base, const char *rel);

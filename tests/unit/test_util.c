@@ -28,6 +28,12 @@ static void test_normalize(void **state)
 	check_norm("a/../../b", "../b");
 	check_norm(".", ".");
 	check_norm("/a/b/..", "/a");
+	/* a relative path keeps the ".." it cannot take away */
+	check_norm("../../a", "../../a");
+	check_norm("a/../../../b", "../../b");
+	check_norm("../../x/../y", "../../y");
+	check_norm("x/../..", "..");
+	check_norm("", ".");
 }
 
 static void test_join_relative(void **state)
