@@ -137,16 +137,13 @@ static char *full_path(const char *top, const char *rel)
 	return r;
 }
 
-/* The error for an answer that is not e's blob, naming e's file with
- * control characters shown as '?' (the message is one line). */
+/* The error for an answer that is not e's blob (its file named on one
+ * line). */
 static int no_blob(const struct entry *e, struct cx_ctx *ctx)
 {
-	char name[256];
-	size_t n = 0;
-	for (; e->path[n] && n < sizeof name - 1; n++)
-		name[n] = (unsigned char)e->path[n] < 0x20 || e->path[n] == 0x7f ? '?' : e->path[n];
-	name[n] = '\0';
-	return cx_error(ctx, CX_EINVAL, "git cat-file: no blob %s for '%s'", e->oid, name);
+	char name[48];
+	return cx_error(ctx, CX_EINVAL, "git cat-file: no blob %s for '%s'", e->oid,
+	                cx_quote_line(e->path, name, sizeof name));
 }
 
 /* Whether p..lf is the header line of the blob oid ("OID blob SIZE"),

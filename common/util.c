@@ -322,6 +322,30 @@ int cx_cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void cx_strv_sort(struct cx_strv *sv)
+{
+	if (sv->n)
+		qsort(sv->v, sv->n, sizeof *sv->v, cx_cmp_str);
+}
+
+bool cx_strv_has(const struct cx_strv *sv, const char *s)
+{
+	return sv->n && bsearch(&s, sv->v, sv->n, sizeof *sv->v, cx_cmp_str) != NULL;
+}
+
+const char *cx_quote_line(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (; s[n] && n < 40 && n + 4 < size; n++)
+		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+	if (s[n] && n + 4 <= size) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
 {
 	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};

@@ -76,7 +76,7 @@ static bool default_test_path(const char *path)
 
 static bool listed(const struct cx_strv *v, const char *real)
 {
-	return v && v->n && bsearch(&real, v->v, v->n, sizeof *v->v, cx_cmp_str);
+	return v && cx_strv_has(v, real);
 }
 
 static bool matches_a_glob(const struct cx_correlate_opts *o, const char *path)

@@ -252,21 +252,6 @@ int cx_cov_malformed(const char *pfx, const char *text, size_t len, size_t pos,
 	return cx_error(ctx, CX_EINVAL, "%smalformed JSON at %u:%u", pfx, line, col);
 }
 
-/* The first 40 bytes of s, control characters as '?', for a message that
- * quotes what the input says (and stays one line). */
-const char *cx_cov_quote(const char *s, char *buf, size_t size)
-{
-	size_t n = 0;
-	for (; s[n] && n < 40 && n + 4 < size; n++)
-		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
-	if (s[n] && n + 4 <= size) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 int cx_cov_array(const char *pfx, const struct cJSON *v, const char *where, const char *key,
                  struct cx_ctx *ctx)
 {

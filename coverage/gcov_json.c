@@ -378,7 +378,7 @@ static int read_version(const cJSON *root, struct cx_ctx *ctx)
 			return 0;
 		char q[48];
 		return cx_error(ctx, CX_EINVAL, PFX "unsupported format_version \"%s\" "
-		                "(known: \"1\", \"2\")", cx_cov_quote(v->valuestring, q, sizeof q));
+		                "(known: \"1\", \"2\")", cx_quote_line(v->valuestring, q, sizeof q));
 	}
 	if (cJSON_IsNumber(v)) {
 		if (v->valuedouble == 1 || v->valuedouble == 2)

@@ -17,9 +17,6 @@ int cx_cov_push_file(struct cx_cov *cov, size_t *cap, struct cx_cov_file *f);
 int cx_cov_splice(struct cx_cov *out, struct cx_cov *add);
 /* llvm-cov's "file.c:name" of a static function -> "name" (C++'s "::" kept) */
 void cx_cov_strip_file_prefix(char *name);
-/* The first 40 bytes of s, control characters as '?' (size >= 41): a
- * message quoting the input stays one line. */
-const char *cx_cov_quote(const char *s, char *buf, size_t size);
 /* 0 when v (an object's `key`, at `where`) is an array; else CX_EINVAL
  * with "<pfx><where>: missing "key"" or "<pfx><where>.key is not an
  * array". */

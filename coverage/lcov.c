@@ -193,7 +193,7 @@ static int bad(struct reader *rd, const char *what, struct field f)
 	memcpy(field, f.s, n);
 	field[n] = '\0';
 	return cx_error(rd->ctx, CX_EINVAL, PFX "line %zu: %s '%s'", rd->lineno, what,
-	                cx_cov_quote(field, q, sizeof q));
+	                cx_quote_line(field, q, sizeof q));
 }
 
 static int get_line(struct reader *rd, const char *key, const char *what, struct field f,

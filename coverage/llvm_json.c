@@ -701,7 +701,7 @@ static int read_type(const cJSON *root, struct cx_ctx *ctx)
 		return cx_error(ctx, CX_EINVAL, PFX "type is not a string");
 	if (strcmp(type->valuestring, EXPORT_TYPE) != 0)
 		return cx_error(ctx, CX_EINVAL, PFX "unsupported type \"%s\" (expected \"%s\")",
-		                cx_cov_quote(type->valuestring, q, sizeof q), EXPORT_TYPE);
+		                cx_quote_line(type->valuestring, q, sizeof q), EXPORT_TYPE);
 	return 0;
 }
 
@@ -718,7 +718,7 @@ static int read_header(const cJSON *root, struct cx_ctx *ctx)
 		return cx_error(ctx, CX_EINVAL, PFX "version is not a string");
 	if (!version_ok(version->valuestring))
 		return cx_error(ctx, CX_EINVAL, PFX "unsupported version \"%s\" (known: 2.x)",
-		                cx_cov_quote(version->valuestring, q, sizeof q));
+		                cx_quote_line(version->valuestring, q, sizeof q));
 	return 0;
 }
 

@@ -118,8 +118,7 @@ static int test_targets(const char *build, const struct cx_strv *exes, struct cx
 /* Sorts v and drops repeats. */
 static void sort_unique(struct cx_strv *v)
 {
-	if (v->n)
-		qsort(v->v, v->n, sizeof *v->v, cx_cmp_str);
+	cx_strv_sort(v);
 	size_t w = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		if (w && strcmp(v->v[w - 1], v->v[i]) == 0)
@@ -156,7 +155,7 @@ static int settle(struct cx_strv *test, struct cx_strv *prod, struct cx_strv *pr
 	sort_unique(prod);
 	size_t w = 0;
 	for (size_t i = 0; i < test->n; i++) {
-		if (bsearch(&test->v[i], prod->v, prod->n, sizeof *prod->v, cx_cmp_str))
+		if (cx_strv_has(prod, test->v[i]))
 			free(test->v[i]);
 		else
 			test->v[w++] = test->v[i];

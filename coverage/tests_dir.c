@@ -47,12 +47,6 @@ static int list_entry(const char *dir, const char *name, struct cx_strv *files,
 	return rc;
 }
 
-static void sort_strv(struct cx_strv *v)
-{
-	if (v && v->n)
-		qsort(v->v, v->n, sizeof *v->v, cx_cmp_str);
-}
-
 /* The regular files and the directories of dir (no dot files), each
  * sorted, into files and dirs (either may be NULL); symbolic links are not
  * followed (no loops). One pass over the directory. */
@@ -68,8 +62,10 @@ static int list_dir(const char *dir, struct cx_strv *files, struct cx_strv *dirs
 			rc = list_entry(dir, e->d_name, files, dirs);
 	closedir(d);
 	if (rc == 0) {
-		sort_strv(files);
-		sort_strv(dirs);
+		if (files)
+			cx_strv_sort(files);
+		if (dirs)
+			cx_strv_sort(dirs);
 	}
 	return rc;
 }
@@ -395,8 +391,7 @@ static bool string_array(const cJSON *a, struct cx_strv *v, int *err)
 			return false;
 		}
 	}
-	if (v->n)
-		qsort(v->v, v->n, sizeof *v->v, cx_cmp_str);
+	cx_strv_sort(v);
 	return true;
 }
 

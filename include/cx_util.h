@@ -82,6 +82,14 @@ struct cx_strv {
 int cx_strv_push(struct cx_strv *sv, const char *s) CX_MUST_CHECK;
 /* qsort/bsearch comparator of char * elements, by strcmp. */
 int cx_cmp_str(const void *a, const void *b);
+/* Sorts the strings (strcmp order). */
+void cx_strv_sort(struct cx_strv *sv);
+/* Whether sorted sv holds s (a binary search). */
+bool cx_strv_has(const struct cx_strv *sv, const char *s);
+
+/* The first 40 bytes of s for a one-line message: control characters as
+ * '?', "..." when cut. Returns buf (size >= 44 for the whole 40). */
+const char *cx_quote_line(const char *s, char *buf, size_t size);
 int cx_strv_push_owned(struct cx_strv *sv, char *s) CX_MUST_CHECK;
 void cx_strv_release(struct cx_strv *sv);
 

@@ -52,7 +52,7 @@ static int git_paths(const char *dir, const char *buf, size_t len, struct cx_str
 		p = e + 1;
 	}
 	if (rc == 0)
-		qsort(sv->v, sv->n, sizeof *sv->v, cx_cmp_str);
+		cx_strv_sort(sv);
 	return rc;
 }
 
@@ -150,8 +150,7 @@ static int list_dir(const struct walk_state *ws, const char *dir, struct cx_strv
 		if (de->d_name[0] != '.')
 			rc = cx_strv_push(names, de->d_name);
 	closedir(d);
-	if (names->n)
-		qsort(names->v, names->n, sizeof *names->v, cx_cmp_str);
+	cx_strv_sort(names);
 	return rc;
 }
 
@@ -298,7 +297,7 @@ static int build_dir_compdb(const char *root, char **path)
 	}
 	closedir(d);
 	if (rc == 0 && cands.n) {
-		qsort(cands.v, cands.n, sizeof *cands.v, cx_cmp_str);
+		cx_strv_sort(&cands);
 		*path = cx_strdup(cands.v[0]);
 	}
 	cx_strv_release(&cands);
