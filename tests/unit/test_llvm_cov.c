@@ -15,6 +15,7 @@
 #include "cx_correlate.h"
 #include "cx_cov.h"
 #include "cx_limits.h"
+#include "cov_check.h"
 
 /* ---- real samples ---- */
 
@@ -232,27 +233,6 @@ static const char r_json[] =
 	"type\":\"llvm.coverage.json.export\",\"version\":\"2.0.1\"}";
 
 /* ---- helpers ---- */
-
-static void check_line(const struct cx_cov_file *f, size_t i, uint32_t line, uint64_t count)
-{
-	assert_true(i < f->nlines);
-	if (f->lines[i].line != line || f->lines[i].count != count)
-		fail_msg("%s: line entry %zu is %u:%llu, expected %u:%llu", f->path, i,
-		         f->lines[i].line, (unsigned long long)f->lines[i].count, line,
-		         (unsigned long long)count);
-}
-
-static void check_func(const struct cx_cov_file *f, size_t i, const char *name, uint32_t line,
-                       uint32_t end, uint64_t count)
-{
-	assert_true(i < f->nfuncs);
-	const struct cx_cov_func *fn = &f->funcs[i];
-	if (strcmp(fn->name, name) != 0 || fn->line != line || fn->end_line != end ||
-	    fn->count != count)
-		fail_msg("%s: function %zu is %s %u-%u x%llu, expected %s %u-%u x%llu", f->path, i,
-		         fn->name, fn->line, fn->end_line, (unsigned long long)fn->count, name, line,
-		         end, (unsigned long long)count);
-}
 
 static void read_ok(const char *doc, const char *base, struct cx_cov *cov)
 {
