@@ -60,4 +60,17 @@ static inline void fuzz_cov_check_same(const struct cx_cov *a, const struct cx_c
 	}
 }
 
+/* The file every target reads first (g_first) is still there, unchanged:
+ * /first/a.c with line 2 run 3 times and one function f. Returns it for
+ * the checks of what only some formats give. */
+static inline const struct cx_cov_file *fuzz_cov_first(const struct cx_cov *cov)
+{
+	FUZZ_CHECK(cov->nfiles >= 1 && cov->files, "the file read first is gone");
+	const struct cx_cov_file *f = &cov->files[0];
+	FUZZ_CHECK(strcmp(f->path, "/first/a.c") == 0 && f->nlines == 1 && f->lines[0].line == 2 &&
+	           f->lines[0].count == 3 && f->nfuncs == 1 && strcmp(f->funcs[0].name, "f") == 0,
+	           "the file read first changed");
+	return f;
+}
+
 #endif

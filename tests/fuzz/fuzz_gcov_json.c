@@ -31,17 +31,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void check_first(const struct cx_cov *cov)
-{
-	FUZZ_CHECK(cov->nfiles >= 1 && cov->files, "the file read first is gone");
-	const struct cx_cov_file *f = &cov->files[0];
-	FUZZ_CHECK(strcmp(f->path, "/first/a.c") == 0 && f->nlines == 1 && f->lines[0].line == 2 &&
-	           f->lines[0].count == 3 && f->nfuncs == 1 && strcmp(f->funcs[0].name, "f") == 0,
-	           "the file read first changed");
-}
-
-
-
 static int read_into(const uint8_t *data, size_t size, struct cx_cov *cov, struct cx_ctx *ctx)
 {
 	struct cx_ctx c0 = {0};
@@ -54,7 +43,7 @@ static int read_into(const uint8_t *data, size_t size, struct cx_cov *cov, struc
 		FUZZ_CHECK(ctx->err == rc && ctx->msg[0], "error %d without a message", rc);
 		FUZZ_CHECK(cov->nfiles == 1, "a failed read left %zu files", cov->nfiles);
 	}
-	check_first(cov);
+	fuzz_cov_first(cov);
 	fuzz_cov_check_files(cov, 1, false);
 	return rc;
 }
