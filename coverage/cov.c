@@ -136,6 +136,18 @@ int cx_cov_splice(struct cx_cov *out, struct cx_cov *add)
 
 /* ---- folding the entries of one path ---- */
 
+int cx_cov_take(struct cx_cov *out, struct cx_cov *add, int rc, const char *pfx,
+                struct cx_ctx *ctx)
+{
+	if (rc) {
+		cx_cov_release(add);
+		return rc;
+	}
+	if (cx_cov_splice(out, add))
+		return cx_error(ctx, CX_ENOMEM, "%sout of memory", pfx);
+	return 0;
+}
+
 static int path_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct cx_cov_file *)a)->path, ((const struct cx_cov_file *)b)->path);

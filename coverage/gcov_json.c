@@ -502,11 +502,5 @@ int cx_gcov_json_read(const void *data, size_t len, const char *base, struct cx_
 	struct cx_cov add = {0};
 	int rc = read_documents(text, tlen, base, &add, ctx);
 	free(unzipped);
-	if (rc) {
-		cx_cov_release(&add);
-		return rc;
-	}
-	if (cx_cov_splice(out, &add))
-		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	return 0;
+	return cx_cov_take(out, &add, rc, PFX, ctx);
 }

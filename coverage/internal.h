@@ -15,6 +15,11 @@ void cx_cov_file_release(struct cx_cov_file *f);
 void cx_cov_file_finish(struct cx_cov_file *f);
 int cx_cov_push_file(struct cx_cov *cov, size_t *cap, struct cx_cov_file *f);
 int cx_cov_splice(struct cx_cov *out, struct cx_cov *add);
+/* What a reader read into add (rc: how it went) appended to out: add is
+ * released on an error, spliced on success (CX_ENOMEM "<pfx>out of
+ * memory" when that fails). Returns rc or that error. */
+int cx_cov_take(struct cx_cov *out, struct cx_cov *add, int rc, const char *pfx,
+                struct cx_ctx *ctx);
 /* llvm-cov's "file.c:name" of a static function -> "name" (C++'s "::" kept) */
 void cx_cov_strip_file_prefix(char *name);
 /* 0 when v (an object's `key`, at `where`) is an array; else CX_EINVAL

@@ -581,11 +581,5 @@ int cx_lcov_read(const void *data, size_t len, const char *base, struct cx_cov *
 	if (rc == 0)
 		rc = check_end(&rd);
 	rec_release(&rd.r);
-	if (rc) {
-		cx_cov_release(&rd.cov);
-		return rc;
-	}
-	if (cx_cov_splice(out, &rd.cov))
-		return cx_error(ctx, CX_ENOMEM, PFX "out of memory");
-	return 0;
+	return cx_cov_take(out, &rd.cov, rc, PFX, ctx);
 }

@@ -29,4 +29,14 @@ static void check_func(const struct cx_cov_file *f, size_t i, const char *name, 
 		         end, (unsigned long long)count);
 }
 
+/* Releasing empties cov; a second release, and one of NULL, are harmless. */
+static void check_release(struct cx_cov *cov)
+{
+	cx_cov_release(cov);
+	assert_null(cov->files);
+	assert_int_equal(cov->nfiles, 0);
+	cx_cov_release(cov);
+	cx_cov_release(NULL);
+}
+
 #endif

@@ -321,11 +321,7 @@ static void test_gcov_real(void **state)
 	assert_int_equal(cov.nfiles, 3);
 	check_y(&cov, 0);
 	check_x(&cov.files[2]);
-	cx_cov_release(&cov);
-	assert_null(cov.files);
-	assert_int_equal(cov.nfiles, 0);
-	cx_cov_release(&cov); /* twice is harmless */
-	cx_cov_release(NULL);
+	check_release(&cov);
 }
 
 static void test_gcov_gzip(void **state)
