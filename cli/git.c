@@ -75,17 +75,40 @@ static int diff_args(const char *root, const char *mode, bool staged, const char
 	return rc;
 }
 
+/* The repository's top and the root's place in it (one git rev-parse:
+ * its two lines). */
+static int where(const char *root, struct cx_changes *ch, struct cx_ctx *ctx)
+{
+	const char *q[] = {"rev-parse", "--show-toplevel", "--show-prefix", NULL};
+	char *out = NULL;
+	size_t len;
+	int status;
+	int rc = cx_git(root, q, &out, &len, &status, ctx);
+	char *nl = rc == 0 ? strchr(out, '\n') : NULL;
+	if (rc == 0 && (status != 0 || !nl))
+		rc = cx_error(ctx, CX_EINVAL, "git rev-parse failed in '%s'", root);
+	if (rc == 0) {
+		char *prefix = nl + 1;
+		prefix[strcspn(prefix, "\n")] = '\0';
+		size_t pl = strlen(prefix);
+		if (pl && prefix[pl - 1] == '/')
+			prefix[pl - 1] = '\0';
+		ch->top = cx_strndup(out, (size_t)(nl - out));
+		ch->prefix = cx_strdup(prefix);
+		if (!ch->top || !ch->prefix)
+			rc = cx_error(ctx, CX_ENOMEM, "out of memory");
+	}
+	free(out);
+	return rc;
+}
+
 int cx_changed_lines(const char *root, const char *mode, bool staged, struct cx_changes *ch,
                      struct cx_ctx *ctx)
 {
-	const char *pq[] = {"rev-parse", "--show-prefix", NULL};
 	memset(ch, 0, sizeof *ch);
-	int rc = cx_git_line(root, pq, &ch->prefix, ctx);
+	int rc = where(root, ch, ctx);
 	if (rc)
 		return rc;
-	size_t pl = strlen(ch->prefix);
-	if (pl && ch->prefix[pl - 1] == '/')
-		ch->prefix[pl - 1] = '\0';
 	const char *args[16];
 	char *base = NULL, *text = NULL;
 	size_t len = 0;
@@ -103,6 +126,7 @@ int cx_changed_lines(const char *root, const char *mode, bool staged, struct cx_
 void cx_changes_release(struct cx_changes *ch)
 {
 	cx_diff_release(&ch->diff);
+	free(ch->top);
 	free(ch->prefix);
 	memset(ch, 0, sizeof *ch);
 }

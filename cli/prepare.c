@@ -152,7 +152,7 @@ static int read_changes(const struct cx_options *o, struct prepared *pr, struct 
 	                                            &pr->changes, ctx)
 	                         : 0;
 	if (rc == 0 && (o->staged || pr->changes.index))
-		rc = cx_index_texts(pr->root, &pr->index, ctx);
+		rc = cx_index_texts(pr->root, pr->changes.top, &pr->index, ctx);
 	pr->so.unsaved = pr->index.v;
 	pr->so.nunsaved = pr->index.n;
 	return rc;

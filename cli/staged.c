@@ -244,10 +244,20 @@ int cx_index_texts_parse(const char *top, const char *raw, size_t rawlen, const 
 	return rc;
 }
 
-int cx_index_texts(const char *root, struct cx_index_texts *t, struct cx_ctx *ctx)
+/* A copy of the repository's top directory: known_top, else git's. */
+static int repo_top(const char *root, const char *known_top, char **top, struct cx_ctx *ctx)
+{
+	const char *q[] = {"rev-parse", "--show-toplevel", NULL};
+	if (!known_top)
+		return cx_git_line(root, q, top, ctx);
+	*top = cx_strdup(known_top);
+	return *top ? 0 : cx_error(ctx, CX_ENOMEM, "out of memory");
+}
+
+int cx_index_texts(const char *root, const char *known_top, struct cx_index_texts *t,
+                   struct cx_ctx *ctx)
 {
 	memset(t, 0, sizeof *t);
-	const char *tq[] = {"rev-parse", "--show-toplevel", NULL};
 	const char *dq[] = {"diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff",
 	                    "--no-textconv", "--ignore-submodules", NULL};
 	char *top = NULL, *raw = NULL, *batch = NULL;
@@ -257,7 +267,7 @@ int cx_index_texts(const char *root, struct cx_index_texts *t, struct cx_ctx *ct
 	size_t n = 0;
 	/* relative names in the raw diff are relative to the top (git runs
 	 * there, so that diff.relative changes nothing) */
-	int rc = cx_git_line(root, tq, &top, ctx);
+	int rc = repo_top(root, known_top, &top, ctx);
 	if (rc == 0)
 		rc = cx_git(top, dq, &raw, &len, &status, ctx);
 	if (rc == 0)

@@ -171,27 +171,39 @@ static size_t drop_segment(const char *out, size_t o, size_t base)
 	return o;
 }
 
-/* Appends segment s[0..n) to out[0..o), resolving "." and "..": a ".."
- * takes away the segment before it; with none left it vanishes at "/"
- * and stays in a relative path (*keep: the bytes of the leading "../"
- * that stay). Returns the new length. */
+/* Appends segment s[0..n) and a slash before it (not at the start). */
+static size_t append_segment(char *out, size_t o, const char *s, size_t n)
+{
+	if (o > 0 && out[o - 1] != '/')
+		out[o++] = '/';
+	memcpy(out + o, s, n);
+	return o + n;
+}
+
+/* A ".." takes away the segment before it; with none left it vanishes at
+ * "/" and stays in a relative path (*keep: the bytes of the leading "../"
+ * that stay). */
+static size_t add_up(char *out, size_t o, bool abs, size_t *keep)
+{
+	size_t base = abs ? 1 : *keep;
+	if (o > base)
+		return drop_segment(out, o, base);
+	if (abs)
+		return o;
+	o = append_segment(out, o, "..", 2);
+	*keep = o;
+	return o;
+}
+
+/* Appends segment s[0..n) to out[0..o), resolving "." and ".."; returns
+ * the new length. */
 static size_t add_segment(char *out, size_t o, bool abs, size_t *keep, const char *s, size_t n)
 {
 	if (n == 0 || segment_is(s, n, "."))
 		return o;
-	bool up = segment_is(s, n, "..");
-	size_t base = abs ? 1 : *keep;
-	if (up && o > base)
-		return drop_segment(out, o, base);
-	if (up && abs)
-		return o;
-	if (o > 0 && out[o - 1] != '/')
-		out[o++] = '/';
-	memcpy(out + o, s, n);
-	o += n;
-	if (up)
-		*keep = o;
-	return o;
+	if (segment_is(s, n, ".."))
+		return add_up(out, o, abs, keep);
+	return append_segment(out, o, s, n);
 }
 
 char *cx_path_normalize(const char *path)
@@ -346,16 +358,28 @@ const char *cx_quote_line(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
+/* Length of the character a UTF-8 lead byte starts: 1 to 4, or 0 when c
+ * cannot lead one (a continuation byte, an overlong C0/C1, F5 and above). */
+static size_t utf8_lead(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+}
+
+/* Whether code point c, written in n bytes, is a character: not overlong,
+ * not a surrogate, at most U+10FFFF. */
+static bool utf8_ok(uint32_t c, size_t n)
 {
 	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	if (!avail)
-		return 0;
-	size_t n = s[0] < 0x80                 ? 1
-	           : s[0] < 0xC2 || s[0] > 0xF4 ? 0
-	           : s[0] >= 0xF0               ? 4
-	           : s[0] >= 0xE0               ? 3
-	                                        : 2;
+	return c >= min[n] && (c < 0xD800 || c > 0xDFFF) && c <= 0x10FFFF;
+}
+
+size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+	size_t n = avail ? utf8_lead(s[0]) : 0;
 	if (!n || n > avail)
 		return 0;
 	uint32_t c = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
@@ -364,7 +388,7 @@ size_t cx_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
 			return 0;
 		c = c << 6 | (s[i] & 0x3Fu);
 	}
-	if (c < min[n] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+	if (!utf8_ok(c, n))
 		return 0;
 	if (cp)
 		*cp = c;

@@ -35,7 +35,8 @@ int cx_git_line(const char *dir, const char *const *args, char **line, struct cx
 /* What --changed-only diffs. */
 struct cx_changes {
 	struct cx_diff diff;
-	char *prefix; /* the scan root relative to the repository's top ("" at it) */
+	char *top;    /* the repository's top directory */
+	char *prefix; /* the scan root relative to it ("" at it) */
 	bool all;     /* nothing to diff against (auto without staged changes):
 	                 every function counts */
 	bool index;   /* the diff's new side is the index: measure it (--staged) */
@@ -49,7 +50,8 @@ int cx_changed_lines(const char *root, const char *mode, bool staged, struct cx_
 void cx_changes_release(struct cx_changes *ch);
 
 /* The index's version of each file whose working-tree copy differs from
- * it (cli/staged.c). v[i].path are absolute, their directories resolved;
+ * it (cli/staged.c), in the repository holding root (top: its top
+ * directory when known, else NULL). v[i].path are absolute, their directories resolved;
  * the texts point into raw. */
 struct cx_index_texts {
 	struct cx_unsaved *v;
@@ -57,8 +59,8 @@ struct cx_index_texts {
 	char *raw;
 	struct cx_strv paths;
 };
-int cx_index_texts(const char *root, struct cx_index_texts *t, struct cx_ctx *ctx)
-	CX_MUST_CHECK;
+int cx_index_texts(const char *root, const char *top, struct cx_index_texts *t,
+                   struct cx_ctx *ctx) CX_MUST_CHECK;
 /* The same from git's answers: raw is `git diff --raw -z --no-abbrev
  * --no-renames` (index against working tree) run in the repository's top
  * directory `top`, batch what `git cat-file --batch` answered for the
