@@ -489,7 +489,6 @@ static int assemble(CXTranslationUnit tu, const char *main_path, struct found *f
 	return rc;
 }
 
-
 static int error_file(struct cx_file *mf, const char *fmt, const char *a, const char *b)
 {
 	char *msg = cx_asprintf(fmt, a, b);

@@ -320,8 +320,7 @@ static int64_t switch_body(struct walk *w, uint32_t body, unsigned level)
 }
 
 /* NP of each kind of statement with structure (np_of), called when it
- * has at least min_kids children. */
-
+ * has at least min_kids children: */
 static int64_t np_compound(struct walk *w, const struct node *n, unsigned level)
 {
 	int64_t r = 1;
@@ -408,8 +407,7 @@ static uint32_t ncss_last(struct walk *w, const struct node *n, unsigned level)
 }
 
 /* NCSS of each kind of statement with structure (ncss_of); any other
- * statement is 1. */
-
+ * statement is 1: */
 static uint32_t ncss_compound(struct walk *w, const struct node *n, unsigned level)
 {
 	uint32_t r = 0;

@@ -204,7 +204,6 @@ static long fn_at(const struct cx_corr_build *b, const struct sfile *sf, uint32_
 	return -1;
 }
 
-
 /* A line's mark in seen: 2 when it ran, else at least 1 (instrumented). */
 static void mark_seen(uint8_t *s, uint64_t count)
 {

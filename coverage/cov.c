@@ -13,7 +13,6 @@
 #include "cx_util.h"
 #include "internal.h"
 
-
 uint64_t cx_cov_sat_add(uint64_t a, uint64_t b)
 {
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;

@@ -30,7 +30,6 @@
 #include "cx_util.h"
 #include "internal.h"
 
-
 #define PFX "gcov JSON: "
 
 /* ---- gzip ---- */
@@ -450,8 +449,6 @@ static int read_document(const cJSON *root, const char *base, struct cx_cov *cov
 	free(dir);
 	return rc;
 }
-
-
 
 /* Documents one after the other, separated by white space: what
  * `gcov -j -t a.gcda b.gcda` prints. */

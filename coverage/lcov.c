@@ -49,7 +49,6 @@
 #include "cx_util.h"
 #include "internal.h"
 
-
 #define PFX "lcov: "
 
 /* A function as FN, FNDA or FNA gives it; seq keeps the input order

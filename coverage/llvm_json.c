@@ -91,7 +91,6 @@
 #include "cx_util.h"
 #include "internal.h"
 
-
 #define PFX "llvm-cov JSON: "
 
 #define EXPORT_TYPE "llvm.coverage.json.export"
@@ -751,14 +750,10 @@ static int read_document(const cJSON *root, const char *base, struct cx_cov *cov
 	return 0;
 }
 
-
-
-
 static bool is_gzip(const char *p, size_t n)
 {
 	return n >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b;
 }
-
 
 /* Only white space may follow the document that ends at end. */
 static int check_trailing(const char *text, size_t len, size_t pos, const char *end,

@@ -51,7 +51,6 @@ static void empty_dir(void)
 	closedir(d);
 }
 
-
 static void cleanup(void)
 {
 	empty_dir();
